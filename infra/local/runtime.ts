@@ -1,0 +1,169 @@
+/**
+ * The local runtime: what `npm start` runs and what integration tests boot on a free port.
+ * One HTTP server (API routes + the TikTok sandbox under /sandbox/tiktok), embedded DynamoDB and
+ * S3 persisted under DATA_DIR, and an in-process scheduler, all wired through the same env
+ * contract the Lambdas use in AWS.
+ */
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { once } from 'node:events';
+import { mkdirSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { overrideAppContext, resetAppContext, systemClock, type Clock } from '../../shared/context.ts';
+import { clearApiKeyCache } from '../../shared/http/middleware/api-key-auth.ts';
+import { logger } from '../../shared/logger.ts';
+import { ensureTable, startLocalDynamo, type LocalDynamo } from './dynamodb.ts';
+import { devApiKey, LOCAL_TENANT_ID, seedDevTenant } from './dev-tenant.ts';
+import { handleApiRequest } from './gateway.ts';
+import { startLocalS3, type LocalS3 } from './s3.ts';
+import { startLocalScheduler, type LocalScheduler } from './scheduler.ts';
+import { mountSandbox, SANDBOX_PREFIX, type MountedSandbox } from './sandbox.ts';
+
+export interface LocalRuntimeOptions {
+  /** 0 = any free port. Default: PORT or 3000. */
+  port?: number;
+  host?: string;
+  dataDir?: string;
+  /** Extra/overriding environment for the handlers (the env contract). */
+  env?: Record<string, string>;
+  clock?: Clock;
+  /** Run the schedule table on its local timers (default true; tests fire rules by hand). */
+  scheduler?: boolean;
+  /** Keep DynamoDB in memory instead of DATA_DIR (faster tests that do not test persistence). */
+  inMemory?: boolean;
+}
+
+export interface LocalRuntime {
+  baseUrl: string;
+  port: number;
+  dataDir: string;
+  apiKey: string;
+  tenantId: string;
+  /** The built-in TikTok sandbox, when no real TikTok app is configured. */
+  sandbox?: MountedSandbox['sandbox'];
+  scheduler: LocalScheduler;
+  close(): Promise<void>;
+}
+
+export class PortInUseError extends Error {
+  constructor(port: number) {
+    super(`Port ${port} is already in use: stop the other process or choose another port, e.g. PORT=${port + 1} npm start`);
+    this.name = 'PortInUseError';
+  }
+}
+
+export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Promise<LocalRuntime> {
+  const env = { ...process.env, ...options.env };
+  const host = options.host ?? '127.0.0.1';
+  const requestedPort = options.port ?? Number(env.PORT ?? 3000);
+  const dataDir = path.resolve(options.dataDir ?? env.DATA_DIR ?? '.data');
+  mkdirSync(path.join(dataDir, 's3'), { recursive: true });
+
+  // The HTTP server first: a taken port should fail fast, before anything else starts.
+  let handler: (req: IncomingMessage, res: ServerResponse) => void = (_req, res) => {
+    res.writeHead(503).end();
+  };
+  const server = createServer((req, res) => handler(req, res));
+  server.keepAliveTimeout = 5_000;
+  server.listen(requestedPort, host);
+  try {
+    await Promise.race([once(server, 'listening'), once(server, 'error').then(([err]) => Promise.reject(err))]);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE') throw new PortInUseError(requestedPort);
+    throw err;
+  }
+  const port = (server.address() as AddressInfo).port;
+  const baseUrl = `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}`;
+  const publicBaseUrl = (env.PUBLIC_BASE_URL ?? (options.port === 0 || !env.PUBLIC_BASE_URL ? baseUrl : undefined))!.replace(/\/+$/, '');
+
+  let dynamo: LocalDynamo | undefined;
+  let s3: LocalS3 | undefined;
+  try {
+    dynamo = await startLocalDynamo(options.inMemory ? undefined : path.join(dataDir, 'dynamodb'));
+    const tableName = env.TABLE_NAME ?? 'tiktok-connector';
+    const bucketName = env.BUCKET_NAME ?? 'tiktok-connector-deliveries';
+    s3 = await startLocalS3(path.join(dataDir, 's3'), bucketName);
+
+    const useSandbox = !env.TIKTOK_CLIENT_KEY;
+    const handlerEnv: Record<string, string> = {
+      STAGE: 'local',
+      AWS_REGION: env.AWS_REGION ?? 'us-east-1',
+      // The SDK wants credentials even for local endpoints; these never leave the machine.
+      AWS_ACCESS_KEY_ID: 'local',
+      AWS_SECRET_ACCESS_KEY: 'local',
+      TABLE_NAME: tableName,
+      BUCKET_NAME: bucketName,
+      DYNAMODB_ENDPOINT: dynamo.endpoint,
+      S3_ENDPOINT: s3.endpoint,
+      PUBLIC_BASE_URL: publicBaseUrl,
+      TOKEN_KEYRING: 'local',
+      MASTER_KEY_FILE: path.join(dataDir, 'master.key'),
+      ...(useSandbox
+        ? {
+            TIKTOK_CLIENT_KEY: 'sandbox-client-key',
+            TIKTOK_CLIENT_SECRET: 'sandbox-client-secret',
+            // The browser follows the authorize URL (public address); handlers call the API over loopback.
+            TIKTOK_AUTH_BASE_URL: `${publicBaseUrl}${SANDBOX_PREFIX}`,
+            TIKTOK_API_BASE_URL: `${baseUrl}${SANDBOX_PREFIX}`,
+          }
+        : {}),
+    };
+    for (const [k, v] of Object.entries(env)) if (v !== undefined && !(k in handlerEnv) && /^(TIKTOK_|PKCE_|LOG_LEVEL|MAX_BODY_BYTES|SANDBOX_|REPORT_)/.test(k)) handlerEnv[k] = v;
+    Object.assign(process.env, handlerEnv);
+    resetAppContext();
+    clearApiKeyCache();
+    const clock = options.clock ?? systemClock;
+    overrideAppContext({ clock });
+
+    const docClient = DynamoDBDocumentClient.from(
+      new DynamoDBClient({ region: handlerEnv.AWS_REGION, endpoint: dynamo.endpoint, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } }),
+    );
+    await ensureTable(docClient as unknown as DynamoDBClient, tableName);
+    const apiKey = devApiKey(dataDir, env.DEV_API_KEY);
+    await seedDevTenant(docClient, tableName, apiKey, () => clock.now());
+
+    const mounted = useSandbox ? await mountSandbox(env, clock) : undefined;
+    const scheduler = startLocalScheduler({ enabled: options.scheduler ?? true, now: () => clock.now() });
+
+    handler = (req, res) => {
+      const url = new URL(req.url ?? '/', baseUrl);
+      const work =
+        mounted && (url.pathname === SANDBOX_PREFIX || url.pathname.startsWith(`${SANDBOX_PREFIX}/`))
+          ? mounted.handle(req, res, url.pathname.slice(SANDBOX_PREFIX.length) || '/')
+          : handleApiRequest(req, res, url);
+      Promise.resolve(work).catch((err: unknown) => {
+        logger.error('Local gateway error', { error: err as Error, path: url.pathname });
+        if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ error: { code: 'internal_error', message: 'Internal error.', requestId: 'local' } }));
+      });
+    };
+
+    const localDynamo = dynamo;
+    const localS3 = s3;
+    return {
+      baseUrl,
+      port,
+      dataDir,
+      apiKey,
+      tenantId: LOCAL_TENANT_ID,
+      sandbox: mounted?.sandbox,
+      scheduler,
+      close: async () => {
+        await scheduler.stop();
+        server.closeAllConnections();
+        await new Promise<void>((resolve) => server.close(() => resolve()));
+        await localS3.close();
+        await localDynamo.close();
+        docClient.destroy();
+        resetAppContext();
+      },
+    };
+  } catch (err) {
+    server.close();
+    await s3?.close().catch(() => undefined);
+    await dynamo?.close().catch(() => undefined);
+    throw err;
+  }
+}

@@ -1,0 +1,8 @@
+/**
+ * Every documented operation of API v1. Each concern contributes its own list; the OpenAPI
+ * document and the route-table consistency test read this one.
+ */
+import type { OperationDoc } from '../../http/operation.ts';
+import { metaOperations } from './meta.ts';
+
+export const OPERATIONS: readonly OperationDoc[] = [...metaOperations];

@@ -1,0 +1,32 @@
+import type { MiddlewareObj } from '@middy/core';
+import { AppError, PayloadTooLargeError } from '../../errors.ts';
+import type { ApiEvent, ApiResult } from '../request.ts';
+
+/**
+ * Size-limited JSON body parsing. The limit is checked on the decoded byte length before any
+ * parsing work. Bodies are only accepted as JSON; a missing content type is tolerated (curl).
+ */
+export function jsonBody(limit: number | (() => number)): MiddlewareObj<ApiEvent, ApiResult> {
+  return {
+    before: (request) => {
+      const maxBytes = typeof limit === 'function' ? limit() : limit;
+      const event = request.event;
+      if (event.body === undefined || event.body === null || event.body === '') return;
+      const raw = event.isBase64Encoded ? Buffer.from(event.body, 'base64') : Buffer.from(event.body, 'utf8');
+      if (raw.byteLength > maxBytes) throw new PayloadTooLargeError(maxBytes);
+      const contentType = Object.entries(event.headers ?? {}).find(([k]) => k.toLowerCase() === 'content-type')?.[1];
+      if (contentType && !/^application\/([a-z.+-]*\+)?json\b/i.test(contentType.trim())) {
+        throw new AppError(415, 'unsupported_media_type', `Send the body as application/json (got "${contentType.slice(0, 80)}").`, {
+          field: 'content-type',
+        });
+      }
+      let parsed: unknown;
+      try {
+        parsed = JSON.parse(raw.toString('utf8'));
+      } catch (err) {
+        throw new AppError(400, 'invalid_json', `The request body is not valid JSON: ${(err as Error).message}`, { field: 'body' });
+      }
+      event.__api = { ...event.__api, parsedBody: parsed };
+    },
+  };
+}

@@ -1,0 +1,29 @@
+/**
+ * An API operation described once: the zod schemas here both validate requests (shared/http)
+ * and generate the OpenAPI document (shared/http/openapi.ts), so the two cannot drift.
+ */
+import type { z } from 'zod';
+
+export interface ResponseDoc {
+  description: string;
+  /** JSON body schema; omit for empty bodies. */
+  schema?: z.ZodType;
+  /** Defaults to application/json when a schema is given. */
+  contentType?: string;
+  /** Extra content types for the same status (e.g. text/csv beside JSON). */
+  alternatives?: Array<{ contentType: string; example?: string }>;
+  headers?: Record<string, { description: string; schema?: Record<string, unknown> }>;
+}
+
+export interface OperationDoc {
+  operationId: string;
+  summary: string;
+  description?: string;
+  tags: string[];
+  params?: z.ZodObject;
+  query?: z.ZodObject;
+  body?: z.ZodType;
+  /** Example request body, shown in OpenAPI. */
+  bodyExample?: unknown;
+  responses: Record<number, ResponseDoc>;
+}

@@ -1,0 +1,37 @@
+import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
+
+/** What a domain handler receives once the middleware has validated and authorised the request. */
+export interface ApiRequest<P = Record<string, string>, Q = Record<string, unknown>, B = unknown> {
+  requestId: string;
+  /** Set for routes with `auth: 'apiKey'`. */
+  tenantId: string;
+  params: P;
+  query: Q;
+  body: B;
+  headers: Record<string, string | undefined>;
+  event: APIGatewayProxyEventV2;
+  lambdaContext: Context;
+}
+
+/** API Gateway HTTP API (payload 2.0) result. */
+export interface ApiResult {
+  statusCode: number;
+  headers?: Record<string, string>;
+  body?: string;
+  isBase64Encoded?: boolean;
+}
+
+/** State the middleware chain attaches to the event as it goes. */
+export interface ApiEventState {
+  requestId?: string;
+  tenantId?: string;
+  parsedBody?: unknown;
+}
+
+export type ApiEvent = APIGatewayProxyEventV2 & { __api?: ApiEventState };
+
+export function lowerCaseHeaders(headers: Record<string, string | undefined> | undefined): Record<string, string | undefined> {
+  const out: Record<string, string | undefined> = {};
+  for (const [k, v] of Object.entries(headers ?? {})) out[k.toLowerCase()] = v;
+  return out;
+}

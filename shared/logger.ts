@@ -1,0 +1,30 @@
+/**
+ * One Powertools logger for the whole service, with secrets redacted at serialisation time:
+ * whatever a caller logs, a value under a secret-looking key (authorization, tokens, codes,
+ * client secret, PKCE verifier, OAuth state, API keys) never reaches the log line, and strings
+ * that look like TikTok tokens (`act.`, `rft.`) are masked wherever they appear.
+ */
+import { Logger } from '@aws-lambda-powertools/logger';
+
+const SECRET_KEY =
+  /^(authorization|cookie|set-cookie|access_?token|refresh_?token|id_?token|token|code|code_?verifier|client_?secret|secret|password|state|api_?key|x-api-key|ciphertext|data_?key|plaintext)$/i;
+const TOKEN_LIKE = /\b(act|rft|clt)\.[A-Za-z0-9._~+/=-]{4,}/g;
+
+export const REDACTED = '[REDACTED]';
+
+/** JSON replacer used by the logger; exported for tests and for any other place that serialises untrusted objects. */
+export function redactSecrets(key: string, value: unknown): unknown {
+  if (key && SECRET_KEY.test(key) && value !== null && value !== undefined && value !== '') return REDACTED;
+  if (typeof value === 'string') return value.replace(TOKEN_LIKE, `$1.${REDACTED}`);
+  return value;
+}
+
+export function createLogger(serviceName = 'tiktok-connector'): Logger {
+  return new Logger({
+    serviceName,
+    logLevel: (process.env.LOG_LEVEL ?? 'INFO') as 'INFO',
+    jsonReplacerFn: redactSecrets,
+  });
+}
+
+export const logger = createLogger();

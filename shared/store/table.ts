@@ -1,0 +1,35 @@
+/**
+ * The single DynamoDB table: its key schema (shared by the CDK stack and the local runtime, so
+ * both create the same table) and the key builders for every item type. README "Data model"
+ * lists the items. Only single-item atomic operations are used (no transactions): the embedded
+ * store lacks them.
+ */
+export const TABLE_KEYS = {
+  partitionKey: 'pk',
+  sortKey: 'sk',
+  /** TTL attribute (epoch seconds). DynamoDB deletes late, and the local store never: readers also check it. */
+  ttlAttribute: 'ttl',
+  gsis: [
+    /** Due work by time: enabled schedules by next run time (gsi1pk `DUE#<shard>`, gsi1sk `<iso time>#...`). */
+    { indexName: 'gsi1', partitionKey: 'gsi1pk', sortKey: 'gsi1sk' },
+    /** Datasources by access-token expiry, for the refresh sweep (gsi2pk `TOKENEXP`, gsi2sk `<iso time>#...`). */
+    { indexName: 'gsi2', partitionKey: 'gsi2pk', sortKey: 'gsi2sk' },
+  ],
+} as const;
+
+export const keys = {
+  apiKey: (keyHash: string) => ({ pk: `APIKEY#${keyHash}`, sk: 'APIKEY' }),
+  tenant: (tenantId: string) => ({ pk: `TENANT#${tenantId}`, sk: 'TENANT' }),
+  tenantKey: (tenantId: string, keyId: string) => ({ pk: `TENANT#${tenantId}`, sk: `KEY#${keyId}` }),
+  connectLink: (linkId: string) => ({ pk: `LINK#${linkId}`, sk: 'LINK' }),
+  oauthState: (stateHash: string) => ({ pk: `STATE#${stateHash}`, sk: 'STATE' }),
+  datasource: (tenantId: string, datasourceId: string) => ({ pk: `TENANT#${tenantId}`, sk: `DS#${datasourceId}` }),
+  schedule: (tenantId: string, scheduleId: string) => ({ pk: `TENANT#${tenantId}`, sk: `SCHED#${scheduleId}` }),
+  run: (scheduleId: string, slot: string) => ({ pk: `SCHED#${scheduleId}`, sk: `RUN#${slot}` }),
+  snapshot: (datasourceId: string, day: string) => ({ pk: `DS#${datasourceId}`, sk: `SNAP#${day}` }),
+};
+
+/** Epoch seconds for the TTL attribute. */
+export function ttlFromMs(epochMs: number): number {
+  return Math.floor(epochMs / 1000);
+}

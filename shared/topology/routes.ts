@@ -1,0 +1,50 @@
+/**
+ * THE route table: every HTTP route of API v1, the function that serves it, and its auth. Read by
+ * the CDK stack (API Gateway routes + integrations), the local runtime (request matching) and the
+ * OpenAPI generator (via operationId -> shared/api/operations).
+ */
+import type { FunctionName } from './functions.ts';
+
+export type HttpMethod = 'GET' | 'POST' | 'PATCH' | 'DELETE';
+
+export interface RouteSpec {
+  method: HttpMethod;
+  /** API Gateway path template, e.g. /v1/datasources/{id}. */
+  path: string;
+  functionName: FunctionName;
+  /** `apiKey`: Authorization: Bearer <api key> resolves the tenant. `none`: public (health, docs, OAuth browser hops). */
+  auth: 'apiKey' | 'none';
+  operationId: string;
+}
+
+export const ROUTES: readonly RouteSpec[] = [
+  { method: 'GET', path: '/v1/health', functionName: 'meta', auth: 'none', operationId: 'getHealth' },
+  { method: 'GET', path: '/v1/openapi.json', functionName: 'meta', auth: 'none', operationId: 'getOpenApi' },
+  { method: 'POST', path: '/v1/connect-links', functionName: 'connect', auth: 'apiKey', operationId: 'createConnectLink' },
+  { method: 'GET', path: '/v1/connect/{linkId}', functionName: 'connect', auth: 'none', operationId: 'openConnectLink' },
+  { method: 'GET', path: '/v1/oauth/callback', functionName: 'oauth-callback', auth: 'none', operationId: 'oauthCallback' },
+  { method: 'GET', path: '/v1/datasources', functionName: 'datasources', auth: 'apiKey', operationId: 'listDatasources' },
+  { method: 'GET', path: '/v1/datasources/{id}', functionName: 'datasources', auth: 'apiKey', operationId: 'getDatasource' },
+  { method: 'DELETE', path: '/v1/datasources/{id}', functionName: 'datasources', auth: 'apiKey', operationId: 'deleteDatasource' },
+  { method: 'POST', path: '/v1/datasources/{id}/reports/profile', functionName: 'report-profile', auth: 'apiKey', operationId: 'runProfileReport' },
+  { method: 'POST', path: '/v1/datasources/{id}/reports/video-list', functionName: 'report-video-list', auth: 'apiKey', operationId: 'runVideoListReport' },
+  { method: 'POST', path: '/v1/datasources/{id}/reports/video-query', functionName: 'report-video-query', auth: 'apiKey', operationId: 'runVideoQueryReport' },
+  { method: 'POST', path: '/v1/datasources/{id}/reports/history', functionName: 'report-history', auth: 'apiKey', operationId: 'runHistoryReport' },
+  { method: 'POST', path: '/v1/schedules', functionName: 'schedules', auth: 'apiKey', operationId: 'createSchedule' },
+  { method: 'GET', path: '/v1/schedules', functionName: 'schedules', auth: 'apiKey', operationId: 'listSchedules' },
+  { method: 'GET', path: '/v1/schedules/{id}', functionName: 'schedules', auth: 'apiKey', operationId: 'getSchedule' },
+  { method: 'PATCH', path: '/v1/schedules/{id}', functionName: 'schedules', auth: 'apiKey', operationId: 'updateSchedule' },
+  { method: 'DELETE', path: '/v1/schedules/{id}', functionName: 'schedules', auth: 'apiKey', operationId: 'deleteSchedule' },
+  { method: 'POST', path: '/v1/schedules/{id}/run', functionName: 'schedules', auth: 'apiKey', operationId: 'runScheduleNow' },
+  { method: 'GET', path: '/v1/schedules/{id}/runs', functionName: 'schedules', auth: 'apiKey', operationId: 'listScheduleRuns' },
+];
+
+export function routeKey(route: Pick<RouteSpec, 'method' | 'path'>): string {
+  return `${route.method} ${route.path}`;
+}
+
+export function routeByOperationId(operationId: string): RouteSpec {
+  const route = ROUTES.find((r) => r.operationId === operationId);
+  if (!route) throw new Error(`No route for operation ${operationId}`);
+  return route;
+}

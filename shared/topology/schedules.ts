@@ -1,0 +1,33 @@
+/**
+ * THE schedule table: EventBridge rules and the function each one fires. The CDK stack creates
+ * the rules from `schedule`; the local runtime's in-process scheduler fires the same targets with
+ * EventBridge-shaped events on `localSchedule` (faster, so a laptop sees results within a minute).
+ */
+import type { FunctionName } from './functions.ts';
+
+export interface ScheduleSpec {
+  rule: string;
+  target: FunctionName;
+  /** EventBridge schedule expression used in AWS. */
+  schedule: string;
+  /** Expression used by the local runtime. */
+  localSchedule: string;
+  description: string;
+}
+
+export const SCHEDULES: readonly ScheduleSpec[] = [
+  {
+    rule: 'schedule-dispatch',
+    target: 'schedule-dispatch',
+    schedule: 'rate(5 minutes)',
+    localSchedule: 'rate(1 minute)',
+    description: 'Find due report schedules (and daily snapshots) and queue one run per slot',
+  },
+  {
+    rule: 'token-refresh',
+    target: 'token-refresh',
+    schedule: 'rate(30 minutes)',
+    localSchedule: 'rate(1 minute)',
+    description: 'Refresh TikTok access tokens that expire within the refresh window',
+  },
+];

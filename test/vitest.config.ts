@@ -1,0 +1,18 @@
+import { fileURLToPath } from 'node:url';
+import { defineConfig } from 'vitest/config';
+
+// Kept under test/ because the repository's top level is fixed (see README "Layout").
+export default defineConfig({
+  root: fileURLToPath(new URL('..', import.meta.url)),
+  test: {
+    include: ['test/**/*.test.ts'],
+    exclude: ['node_modules/**', 'cdk.out/**', '.data/**'],
+    pool: 'forks',
+    testTimeout: 30_000,
+    hookTimeout: 60_000,
+    // Tests boot servers on free ports; two cores on CI machines.
+    maxWorkers: 2,
+    // s3rver builds list continuation tokens with DES, which Node 20 only offers with the legacy provider.
+    execArgv: ['--openssl-legacy-provider'],
+  },
+});
