@@ -1,0 +1,94 @@
+/**
+ * One HTTP exchange with TikTok: the runtime's fetch (undici) under a per-call timeout, the body read
+ * as text and parsed as JSON when it is JSON. Transport failures become TikTokErrors here, so nothing
+ * above this file sees a raw fetch error. Retrying is decided by the caller (retry.ts), not here.
+ */
+import { TikTokError, parseRetryAfter } from './errors.ts';
+
+export interface Transport {
+  fetch: typeof fetch;
+  timeoutMs: number;
+  now: () => number;
+}
+
+export interface HttpRequest {
+  /** TikTok's path, e.g. `/v2/video/list/`: names the call in errors and metrics. */
+  endpoint: string;
+  url: string;
+  method: 'GET' | 'POST';
+  headers: Record<string, string>;
+  body?: string;
+}
+
+export interface HttpResult {
+  endpoint: string;
+  status: number;
+  /** Parsed JSON, or undefined when the body is empty or not JSON. */
+  json: unknown;
+  retryAfterSeconds?: number;
+}
+
+/**
+ * Socket errors that happen before a single byte of the request left this machine (DNS, refused or
+ * unreachable connect). Only these prove TikTok did not process a token request: see retry.ts.
+ */
+const CONNECT_PHASE_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'UND_ERR_CONNECT_TIMEOUT']);
+
+export async function send(transport: Transport, req: HttpRequest): Promise<HttpResult> {
+  const signal = AbortSignal.timeout(transport.timeoutMs);
+  try {
+    const res = await transport.fetch(req.url, {
+      method: req.method,
+      headers: req.headers,
+      body: req.body,
+      signal,
+      // TikTok does not redirect API calls; following one could carry the bearer token elsewhere.
+      redirect: 'manual',
+    });
+    const text = await res.text();
+    return {
+      endpoint: req.endpoint,
+      status: res.status,
+      json: parseJson(text),
+      retryAfterSeconds: parseRetryAfter(res.headers.get('retry-after'), transport.now()),
+    };
+  } catch (error) {
+    throw transportError(req.endpoint, error, transport.timeoutMs);
+  }
+}
+
+function parseJson(text: string): unknown {
+  if (text.trim() === '') return undefined;
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return undefined;
+  }
+}
+
+function transportError(endpoint: string, error: unknown, timeoutMs: number): TikTokError {
+  if (error instanceof TikTokError) return error;
+  const name = (error as { name?: unknown } | null)?.name;
+  if (name === 'TimeoutError') {
+    return new TikTokError({ kind: 'timeout', endpoint, tiktokCode: 'timeout', detail: `no response within ${timeoutMs} ms`, cause: error });
+  }
+  const code = socketCode(error);
+  return new TikTokError({
+    kind: 'upstream',
+    endpoint,
+    tiktokCode: code && CONNECT_PHASE_CODES.has(code) ? 'connect_failed' : 'network_error',
+    detail: code ?? (error instanceof Error ? error.message : 'request failed'),
+    cause: error,
+  });
+}
+
+/** undici wraps socket errors: TypeError('fetch failed', { cause: Error|AggregateError with `code` }). */
+function socketCode(error: unknown): string | undefined {
+  let current: unknown = error;
+  for (let depth = 0; depth < 4 && current; depth += 1) {
+    const code = (current as { code?: unknown }).code;
+    if (typeof code === 'string') return code;
+    current = (current as { cause?: unknown }).cause;
+  }
+  return undefined;
+}

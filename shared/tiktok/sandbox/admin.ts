@@ -1,0 +1,57 @@
+/**
+ * `/admin/...`: the sandbox's knobs over HTTP (JSON), for tests and people poking the local runtime.
+ * Bodies are validated with zod; a bad one answers 400 `{error}`.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { z } from 'zod';
+import type { TikTokSandbox } from './sandbox.ts';
+import { readBody, sendJson } from './http.ts';
+
+const faultSchema = z.object({
+  endpoint: z.string().optional(),
+  status: z.union([z.literal(429), z.literal(500), z.literal(503)]).optional(),
+  count: z.number().int().positive().optional(),
+  delayMs: z.number().int().nonnegative().optional(),
+  hang: z.boolean().optional(),
+  errorCode: z.enum(['access_token_invalid', 'rate_limit_exceeded', 'internal_error']).optional(),
+  retryAfterSeconds: z.number().int().nonnegative().optional(),
+});
+const lifetimesSchema = z.object({ accessSeconds: z.number().int().positive(), refreshSeconds: z.number().int().positive() });
+const openIdSchema = z.object({ openId: z.string().min(1).optional() });
+const rateLimitSchema = z.object({ perMinute: z.number().int().positive() });
+
+type Route = (sandbox: TikTokSandbox, body: unknown) => unknown;
+
+const ROUTES: Record<string, Route> = {
+  'POST /admin/faults': (sb, body) => {
+    const faults = z.union([faultSchema.array(), faultSchema]).parse(body);
+    for (const fault of Array.isArray(faults) ? faults : [faults]) sb.injectFaults(fault);
+  },
+  'DELETE /admin/faults': (sb) => sb.clearFaults(),
+  'POST /admin/token-lifetimes': (sb, body) => {
+    const { accessSeconds, refreshSeconds } = lifetimesSchema.parse(body);
+    sb.setTokenLifetimes(accessSeconds, refreshSeconds);
+  },
+  'POST /admin/rate-limit': (sb, body) => sb.setRateLimit(rateLimitSchema.parse(body).perMinute),
+  'POST /admin/revoke-refresh': (sb, body) => sb.revokeRefreshTokens(openIdSchema.parse(body).openId),
+  'POST /admin/expire-access': (sb, body) => sb.expireAccessTokens(openIdSchema.parse(body).openId),
+  'GET /admin/calls': (sb) => ({ calls: sb.callLog() }),
+  'DELETE /admin/calls': (sb) => sb.resetCallLog(),
+  'GET /admin/accounts': (sb) => ({ accounts: sb.accounts() }),
+  'POST /admin/reset': (sb) => sb.reset(),
+};
+
+export async function handleAdmin(sandbox: TikTokSandbox, req: IncomingMessage, res: ServerResponse, path: string): Promise<void> {
+  const route = ROUTES[`${req.method} ${path.replace(/\/+$/, '')}`];
+  if (!route) return sendJson(res, 404, { error: `No admin route ${req.method} ${path}` });
+  const text = req.method === 'POST' ? await readBody(req) : '';
+  let body: unknown = {};
+  try {
+    if (text.trim() !== '') body = JSON.parse(text);
+    const result = route(sandbox, body);
+    sendJson(res, 200, result ?? { ok: true });
+  } catch (error) {
+    const message = error instanceof z.ZodError ? z.prettifyError(error) : error instanceof Error ? error.message : 'bad request';
+    sendJson(res, 400, { error: message });
+  }
+}
