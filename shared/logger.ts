@@ -13,8 +13,14 @@ const TOKEN_LIKE = /\b(act|rft|clt)\.[A-Za-z0-9._~+/=-]{4,}/g;
 export const REDACTED = '[REDACTED]';
 
 /** JSON replacer used by the logger; exported for tests and for any other place that serialises untrusted objects. */
+/** Error codes (`ECONNREFUSED`, `invalid_grant`) are useful and harmless; an OAuth code never looks like one. */
+const ERROR_CODE = /^([A-Z][A-Z0-9]*(_[A-Z0-9]+)*|[a-z]+(_[a-z0-9]+)*)$/;
+
 export function redactSecrets(key: string, value: unknown): unknown {
-  if (key && SECRET_KEY.test(key) && value !== null && value !== undefined && value !== '') return REDACTED;
+  if (key && SECRET_KEY.test(key) && value !== null && value !== undefined && value !== '') {
+    if (key === 'code' && typeof value === 'string' && value.length <= 40 && ERROR_CODE.test(value)) return value;
+    return REDACTED;
+  }
   if (typeof value === 'string') return value.replace(TOKEN_LIKE, `$1.${REDACTED}`);
   return value;
 }

@@ -24,6 +24,13 @@ describe('log redaction', () => {
     expect(out.count).toBe(3);
   });
 
+  it('keeps error codes readable while redacting OAuth codes under the same key', () => {
+    const out = JSON.parse(JSON.stringify({ a: { code: 'ECONNREFUSED' }, b: { code: 'invalid_grant' }, c: { code: 'Xk9_aQ-71bZ' } }, redactSecrets));
+    expect(out.a.code).toBe('ECONNREFUSED');
+    expect(out.b.code).toBe('invalid_grant');
+    expect(out.c.code).toBe(REDACTED);
+  });
+
   it('never writes a secret through the Powertools logger', () => {
     const lines: string[] = [];
     vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
