@@ -89,8 +89,10 @@ const MAX_DETAIL = 300;
 /** Removes the given secret values and token-shaped strings from text TikTok sent back; bounds its length. */
 export function scrub(text: string, secrets: readonly string[]): string {
   let out = text;
-  for (const secret of secrets) {
-    if (secret.length >= 4) out = out.split(secret).join('[REDACTED]');
+  for (const secret of secrets.filter((s) => s.length >= 4)) {
+    // Also as it travelled in a query or form body, in case TikTok echoes the encoded request.
+    const forms = new Set([secret, encodeURIComponent(secret), new URLSearchParams({ s: secret }).toString().slice(2)]);
+    for (const form of forms) out = out.split(form).join('[REDACTED]');
   }
   out = String(redactSecrets('', out));
   return out.length > MAX_DETAIL ? `${out.slice(0, MAX_DETAIL)}…` : out;
