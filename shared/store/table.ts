@@ -27,6 +27,11 @@ export const keys = {
   schedule: (tenantId: string, scheduleId: string) => ({ pk: `TENANT#${tenantId}`, sk: `SCHED#${scheduleId}` }),
   run: (scheduleId: string, slot: string) => ({ pk: `SCHED#${scheduleId}`, sk: `RUN#${slot}` }),
   snapshot: (datasourceId: string, day: string) => ({ pk: `DS#${datasourceId}`, sk: `SNAP#${day}` }),
+  // history (shared/history/store.ts): per-video chunks of a day's snapshot, video titles, the daily snapshot claims
+  snapshotVideos: (datasourceId: string, day: string, attempt: string, chunk: number) => ({ pk: `DS#${datasourceId}`, sk: `VSNAP#${day}#${attempt}#${String(chunk).padStart(3, '0')}` }),
+  videoMeta: (datasourceId: string, chunk: number) => ({ pk: `DS#${datasourceId}`, sk: `VMETA#${String(chunk).padStart(4, '0')}` }),
+  snapshotRun: (datasourceId: string, day: string) => ({ pk: `DS#${datasourceId}`, sk: `SNAPRUN#${day}` }),
+  snapshotSweep: (day: string) => ({ pk: `SNAPSWEEP#${day}`, sk: 'SNAPSWEEP' }),
 };
 
 /** Epoch seconds for the TTL attribute. */
