@@ -117,10 +117,9 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     const clock = options.clock ?? systemClock;
     overrideAppContext({ clock });
 
-    const docClient = DynamoDBDocumentClient.from(
-      new DynamoDBClient({ region: handlerEnv.AWS_REGION, endpoint: dynamo.endpoint, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } }),
-    );
-    await ensureTable(docClient as unknown as DynamoDBClient, tableName);
+    const rawClient = new DynamoDBClient({ region: handlerEnv.AWS_REGION, endpoint: dynamo.endpoint, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+    const docClient = DynamoDBDocumentClient.from(rawClient);
+    await ensureTable(rawClient, tableName);
     const apiKey = devApiKey(dataDir, env.DEV_API_KEY);
     await seedDevTenant(docClient, tableName, apiKey, () => clock.now());
 
