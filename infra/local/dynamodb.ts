@@ -15,7 +15,7 @@ export interface LocalDynamo {
 }
 
 export async function startLocalDynamo(dbPath: string | undefined): Promise<LocalDynamo> {
-  const server = dynalite({ path: dbPath, createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 }) as Server;
+  const server: Server = dynalite({ path: dbPath, createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
   server.listen(0, '127.0.0.1');
   await once(server, 'listening');
   const { port } = server.address() as AddressInfo;

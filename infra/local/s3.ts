@@ -18,7 +18,7 @@ export async function startLocalS3(directory: string, bucketName: string): Promi
     directory,
     configureBuckets: [{ name: bucketName, configs: [] }],
   });
-  const { port } = (await server.run()) as { port: number };
+  const { port } = await server.run();
   return {
     endpoint: `http://127.0.0.1:${port}`,
     close: async () => {
