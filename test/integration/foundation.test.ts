@@ -6,6 +6,7 @@ import { Validator } from '@seriousme/openapi-schema-validator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PortInUseError, startLocalRuntime } from '../../infra/local/runtime.ts';
 import { ensureTenant, storeApiKey } from '../../shared/auth/api-keys.ts';
+import { readJson } from '../support/http.ts';
 import { startTestRuntime, type TestRuntime } from '../support/runtime.ts';
 
 describe('local runtime over real HTTP', () => {
@@ -20,7 +21,7 @@ describe('local runtime over real HTTP', () => {
   it('answers GET /v1/health without a key', async () => {
     const res = await rt.api('/v1/health', { auth: false });
     expect(res.status).toBe(200);
-    const body = await res.json();
+    const body = await readJson(res);
     expect(body).toMatchObject({ status: 'ok', service: 'tiktok-connector', stage: 'local' });
     expect(res.headers.get('x-request-id')).toBeTruthy();
   });
@@ -36,7 +37,7 @@ describe('local runtime over real HTTP', () => {
     for (const auth of [false, 'tkc_wrong', 'x'.repeat(500)] as const) {
       const res = await rt.api('/v1/connect-links', { method: 'POST', auth, json: { name: 'x' } });
       expect(res.status).toBe(401);
-      const body = await res.json();
+      const body = await readJson(res);
       expect(body.error).toMatchObject({ code: 'unauthorized' });
       expect(body.error.requestId).toBeTruthy();
     }
@@ -51,7 +52,7 @@ describe('local runtime over real HTTP', () => {
       body: '{"name": ',
     });
     expect(res.status).toBe(400);
-    const body = await res.json();
+    const body = await readJson(res);
     expect(body.error).toMatchObject({ code: 'invalid_json', field: 'body' });
   });
 
@@ -62,20 +63,20 @@ describe('local runtime over real HTTP', () => {
       body: JSON.stringify({ name: 'x'.repeat(70 * 1024) }),
     });
     expect(res.status).toBe(413);
-    expect((await res.json()).error).toMatchObject({ code: 'payload_too_large' });
+    expect((await readJson(res)).error).toMatchObject({ code: 'payload_too_large' });
   });
 
   it('rejects a non-JSON content type with 415', async () => {
     const res = await rt.api('/v1/connect-links', { method: 'POST', headers: { 'content-type': 'text/plain' }, body: 'name=x' });
     expect(res.status).toBe(415);
-    expect((await res.json()).error).toMatchObject({ code: 'unsupported_media_type', field: 'content-type' });
+    expect((await readJson(res)).error).toMatchObject({ code: 'unsupported_media_type', field: 'content-type' });
   });
 
   it('answers an unknown route with a JSON 404', async () => {
     const res = await rt.api('/v1/nope', { auth: false });
     expect(res.status).toBe(404);
     expect(res.headers.get('content-type')).toContain('application/json');
-    expect((await res.json()).error).toMatchObject({ code: 'not_found' });
+    expect((await readJson(res)).error).toMatchObject({ code: 'not_found' });
     const wrongMethod = await rt.api('/v1/health', { method: 'DELETE', auth: false });
     expect(wrongMethod.status).toBe(404);
   });
@@ -83,7 +84,7 @@ describe('local runtime over real HTTP', () => {
   it('serves a valid OpenAPI 3.1 document describing every route', async () => {
     const res = await rt.api('/v1/openapi.json', { auth: false });
     expect(res.status).toBe(200);
-    const doc = await res.json();
+    const doc = await readJson(res);
     expect(doc.openapi).toBe('3.1.0');
     const validator = new Validator();
     const result = await validator.validate(doc);
