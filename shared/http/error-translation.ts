@@ -19,8 +19,9 @@ interface TikTokLike extends Error {
 }
 
 export function translateError(err: unknown): AppError | undefined {
-  if (err instanceof AppError) return err;
   if (!(err instanceof Error)) return undefined;
+  // Checked before the AppError pass-through: shared/cloud9ql's error is itself an AppError whose code
+  // is the engine's reason (syntax_error, ...); the API answers one code with the field and position.
   if (err.name === 'Cloud9QLError') {
     const e = err as Cloud9QLLike;
     return new AppError(422, 'cloud9ql_error', e.message, {
@@ -28,6 +29,7 @@ export function translateError(err: unknown): AppError | undefined {
       details: { line: e.line, column: e.column, ...(e.code ? { reason: e.code } : {}) },
     });
   }
+  if (err instanceof AppError) return err;
   if (err.name === 'TikTokError') return translateTikTokError(err as TikTokLike);
   return undefined;
 }

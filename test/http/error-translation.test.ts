@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { Cloud9QLError } from '../../shared/cloud9ql/errors.ts';
 import { AppError } from '../../shared/errors.ts';
 import { translateError } from '../../shared/http/error-translation.ts';
 
@@ -22,6 +23,20 @@ describe('translateError', () => {
     expect(t.code).toBe('cloud9ql_error');
     expect(t.field).toBe('cloud9ql');
     expect(t.details).toMatchObject({ line: 1, column: 8 });
+  });
+
+  it('maps the real Cloud9QLError (itself an AppError) to the one 422 code, naming the field and position', () => {
+    const t = translateError(new Cloud9QLError('syntax_error', 'Unbalanced parentheses (line 2, column 5)', 2, 5))!;
+    expect(t.status).toBe(422);
+    expect(t.code).toBe('cloud9ql_error');
+    expect(t.field).toBe('cloud9ql');
+    expect(t.details).toMatchObject({ line: 2, column: 5, reason: 'syntax_error' });
+  });
+
+  it('defaults Retry-After to 60 s when TikTok sent none', () => {
+    const t = translateError(named('TikTokError', { kind: 'rate_limited' }))!;
+    expect(t.status).toBe(429);
+    expect(t.headers).toEqual({ 'retry-after': '60' });
   });
 
   it.each([

@@ -4,5 +4,6 @@
  */
 import type { OperationDoc } from '../../http/operation.ts';
 import { metaOperations } from './meta.ts';
+import { reportOperations } from './reports.ts';
 
-export const OPERATIONS: readonly OperationDoc[] = [...metaOperations];
+export const OPERATIONS: readonly OperationDoc[] = [...metaOperations, ...reportOperations];

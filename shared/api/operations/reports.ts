@@ -1,0 +1,104 @@
+/**
+ * The three report operations. Request bodies are the report domain's own schemas
+ * (reportRequestSchema), so what validates a request is what the OpenAPI document shows.
+ */
+import { z } from 'zod';
+import { errorBodySchema } from '../../http/openapi.ts';
+import type { OperationDoc, ResponseDoc } from '../../http/operation.ts';
+import { MAX_CLOUD9QL_LENGTH, REPORT_TYPES, defaultCloud9QL, reportRequestSchema, type ReportRequestSchema, type ReportType } from '../../reports/index.ts';
+import { reportDefinition } from '../../reports/registry.ts';
+
+export const datasourceParams = z.object({
+  id: z.string().min(1).max(128).meta({ description: 'Datasource id (a connected TikTok account of your tenant).' }),
+});
+
+export const reportResultSchema = z.object({
+  rows: z.array(z.record(z.string(), z.unknown())).meta({ description: 'Rows as Cloud9QL returned them; nested objects stay nested.' }),
+  columns: z.array(z.string()).meta({ description: "Union of the rows' top-level keys, in first-seen order." }),
+  meta: z.object({
+    reportType: z.enum(REPORT_TYPES as [ReportType, ...ReportType[]]),
+    datasourceId: z.string(),
+    fetchedAt: z.string().meta({ description: 'When the TikTok data was fetched, ISO 8601 UTC.' }),
+    pages: z.number().int().meta({ description: 'TikTok calls that returned data.' }),
+    cursor: z.number().int().nullable().meta({ description: 'Video list: cursor to resume after the last page (send it as requestBody.cursor). Else null.' }),
+    hasMore: z.boolean().meta({ description: 'Video list: TikTok has more videos after the last page fetched.' }),
+  }),
+});
+
+const error = (description: string, extra: Partial<ResponseDoc> = {}): ResponseDoc => ({ description, schema: errorBodySchema, ...extra });
+
+const CSV_EXAMPLES: Record<ReportType, string> = {
+  profile: 'data.user.display_name,data.user.follower_count\r\nCora Creator,213402\r\n',
+  'video-list': 'id,title,view_count\r\n7374912345678901234,Quick and easy ramen,10234\r\n',
+  'video-query': 'id,title,view_count\r\n7374912345678901234,Quick and easy ramen,10234\r\n',
+};
+
+function reportResponses(reportType: ReportType): Record<number, ResponseDoc> {
+  return {
+    200: {
+      description:
+        `Report rows. JSON (default): {rows, columns, meta}. With format "csv": text/csv (RFC 4180, CRLF), a header row, nested objects flattened ` +
+        "to dotted columns (data.user.follower_count), arrays as JSON in one cell, and text cells starting with = + - @ tab or CR prefixed with ' " +
+        'so spreadsheets do not run them as formulas; sent as an attachment.',
+      schema: reportResultSchema,
+      alternatives: [{ contentType: 'text/csv', example: CSV_EXAMPLES[reportType] }],
+      headers: {
+        'Content-Disposition': { description: 'CSV only: attachment; filename="tiktok-<type>-<datasource>-<time>.csv".', schema: { type: 'string' } },
+      },
+    },
+    400: error('Invalid input; `error.field` names it (e.g. `fields` with the valid names listed, `requestBody.max_count`).'),
+    401: error('Missing or invalid API key.'),
+    403: error(
+      'scope_not_granted: the account did not grant a scope the requested fields need; `error.missingScopes` and `error.fieldsByScope` name them. No TikTok call is made.',
+    ),
+    404: error('Unknown datasource (or another tenant\'s).'),
+    409: error('needs_reauth: the TikTok authorisation is no longer valid; re-connect the account with a new connect link.'),
+    413: error('Request body too large.'),
+    422: error(`cloud9ql_error: the Cloud9QL query (at most ${MAX_CLOUD9QL_LENGTH} characters) is invalid or failed; \`error.line\` and \`error.column\` locate it.`),
+    429: error('tiktok_rate_limited: TikTok rate limit reached; retry after the Retry-After seconds.', {
+      headers: { 'Retry-After': { description: 'Seconds to wait before retrying.', schema: { type: 'integer', minimum: 1 } } },
+    }),
+    502: error('tiktok_error: TikTok answered with an error (`error.tiktokLogId` is TikTok\'s log id).'),
+    504: error('tiktok_timeout: TikTok did not answer in time.'),
+  };
+}
+
+function reportOperation<T extends ReportType>(
+  operationId: string,
+  reportType: T,
+  description: string,
+): OperationDoc & { params: typeof datasourceParams; body: ReportRequestSchema<T> } {
+  const definition = reportDefinition(reportType);
+  return {
+    operationId,
+    summary: `Run the ${definition.title} report`,
+    description: `${description} Default Cloud9QL: \`${defaultCloud9QL(reportType)}\`.`,
+    tags: ['reports'],
+    params: datasourceParams,
+    body: reportRequestSchema(reportType),
+    bodyExample: definition.example,
+    responses: reportResponses(reportType),
+  };
+}
+
+export const runProfileReport = reportOperation(
+  'runProfileReport',
+  'profile',
+  "TikTok user/info for the connected account: the requested profile and stats fields, post-processed with Cloud9QL (which runs on TikTok's {data:{user}}).",
+);
+
+export const runVideoListReport = reportOperation(
+  'runVideoListReport',
+  'video-list',
+  'TikTok video/list: one page (requestBody.max_count videos posted before requestBody.cursor), or with allPages every page until has_more is false ' +
+    'or maxVideos videos, merged into one {data:{videos, cursor, has_more}} before Cloud9QL. Paging also stops before the request would time out; ' +
+    'meta.hasMore and meta.cursor then say where to resume.',
+);
+
+export const runVideoQueryReport = reportOperation(
+  'runVideoQueryReport',
+  'video-query',
+  "TikTok video/query for 1 to 20 of the account's own video ids; ids TikTok does not return (not the account's, deleted, private) are absent from the rows.",
+);
+
+export const reportOperations: OperationDoc[] = [runProfileReport, runVideoListReport, runVideoQueryReport];

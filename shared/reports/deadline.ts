@@ -1,0 +1,21 @@
+import type { Context } from 'aws-lambda';
+
+/**
+ * Time kept back from the Lambda's remaining time for Cloud9QL, rendering and the response, so a
+ * paging report stops fetching before API Gateway's 29 s limit turns everything into a 504.
+ */
+export const RESPONSE_RESERVE_MS = 4_000;
+
+/**
+ * Wall-clock epoch ms (Date.now(), not the app clock, which tests may freeze or move) by which a
+ * report should stop fetching; undefined when the context does not know its remaining time.
+ */
+export function requestDeadline(lambdaContext: Pick<Context, 'getRemainingTimeInMillis'> | undefined): number | undefined {
+  const remaining = lambdaContext?.getRemainingTimeInMillis?.();
+  if (typeof remaining !== 'number' || !Number.isFinite(remaining)) return undefined;
+  return Date.now() + Math.max(0, remaining - RESPONSE_RESERVE_MS);
+}
+
+export function deadlinePassed(deadline: number | undefined): boolean {
+  return deadline !== undefined && Date.now() >= deadline;
+}

@@ -1,0 +1,117 @@
+/**
+ * Video List: TikTok `POST /v2/video/list/` (tiktok-api.md §3.2). One page as asked, or with
+ * `allPages` every page from the cursor on, following `data.cursor` while `has_more` (the paging
+ * iterator of shared/tiktok guards against repeated cursors and duplicate videos), up to
+ * `maxVideos`. All pages are merged into one `{data:{videos, cursor, has_more}}` for Cloud9QL.
+ */
+import { z } from 'zod';
+import { logger } from '../../logger.ts';
+import { MAX_PAGE_SIZE, iterateVideos, type TikTokVideo, type VideoListResponse } from '../../tiktok/index.ts';
+import { deadlinePassed } from '../deadline.ts';
+import { baseRequestShape } from '../request/base.ts';
+import { unknownMemberError } from '../request/common.ts';
+import { fetchFromTikTok } from '../tiktok-source.ts';
+import { defineReport, once, type FetchedData } from '../types.ts';
+
+const DEFAULT_QUERY = 'select expand(data.videos);';
+export const DEFAULT_MAX_VIDEOS = 1_000;
+export const MAX_MAX_VIDEOS = 10_000;
+
+const maxCountError = `requestBody.max_count must be an integer from 1 to ${MAX_PAGE_SIZE}`;
+const cursorError = 'requestBody.cursor must be a non-negative integer (Unix milliseconds; 0 = start from the newest video)';
+const maxVideosError = `maxVideos must be an integer from 1 to ${MAX_MAX_VIDEOS}`;
+
+export const videoListRequestSchema = once(() =>
+  z
+    .strictObject(
+      {
+        ...baseRequestShape('video-list', DEFAULT_QUERY),
+        requestBody: z
+          .strictObject(
+            {
+              max_count: z
+                .number({ error: maxCountError })
+                .int({ error: maxCountError })
+                .min(1, { error: maxCountError })
+                .max(MAX_PAGE_SIZE, { error: maxCountError })
+                .meta({ description: `Videos per TikTok page, 1 to ${MAX_PAGE_SIZE}.`, examples: [20] }),
+              cursor: z
+                .number({ error: cursorError })
+                .int({ error: cursorError })
+                .min(0, { error: cursorError })
+                .meta({ description: 'Unix ms: videos posted before it. 0 = from the newest video (no cursor is sent to TikTok).', examples: [0] }),
+            },
+            { error: unknownMemberError('requestBody') },
+          )
+          .meta({ description: 'TikTok video/list body; both members are required, as in Knowi.' }),
+        allPages: z
+          .boolean({ error: 'allPages must be true or false' })
+          .default(false)
+          .meta({ description: 'Follow the cursor until has_more is false or maxVideos videos were fetched.' }),
+        maxVideos: z
+          .number({ error: maxVideosError })
+          .int({ error: maxVideosError })
+          .min(1, { error: maxVideosError })
+          .max(MAX_MAX_VIDEOS, { error: maxVideosError })
+          .optional()
+          .meta({ description: `With allPages: stop after this many videos (default ${DEFAULT_MAX_VIDEOS}).`, default: DEFAULT_MAX_VIDEOS }),
+      },
+      { error: unknownMemberError('the video-list report request') },
+    )
+    .superRefine((req, ctx) => {
+      if (req.maxVideos !== undefined && !req.allPages) {
+        ctx.addIssue({ code: 'custom', path: ['maxVideos'], message: 'maxVideos applies only with allPages: true' });
+      }
+    }),
+);
+
+/** TikTok reads no cursor as "newest first"; the API's 0 means the same. */
+function startCursor(cursor: number): number | undefined {
+  return cursor === 0 ? undefined : cursor;
+}
+
+export const videoListReport = defineReport({
+  type: 'video-list',
+  title: 'Video List',
+  defaultQuery: DEFAULT_QUERY,
+  schema: videoListRequestSchema,
+  example: {
+    fields: ['id', 'title', 'create_time', 'view_count', 'like_count', 'comment_count', 'share_count'],
+    requestBody: { max_count: 20, cursor: 0 },
+    allPages: true,
+    maxVideos: 500,
+    cloud9ql: 'select expand(data.videos); select id, title, view_count order by view_count desc limit 10',
+  },
+  async fetch({ deps, tenantId, datasourceId, request, deadline }): Promise<FetchedData> {
+    const { fields, requestBody } = request;
+    const source = { deps, tenantId, datasourceId, reportType: 'video-list' as const, fields };
+    if (!request.allPages) {
+      const res = await fetchFromTikTok(source, (client, token) =>
+        client.listVideos(token, fields, { cursor: startCursor(requestBody.cursor), max_count: requestBody.max_count }),
+      );
+      return { input: { data: res.data }, pages: 1, cursor: res.data.cursor ?? null, hasMore: res.data.has_more === true };
+    }
+    const merged = await fetchFromTikTok(source, async (client, token) => {
+      const videos: Array<Partial<TikTokVideo>> = [];
+      let last = { page: 0, cursor: null as number | null, hasMore: false, stopReason: 'end' as string };
+      const pages = iterateVideos(client, token, fields, {
+        startCursor: startCursor(requestBody.cursor),
+        maxCount: requestBody.max_count,
+        maxVideos: request.maxVideos ?? DEFAULT_MAX_VIDEOS,
+      });
+      for await (const page of pages) {
+        videos.push(...page.videos);
+        last = { page: page.page, cursor: page.cursor, hasMore: page.hasMore, stopReason: page.stopReason ?? 'time_budget' };
+        // A request has a deadline (API Gateway answers 504 at 29 s): stop paging in time and say
+        // where to resume (hasMore + cursor) rather than lose everything fetched so far.
+        if (!page.stopReason && deadlinePassed(deadline)) break;
+      }
+      if (last.stopReason === 'repeated_cursor' || last.stopReason === 'max_pages' || last.stopReason === 'time_budget') {
+        logger.warn('Video list paging stopped early', { datasourceId, pages: last.page, videos: videos.length, reason: last.stopReason });
+      }
+      const data: VideoListResponse['data'] = { videos, cursor: last.cursor ?? 0, has_more: last.hasMore };
+      return { data, pages: last.page, cursor: last.cursor, hasMore: last.hasMore };
+    });
+    return { input: { data: merged.data }, pages: merged.pages, cursor: merged.cursor, hasMore: merged.hasMore };
+  },
+});

@@ -1,0 +1,47 @@
+/**
+ * The report domain: one public entry, used by the report Lambdas and by scheduled runs.
+ *
+ *   REPORT_TYPES                      the registered report types
+ *   reportRequestSchema(reportType)   zod schema of a request body (the one the API validates with)
+ *   runReport({tenantId, datasourceId, reportType, request})  -> ReportResult
+ *   renderReport(result, format)      -> {body, contentType} (json | csv)
+ */
+import { reportDefinition, type ReportDefinitionOf, type ReportType } from './registry.ts';
+import { createReportRunner, type RunReportArgs } from './runner.ts';
+import type { ReportResult } from './types.ts';
+
+export { REPORT_TYPES, isReportType, type ReportType } from './registry.ts';
+export { renderReport, reportFileName, renderFormats, isReportFormat, type ReportFormat, type RenderedReport } from './render/index.ts';
+export { reportResponse } from './http.ts';
+export { createReportRunner, type RunReportArgs } from './runner.ts';
+export { ScopeNotGrantedError } from './errors.ts';
+export { MAX_CLOUD9QL_LENGTH } from './request/common.ts';
+export type { ReportDeps, TikTokReads, GrantedDatasource, DatasourceRef } from './deps.ts';
+export type { ReportResult, ReportMeta } from './types.ts';
+
+export type ReportRequestSchema<T extends ReportType> = ReturnType<ReportDefinitionOf<T>['schema']>;
+
+/** The zod schema of a report type's request body. */
+export function reportRequestSchema<T extends ReportType>(reportType: T): ReportRequestSchema<T> {
+  return reportDefinition(reportType).schema() as ReportRequestSchema<T>;
+}
+
+/** The report type's default Cloud9QL (`select data.user;`, `select expand(data.videos);`). */
+export function defaultCloud9QL(reportType: ReportType): string {
+  return reportDefinition(reportType).defaultQuery;
+}
+
+let runner: ((args: RunReportArgs) => Promise<ReportResult>) | undefined;
+
+/**
+ * Runs one report with the service's real dependencies, wired on first use. They are imported
+ * lazily so that reading schemas (OpenAPI, schedules validation) does not load the token stack.
+ */
+export async function runReport(args: RunReportArgs): Promise<ReportResult> {
+  if (!runner) {
+    const { defaultReportDeps } = await import('./default-deps.ts');
+    runner ??= createReportRunner(defaultReportDeps());
+  }
+  return runner(args);
+}
+export { requestDeadline, RESPONSE_RESERVE_MS } from './deadline.ts';

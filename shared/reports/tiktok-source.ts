@@ -1,0 +1,31 @@
+/**
+ * The common path of every TikTok-backed report: resolve the datasource and a fresh token, check
+ * the granted scopes against the requested fields (403 before any call), make the call. TikTok's
+ * own scope refusals get the same 403; every other TikTokError goes up for the HTTP layer to map.
+ */
+import { isTikTokError, type ReportType as TikTokReportType } from '../tiktok/index.ts';
+import type { ReportDeps, TikTokReads } from './deps.ts';
+import { assertScopesGranted, scopeRefusedByTikTok } from './scopes.ts';
+
+export interface TikTokFetch {
+  deps: ReportDeps;
+  tenantId: string;
+  datasourceId: string;
+  reportType: TikTokReportType;
+  fields: string[];
+}
+
+export async function fetchFromTikTok<T>(f: TikTokFetch, call: (client: TikTokReads, accessToken: string) => Promise<T>): Promise<T> {
+  const client = await f.deps.tiktokClient();
+  try {
+    return await f.deps.withAccessToken({ tenantId: f.tenantId, datasourceId: f.datasourceId }, (accessToken, datasource) => {
+      assertScopesGranted(f.reportType, f.fields, datasource.scopes);
+      return call(client, accessToken);
+    });
+  } catch (err) {
+    if (isTikTokError(err, 'scope_not_authorized') || isTikTokError(err, 'scope_permission_missed')) {
+      throw scopeRefusedByTikTok(f.reportType, f.fields, err);
+    }
+    throw err;
+  }
+}

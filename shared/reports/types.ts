@@ -1,0 +1,80 @@
+/**
+ * The shapes of the report domain. A report run is: validate the request, fetch the source JSON
+ * (TikTok's own `{data:{...}}`), run Cloud9QL on it, and hand back rows plus what was fetched.
+ */
+import type { z } from 'zod';
+import type { ReportDeps } from './deps.ts';
+
+/** What every report answers, whatever its type or output format. */
+export interface ReportResult {
+  /** Rows exactly as Cloud9QL returned them (nested objects stay nested). */
+  rows: Record<string, unknown>[];
+  /** Union of the rows' top-level keys, in first-seen order. */
+  columns: string[];
+  meta: ReportMeta;
+}
+
+export interface ReportMeta {
+  reportType: string;
+  datasourceId: string;
+  /** ISO 8601 UTC instant the source data was fetched. */
+  fetchedAt: string;
+  /** Source calls that returned data (TikTok pages); 1 for single-call reports. */
+  pages: number;
+  /** Cursor to resume after the last page (video list), else null. */
+  cursor: number | null;
+  /** True when the source has more data than was fetched. */
+  hasMore: boolean;
+}
+
+/** Fields every report request has after validation. */
+export interface BaseReportRequest {
+  fields: string[];
+  cloud9ql: string;
+  format: string;
+}
+
+/** The source data a report type fetched, before Cloud9QL. */
+export interface FetchedData {
+  /** The JSON Cloud9QL runs on, e.g. `{data:{user:{...}}}`. */
+  input: unknown;
+  pages: number;
+  cursor: number | null;
+  hasMore: boolean;
+}
+
+export interface FetchArgs<R> {
+  deps: ReportDeps;
+  tenantId: string;
+  datasourceId: string;
+  request: R;
+  /** Wall-clock epoch ms (Date.now()) after which multi-call reports stop fetching (and say so with hasMore/cursor). */
+  deadline?: number;
+}
+
+/**
+ * One report type: its request schema (which also documents it in OpenAPI), its default Cloud9QL
+ * and how it fetches its source data. Adding a report type = one definition + one registry line.
+ */
+export interface ReportDefinition<S extends z.ZodType<BaseReportRequest> = z.ZodType<BaseReportRequest>> {
+  type: string;
+  /** Short human name, e.g. "Profile & Stats". */
+  title: string;
+  defaultQuery: string;
+  /** Built lazily (it reads the renderer registry for `format`). */
+  schema: () => S;
+  /** An example request body for the documentation. */
+  example: z.input<S>;
+  fetch(args: FetchArgs<z.output<S>>): Promise<FetchedData>;
+}
+
+/** Keeps each definition's own request type while checking it against ReportDefinition. */
+export function defineReport<S extends z.ZodType<BaseReportRequest>>(definition: ReportDefinition<S>): ReportDefinition<S> {
+  return definition;
+}
+
+/** Builds a value on first use and keeps it (schemas are built once per container). */
+export function once<T>(build: () => T): () => T {
+  let value: T | undefined;
+  return () => (value ??= build());
+}
