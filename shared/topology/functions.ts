@@ -2,7 +2,29 @@
  * Every Lambda function of the service: one entry point each under functions/<name>/handler.ts
  * (exporting `handler`). The CDK stack creates exactly these; the local runtime loads the same
  * modules. Routes (routes.ts) and schedules (schedules.ts) refer to functions by name.
+ *
+ * `uses` declares what each function may touch in AWS; the stack turns it into that function's own
+ * IAM role (infra/constructs/functions.ts) and nothing else, so a permission a handler needs is
+ * added here, next to the function, where a reviewer sees it.
  */
+export type FunctionPermission =
+  /** GetItem/Query/BatchGetItem on the table and its indexes. */
+  | 'table:read'
+  /** PutItem/UpdateItem/DeleteItem/BatchWriteItem on the table. */
+  | 'table:write'
+  /** kms:GenerateDataKey on the token key (encrypt tokens), with the {tenantId, datasourceId} context. */
+  | 'tokens:encrypt'
+  /** kms:Decrypt on the token key, with the {tenantId, datasourceId} context. */
+  | 'tokens:decrypt'
+  /** s3:PutObject into the delivery bucket. */
+  | 'bucket:write'
+  /** sqs:SendMessage to the report queue. */
+  | 'queue:send'
+  /** Consume the report queue (the SQS event source of the function). */
+  | 'queue:consume'
+  /** secretsmanager:GetSecretValue on the TikTok app credentials. */
+  | 'secret:read';
+
 export interface FunctionSpec {
   name: string;
   /** Path of the handler module from the repository root. */
@@ -10,29 +32,53 @@ export interface FunctionSpec {
   description: string;
   timeoutSeconds: number;
   memoryMb: number;
+  /** What the function may do in AWS beyond writing its own logs. */
+  uses: readonly FunctionPermission[];
 }
 
-const fn = (name: string, description: string, timeoutSeconds = 29, memoryMb = 512): FunctionSpec => ({
+const fn = (
+  name: string,
+  description: string,
+  uses: readonly FunctionPermission[],
+  timeoutSeconds = 29,
+  memoryMb = 512,
+): FunctionSpec => ({
   name,
   entry: `functions/${name}/handler.ts`,
   description,
   timeoutSeconds,
   memoryMb,
+  uses,
 });
 
+const TABLE = ['table:read', 'table:write'] as const;
+/**
+ * Report calls use the token vault, which refreshes an expired access token on demand (refresh
+ * once, retry once) and stores the rotated pair: so besides Decrypt they need GenerateDataKey.
+ */
+const TIKTOK_REPORT = [...TABLE, 'tokens:decrypt', 'tokens:encrypt', 'secret:read'] as const;
+
 export const FUNCTIONS = [
-  fn('meta', 'Health check and the OpenAPI document', 5, 256),
-  fn('connect', 'Connect links: create, and redirect to TikTok consent'),
-  fn('oauth-callback', 'TikTok OAuth callback: consume state, exchange code, store encrypted tokens'),
-  fn('datasources', 'List, read and delete (revoke) connected TikTok accounts'),
-  fn('report-profile', 'Profile & Stats report (TikTok user/info)'),
-  fn('report-video-list', 'Video List report (TikTok video/list, cursor paging)', 29, 1024),
-  fn('report-video-query', 'Video Query by ID report (TikTok video/query)'),
-  fn('report-history', 'Growth history report from daily snapshots', 29, 1024),
-  fn('schedules', 'Scheduled report definitions and their run history'),
-  fn('schedule-dispatch', 'Finds due schedules, claims each slot once, queues one run per slot', 60, 512),
-  fn('report-generate', 'Runs one scheduled report slot and writes it to S3', 300, 1024),
-  fn('token-refresh', 'Refreshes access tokens that expire soon', 300, 512),
+  fn('meta', 'Health check and the OpenAPI document', [], 5, 256),
+  // Reads the app's client key to build the authorize URL; stores links and one-time OAuth state.
+  fn('connect', 'Connect links: create, and redirect to TikTok consent', [...TABLE, 'secret:read']),
+  fn('oauth-callback', 'TikTok OAuth callback: consume state, exchange code, store encrypted tokens', [
+    ...TABLE,
+    'tokens:encrypt',
+    'tokens:decrypt',
+    'secret:read',
+  ]),
+  // DELETE revokes at TikTok with the stored token (decrypt) and the app credentials; never refreshes.
+  fn('datasources', 'List, read and delete (revoke) connected TikTok accounts', [...TABLE, 'tokens:decrypt', 'secret:read']),
+  fn('report-profile', 'Profile & Stats report (TikTok user/info)', TIKTOK_REPORT),
+  fn('report-video-list', 'Video List report (TikTok video/list, cursor paging)', TIKTOK_REPORT, 29, 1024),
+  fn('report-video-query', 'Video Query by ID report (TikTok video/query)', TIKTOK_REPORT),
+  fn('report-history', 'Growth history report from daily snapshots', TIKTOK_REPORT, 29, 1024),
+  // "Run now" queues a run on the same queue the dispatcher uses.
+  fn('schedules', 'Scheduled report definitions and their run history', [...TABLE, 'queue:send']),
+  fn('schedule-dispatch', 'Finds due schedules, claims each slot once, queues one run per slot', [...TABLE, 'queue:send'], 60, 512),
+  fn('report-generate', 'Runs one scheduled report slot and writes it to S3', [...TIKTOK_REPORT, 'bucket:write', 'queue:consume'], 300, 1024),
+  fn('token-refresh', 'Refreshes access tokens that expire soon', [...TABLE, 'tokens:encrypt', 'tokens:decrypt', 'secret:read'], 300, 512),
 ] as const satisfies readonly FunctionSpec[];
 
 export type FunctionName = (typeof FUNCTIONS)[number]['name'];

@@ -1,0 +1,169 @@
+/**
+ * Alarms (to one SNS topic, optional e-mail) and a small dashboard.
+ *
+ * Alarms: each function's unhandled errors and throttles, messages in the report dead-letter queue,
+ * token refresh failures (a custom metric, below) and API 5xx responses.
+ *
+ * Token refresh failures: the token-refresh Lambda emits Powertools Metrics
+ * `TokenRefreshFailed` (Count) in namespace `TikTokConnector`. Powertools adds the `service`
+ * dimension from POWERTOOLS_SERVICE_NAME, which the stack sets to `tiktok-connector` on every
+ * function; the alarm watches exactly that metric + dimension.
+ */
+import { Duration, Stack } from 'aws-cdk-lib';
+import type { HttpApi } from 'aws-cdk-lib/aws-apigatewayv2';
+import {
+  Alarm,
+  ComparisonOperator,
+  Dashboard,
+  GraphWidget,
+  MathExpression,
+  Metric,
+  TextWidget,
+  TreatMissingData,
+  type IMetric,
+} from 'aws-cdk-lib/aws-cloudwatch';
+import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
+import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import type { Key } from 'aws-cdk-lib/aws-kms';
+import { Topic } from 'aws-cdk-lib/aws-sns';
+import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
+import type { Queue } from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import { METRICS_NAMESPACE, SERVICE_NAME, type Functions } from './functions.ts';
+
+export const TOKEN_REFRESH_FAILED_METRIC = 'TokenRefreshFailed';
+
+export interface ObservabilityProps {
+  stage: string;
+  functions: Functions;
+  httpApi: HttpApi;
+  reportQueue: Queue;
+  deadLetterQueue: Queue;
+  /** Encrypts the alarm topic; CloudWatch is allowed to use it to publish. */
+  topicKey: Key;
+  alarmEmail?: string;
+}
+
+export class Observability extends Construct {
+  readonly topic: Topic;
+  readonly alarms: Alarm[] = [];
+  readonly dashboard: Dashboard;
+
+  constructor(scope: Construct, id: string, props: ObservabilityProps) {
+    super(scope, id);
+    // CloudWatch alarms publish to an encrypted topic only if the key lets CloudWatch use it
+    // (AWS knowledge center "cloudwatch-configure-alarm-sns"; the AWS-managed aws/sns key cannot).
+    // In a key policy, Resource "*" means this key.
+    props.topicKey.addToResourcePolicy(
+      new PolicyStatement({
+        sid: 'AllowCloudWatchAlarmsToUseKeyForAlarmTopic',
+        principals: [new ServicePrincipal('cloudwatch.amazonaws.com')],
+        actions: ['kms:Decrypt', 'kms:GenerateDataKey'],
+        resources: ['*'],
+      }),
+    );
+    this.topic = new Topic(this, 'Alarms', {
+      displayName: `TikTok connector ${props.stage} alarms`,
+      masterKey: props.topicKey,
+      enforceSSL: true,
+    });
+    // enforceSSL gives the topic a policy, which replaces the default one: allow this account's alarms.
+    const { account, region, partition } = Stack.of(this);
+    this.topic.addToResourcePolicy(
+      new PolicyStatement({
+        sid: 'AllowThisAccountsAlarmsToPublish',
+        principals: [new ServicePrincipal('cloudwatch.amazonaws.com')],
+        actions: ['sns:Publish'],
+        resources: [this.topic.topicArn],
+        conditions: { ArnLike: { 'aws:SourceArn': `arn:${partition}:cloudwatch:${region}:${account}:alarm:*` } },
+      }),
+    );
+    if (props.alarmEmail) this.topic.addSubscription(new EmailSubscription(props.alarmEmail));
+    const action = new SnsAction(this.topic);
+
+    const alarm = (alarmId: string, metric: IMetric, description: string, threshold = 1): Alarm => {
+      const a = new Alarm(this, alarmId, {
+        metric,
+        threshold,
+        evaluationPeriods: 1,
+        comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        treatMissingData: TreatMissingData.NOT_BREACHING,
+        alarmDescription: description,
+      });
+      a.addAlarmAction(action);
+      a.addOkAction(action);
+      this.alarms.push(a);
+      return a;
+    };
+
+    const fiveMinutes = { period: Duration.minutes(5), statistic: 'Sum' };
+    for (const { spec, fn } of props.functions.all()) {
+      alarm(`${spec.name}-errors`, fn.metricErrors(fiveMinutes), `${spec.name}: unhandled errors (failed invocations) in 5 minutes`);
+      alarm(`${spec.name}-throttles`, fn.metricThrottles(fiveMinutes), `${spec.name}: throttled invocations in 5 minutes`);
+    }
+    const dlqDepth = props.deadLetterQueue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5), statistic: 'Maximum' });
+    alarm('report-dlq-depth', dlqDepth, 'Scheduled report runs failed every retry and sit in the dead-letter queue');
+
+    const refreshFailed = new Metric({
+      namespace: METRICS_NAMESPACE,
+      metricName: TOKEN_REFRESH_FAILED_METRIC,
+      dimensionsMap: { service: SERVICE_NAME },
+      statistic: 'Sum',
+      period: Duration.minutes(30),
+    });
+    alarm('token-refresh-failed', refreshFailed, 'TikTok token refreshes failed (datasources may need re-auth)');
+
+    const api5xx = props.httpApi.metricServerError({ period: Duration.minutes(5), statistic: 'Sum' });
+    alarm('api-5xx', api5xx, 'API answered 5 or more 5xx responses in 5 minutes (includes TikTok 502/504)', 5);
+
+    this.dashboard = new Dashboard(this, 'Dashboard', {
+      dashboardName: `tiktok-connector-${props.stage}`,
+      defaultInterval: Duration.hours(6),
+    });
+    const fns = props.functions.all();
+    const sumOf = (metrics: IMetric[], label: string) =>
+      new MathExpression({
+        expression: metrics.map((_, i) => `m${i}`).join('+'),
+        usingMetrics: Object.fromEntries(metrics.map((m, i) => [`m${i}`, m])),
+        label,
+        period: Duration.minutes(5),
+      });
+    this.dashboard.addWidgets(
+      new TextWidget({ markdown: `# TikTok connector (${props.stage})`, width: 24, height: 1 }),
+      new GraphWidget({
+        title: 'API requests and errors',
+        left: [props.httpApi.metricCount(fiveMinutes), props.httpApi.metricClientError(fiveMinutes), api5xx],
+        width: 12,
+      }),
+      new GraphWidget({
+        title: 'API latency (p50, p99)',
+        left: [
+          props.httpApi.metricLatency({ period: Duration.minutes(5), statistic: 'p50' }),
+          props.httpApi.metricLatency({ period: Duration.minutes(5), statistic: 'p99' }),
+        ],
+        width: 12,
+      }),
+      new GraphWidget({ title: 'Function errors', left: fns.map((f) => f.fn.metricErrors({ ...fiveMinutes, label: f.spec.name })), width: 12 }),
+      new GraphWidget({
+        title: 'Function duration p95 (ms)',
+        left: fns.map((f) => f.fn.metricDuration({ period: Duration.minutes(5), statistic: 'p95', label: f.spec.name })),
+        width: 12,
+      }),
+      new GraphWidget({
+        title: 'Report queue',
+        left: [
+          props.reportQueue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5), statistic: 'Maximum' }),
+          dlqDepth,
+        ],
+        right: [props.reportQueue.metricApproximateAgeOfOldestMessage({ period: Duration.minutes(5), statistic: 'Maximum' })],
+        width: 12,
+      }),
+      new GraphWidget({
+        title: 'Throttles and token refresh failures',
+        left: [sumOf(fns.map((f) => f.fn.metricThrottles(fiveMinutes)), 'All function throttles')],
+        right: [refreshFailed],
+        width: 12,
+      }),
+    );
+  }
+}

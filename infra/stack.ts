@@ -1,0 +1,107 @@
+/**
+ * The TikTok connector stack, composed of one construct per concern. Functions, routes and rules
+ * come from the topology tables in shared/topology (the local runtime reads the same tables).
+ */
+import { CfnOutput, Stack, Tags, type StackProps } from 'aws-cdk-lib';
+import { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { Construct } from 'constructs';
+import { routeByOperationId } from '../shared/topology/routes.ts';
+import { Api } from './constructs/api.ts';
+import { Data } from './constructs/data.ts';
+import { Delivery } from './constructs/delivery.ts';
+import { Functions } from './constructs/functions.ts';
+import { Observability } from './constructs/observability.ts';
+import { Scheduling } from './constructs/scheduling.ts';
+import { Secrets } from './constructs/secrets.ts';
+import { acknowledgeFindings } from './nag-acknowledgements.ts';
+import type { StageConfig } from './stage-config.ts';
+
+export interface ConnectorStackProps extends StackProps {
+  config: StageConfig;
+  /** Repository root (function entries, package-lock.json). */
+  projectRoot: string;
+}
+
+/** Names of the stack outputs the tenant CLI and the README rely on. */
+export const OUTPUTS = {
+  apiUrl: 'ApiUrl',
+  redirectUri: 'RedirectUri',
+  tableName: 'TableName',
+  bucketName: 'BucketName',
+  tiktokSecretName: 'TikTokSecretName',
+  tokenKeyArn: 'TokenKeyArn',
+  reportQueueUrl: 'ReportQueueUrl',
+  deadLetterQueueUrl: 'ReportDeadLetterQueueUrl',
+  alarmTopicArn: 'AlarmTopicArn',
+  dashboardName: 'DashboardName',
+} as const;
+
+export class ConnectorStack extends Stack {
+  readonly data: Data;
+  readonly secrets: Secrets;
+  readonly delivery: Delivery;
+  readonly scheduling: Scheduling;
+  readonly api: Api;
+  readonly functions: Functions;
+  readonly observability: Observability;
+
+  constructor(scope: Construct, id: string, props: ConnectorStackProps) {
+    super(scope, id, props);
+    const { config } = props;
+    // Dashboards: the CDK's resource spec knows Tags, cfn-lint's CloudFormation schema does not; skip them.
+    const tagOptions = { excludeResourceTypes: ['AWS::CloudWatch::Dashboard'] };
+    Tags.of(this).add('service', 'tiktok-connector', tagOptions);
+    Tags.of(this).add('stage', config.stage, tagOptions);
+    const logRetention = toRetentionDays(config.logRetentionDays);
+
+    this.data = new Data(this, 'Data', { retainData: config.retainData });
+    this.secrets = new Secrets(this, 'Secrets', { stage: config.stage, retainData: config.retainData });
+    this.delivery = new Delivery(this, 'Delivery', { retainData: config.retainData, retentionDays: config.deliveryRetentionDays });
+    this.scheduling = new Scheduling(this, 'Scheduling', { retainData: config.retainData });
+    this.api = new Api(this, 'Api', { config, logRetention });
+    this.functions = new Functions(this, 'Functions', {
+      config,
+      projectRoot: props.projectRoot,
+      table: this.data.table,
+      indexArns: this.data.indexArns,
+      dataKey: this.data.dataKey,
+      tokenKey: this.data.tokenKey,
+      bucket: this.delivery.bucket,
+      reportQueue: this.scheduling.reportQueue,
+      tiktokSecret: this.secrets.tiktokApp,
+      publicBaseUrl: this.api.publicBaseUrl,
+      logRetention,
+    });
+    this.api.addRoutes(this.functions);
+    this.scheduling.connect(this.functions, config.reportConcurrency);
+    this.observability = new Observability(this, 'Observability', {
+      stage: config.stage,
+      functions: this.functions,
+      httpApi: this.api.httpApi,
+      reportQueue: this.scheduling.reportQueue,
+      deadLetterQueue: this.scheduling.deadLetterQueue,
+      topicKey: this.data.dataKey,
+      alarmEmail: config.alarmEmail,
+    });
+
+    const output = (name: string, value: string, description: string) => new CfnOutput(this, name, { value, description });
+    output(OUTPUTS.apiUrl, this.api.publicBaseUrl, 'API base URL (routes start with /v1)');
+    output(OUTPUTS.redirectUri, `${this.api.publicBaseUrl}${routeByOperationId('oauthCallback').path}`, 'Register this exact Redirect URI in the TikTok developer portal (Login Kit)');
+    output(OUTPUTS.tableName, this.data.table.tableName, 'DynamoDB table (tenants, keys, datasources, schedules, runs)');
+    output(OUTPUTS.bucketName, this.delivery.bucket.bucketName, 'S3 bucket scheduled reports are delivered to');
+    output(OUTPUTS.tiktokSecretName, this.secrets.tiktokApp.secretName, 'Secrets Manager secret for {"clientKey","clientSecret"}');
+    output(OUTPUTS.tokenKeyArn, this.data.tokenKey.keyArn, 'KMS key of the token vault');
+    output(OUTPUTS.reportQueueUrl, this.scheduling.reportQueue.queueUrl, 'Queue of scheduled report runs');
+    output(OUTPUTS.deadLetterQueueUrl, this.scheduling.deadLetterQueue.queueUrl, 'Report runs that failed every retry');
+    output(OUTPUTS.alarmTopicArn, this.observability.topic.topicArn, 'SNS topic of the alarms (subscribe e-mail, chat, paging)');
+    output(OUTPUTS.dashboardName, this.observability.dashboard.dashboardName, 'CloudWatch dashboard');
+
+    acknowledgeFindings(this);
+  }
+}
+
+function toRetentionDays(days: number): RetentionDays {
+  const allowed = Object.values(RetentionDays).filter((v): v is number => typeof v === 'number');
+  if (!allowed.includes(days)) throw new Error(`logRetentionDays ${days} is not a CloudWatch Logs retention (one of ${allowed.join(', ')})`);
+  return days as RetentionDays;
+}

@@ -1,0 +1,86 @@
+/**
+ * Stage configuration from CDK context: `stage` picks an entry of `stages` in cdk.json, and a few
+ * top-level context keys (`-c domainName=... -c certificateArn=... -c alarmEmail=...`) override it
+ * for one deploy. Validated with zod so a typo fails the synth instead of deploying a default.
+ */
+import { z } from 'zod';
+import { FUNCTIONS, type FunctionName } from '../shared/topology/functions.ts';
+
+const functionNames = FUNCTIONS.map((f) => f.name) as [FunctionName, ...FunctionName[]];
+
+const functionTuning = z.strictObject({
+  /** Reserved concurrency (caps the function and guarantees it this share of the account). */
+  reservedConcurrency: z.number().int().min(0).optional(),
+  /** Provisioned concurrency on a `live` alias; API routes, rules and the queue then invoke the alias. */
+  provisionedConcurrency: z.number().int().min(1).optional(),
+});
+
+export const stageSettingsSchema = z.strictObject({
+  /** Keep the table, its key and the delivery bucket when the stack is deleted (prod). */
+  retainData: z.boolean(),
+  /** Days before delivered reports expire (noncurrent versions expire after 30 days). */
+  deliveryRetentionDays: z.number().int().min(1),
+  apiThrottleRateLimit: z.number().positive(),
+  apiThrottleBurstLimit: z.number().int().positive(),
+  /** CloudWatch Logs retention for functions and API access logs. */
+  logRetentionDays: z.number().int().positive().default(30),
+  /** Most report-generate invocations the queue runs at once (SQS event source maxConcurrency, 2..1000). */
+  reportConcurrency: z.number().int().min(2).max(1000).default(2),
+  logLevel: z.enum(['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR']).default('INFO'),
+  /** Optional custom domain for the API (needs an ACM certificate in the stack's region). */
+  domainName: z.string().min(3).optional(),
+  certificateArn: z.string().startsWith('arn:').optional(),
+  /** Optional e-mail subscribed to the alarm topic. */
+  alarmEmail: z.email().optional(),
+  /** TikTok endpoints; the defaults are TikTok's own. */
+  tiktokAuthBaseUrl: z.url().default('https://www.tiktok.com'),
+  tiktokApiBaseUrl: z.url().default('https://open.tiktokapis.com'),
+  functions: z.partialRecord(z.enum(functionNames), functionTuning).default({}),
+});
+
+export type StageSettings = z.infer<typeof stageSettingsSchema>;
+
+export interface StageConfig extends StageSettings {
+  stage: string;
+}
+
+/** Top-level context keys that override the stage entry for one synth/deploy. */
+const OVERRIDES = ['domainName', 'certificateArn', 'alarmEmail', 'reportConcurrency', 'logLevel'] as const;
+
+export class StageConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'StageConfigError';
+  }
+}
+
+/** `tryGetContext` of a construct node, so this module needs no App (tests pass a plain function). */
+export function readStageConfig(getContext: (key: string) => unknown): StageConfig {
+  const stage = String(getContext('stage') ?? 'dev');
+  if (!/^[a-z][a-z0-9-]{0,19}$/.test(stage)) throw new StageConfigError(`Invalid stage name "${stage}" (lowercase letters, digits, dashes).`);
+  const stages = (getContext('stages') ?? {}) as Record<string, unknown>;
+  const entry = stages[stage];
+  if (!entry || typeof entry !== 'object') {
+    throw new StageConfigError(`No settings for stage "${stage}" in cdk.json context.stages (have: ${Object.keys(stages).join(', ') || 'none'}).`);
+  }
+  const merged: Record<string, unknown> = { ...(entry as Record<string, unknown>) };
+  for (const key of OVERRIDES) {
+    const value = getContext(key);
+    if (value === undefined || value === '') continue;
+    // `-c key=value` arrives as a string.
+    merged[key] = key === 'reportConcurrency' ? Number(value) : value;
+  }
+  const parsed = stageSettingsSchema.safeParse(merged);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw new StageConfigError(`Invalid context for stage "${stage}" at ${issue.path.join('.') || '(root)'}: ${issue.message}`);
+  }
+  if (Boolean(parsed.data.domainName) !== Boolean(parsed.data.certificateArn)) {
+    throw new StageConfigError('domainName and certificateArn go together: set both or neither.');
+  }
+  return { stage, ...parsed.data };
+}
+
+export function stackName(stage: string): string {
+  return `TikTokConnector-${stage}`;
+}
