@@ -12,6 +12,7 @@ import { FaultQueue, SANDBOX_ENDPOINTS, SlidingWindowLimiter, type CallLogEntry,
 import { handleRevoke, handleToken, sendOAuthError } from './oauth.ts';
 import type { SandboxState } from './state.ts';
 import { SandboxTokens, type ChallengeEncoding } from './tokens.ts';
+import { SandboxGrowth } from './growth.ts';
 
 
 export interface SandboxOptions {
@@ -45,6 +46,8 @@ export interface TikTokSandbox {
   accounts(): Array<{ openId: string; username: string; videoCount: number }>;
   /** Forgets tokens, codes, faults, calls and rate windows; restores the options' lifetimes and limit. */
   reset(): void;
+  /** Simulated daily growth of the counters (off until `growth.enable(startMs)`); see growth.ts. */
+  readonly growth: SandboxGrowth;
 }
 
 export const DEFAULT_ACCESS_TTL_SECONDS = 86_400;
@@ -72,6 +75,7 @@ export function createTikTokSandbox(options: SandboxOptions): TikTokSandbox {
   const rateLimit = options.rateLimitPerMinute ?? DEFAULT_RATE_LIMIT_PER_MINUTE;
   const seeded = seedAccounts(options.seed ?? DEFAULT_SEED);
   const byOpenId = new Map(seeded.map((a) => [a.user.open_id, a]));
+  const growth = new SandboxGrowth();
   const tokens = new SandboxTokens({
     now,
     accessTtlSeconds: accessTtl,
@@ -84,7 +88,10 @@ export function createTikTokSandbox(options: SandboxOptions): TikTokSandbox {
     appName: options.appName ?? 'TikTok Connector',
     now,
     accounts: seeded,
-    account: (openId) => byOpenId.get(openId),
+    account: (openId) => {
+      const found = byOpenId.get(openId);
+      return found && growth.apply(found, now());
+    },
     tokens,
     logId: createLogIds(now),
   };
@@ -157,6 +164,7 @@ export function createTikTokSandbox(options: SandboxOptions): TikTokSandbox {
     resetCallLog: () => {
       calls = [];
     },
+    growth,
     accounts: () => seeded.map((a) => ({ openId: a.user.open_id, username: a.user.username, videoCount: a.videos.length })),
     reset: () => {
       tokens.clear();
