@@ -1,6 +1,7 @@
 /** Contract: the client's Display API calls against the sandbox, every documented error code, faults and retries. */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { TikTokError, reportFields, type RetryEvent, type TokenSet } from '../../shared/tiktok/index.ts';
+import { reportFields, type RetryEvent, type TokenSet } from '../../shared/tiktok/index.ts';
+import { failure } from './failure.ts';
 import { callsTo, connect, startSandbox, type SandboxEnv } from './helpers.ts';
 
 const clock = { t: Date.parse('2025-03-01T12:00:00Z') };
@@ -21,12 +22,6 @@ beforeEach(async () => {
   videoOnly = await connect(env, c, { openId: env.openId(5), grant: ['video.list'] });
   env.sandbox.resetCallLog();
 });
-
-async function failure(p: Promise<unknown>): Promise<TikTokError> {
-  const e = await p.catch((x: unknown) => x);
-  if (!(e instanceof TikTokError)) throw new Error(`expected TikTokError, got ${JSON.stringify(e)}`);
-  return e;
-}
 
 const raw = (path: string, init: RequestInit & { token?: string } = {}) =>
   fetch(`${env.baseUrl}${path}`, { ...init, headers: { authorization: `Bearer ${init.token ?? full.accessToken}`, 'content-type': 'application/json', ...init.headers } });
@@ -87,7 +82,7 @@ describe('video/list and video/query', () => {
     for (const body of ['{"max_count":', '[1,2]', '"x"']) {
       const res = await raw('/v2/video/list/?fields=id', { method: 'POST', body });
       expect(res.status).toBe(400);
-      expect((await res.json()).error.code).toBe('invalid_params');
+      expect(((await res.json()) as { error: { code: string } }).error.code).toBe('invalid_params');
     }
   });
 

@@ -2,7 +2,8 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { TikTokError, createPkceVerifier, pkceChallenge } from '../../shared/tiktok/index.ts';
+import { createPkceVerifier, pkceChallenge } from '../../shared/tiktok/index.ts';
+import { failure } from './failure.ts';
 import { CODE_TTL_MS } from '../../shared/tiktok/sandbox/index.ts';
 import { REDIRECT_URI, callsTo, connect, consent, startSandbox, type SandboxEnv } from './helpers.ts';
 
@@ -21,12 +22,6 @@ async function codeAndVerifier(extra: { redirectUri?: string } = {}) {
   const verifier = createPkceVerifier();
   const callback = await consent(env, client(), { openId: env.openId(5), codeChallenge: pkceChallenge(verifier), ...extra });
   return { code: callback.get('code')!, verifier, callback };
-}
-
-async function failure(p: Promise<unknown>): Promise<TikTokError> {
-  const e = await p.catch((x: unknown) => x);
-  if (!(e instanceof TikTokError)) throw new Error(`expected TikTokError, got ${String(e)}`);
-  return e;
 }
 
 describe('authorization code flow', () => {

@@ -1,17 +1,13 @@
 /** TikTok's two error shapes → TikTokError kinds, keeping log_id and Retry-After. */
 import { describe, expect, it } from 'vitest';
-import { TikTokError, isTikTokError, type TikTokErrorKind } from '../../shared/tiktok/index.ts';
+import { isTikTokError, type TikTokErrorKind } from '../../shared/tiktok/index.ts';
 import { parseRetryAfter, scrub } from '../../shared/tiktok/errors.ts';
+import { failure } from './failure.ts';
 import { displayError, fakeClient, fakeFetch, type Scripted } from './fake-fetch.ts';
 
 const noRetry = { retries: 0, minDelayMs: 0, maxDelayMs: 0 };
 
-async function userInfoFailure(answer: Scripted): Promise<TikTokError> {
-  const client = fakeClient(fakeFetch([answer]), { retry: noRetry });
-  const error = await client.getUserInfo('act.t', ['open_id']).catch((e: unknown) => e);
-  if (!(error instanceof TikTokError)) throw new Error(`expected a TikTokError, got ${String(error)}`);
-  return error;
-}
+const userInfoFailure = (answer: Scripted) => failure(fakeClient(fakeFetch([answer]), { retry: noRetry }).getUserInfo('act.t', ['open_id']));
 
 describe('Display API error envelope', () => {
   it.each<[string, number, TikTokErrorKind]>([
@@ -63,9 +59,7 @@ describe('Display API error envelope', () => {
 });
 
 describe('OAuth errors', () => {
-  async function refreshFailure(answer: Scripted): Promise<TikTokError> {
-    return fakeClient(fakeFetch([answer])).refreshToken('rft.x').catch((e: TikTokError) => e);
-  }
+  const refreshFailure = (answer: Scripted) => failure(fakeClient(fakeFetch([answer])).refreshToken('rft.x'));
 
   it.each<[string, number, TikTokErrorKind]>([
     ['invalid_grant', 400, 'invalid_grant'],

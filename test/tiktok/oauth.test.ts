@@ -1,6 +1,7 @@
 /** Unit tests of the Login Kit steps against a scripted fetch: exact URLs, bodies and TokenSet maths. */
 import { describe, expect, it } from 'vitest';
 import { TikTokError, createTikTokClient, pkceChallenge } from '../../shared/tiktok/index.ts';
+import { failure } from './failure.ts';
 import { FAKE_SECRET, fakeClient, fakeFetch, tokenBody } from './fake-fetch.ts';
 
 const CHALLENGE = pkceChallenge('dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk');
@@ -122,9 +123,9 @@ describe('token calls', () => {
     const f = fakeFetch((req) => ({ status: 400, body: { error: 'invalid_request', error_description: `bad request ${req.body}`, log_id: 'L' } }));
     const client = fakeClient(f);
     const errors = [
-      await client.exchangeCode({ code, redirectUri: 'https://a.example/cb', codeVerifier: verifier }).catch((e: Error) => e),
-      await client.refreshToken('opaque-refresh-456').catch((e: Error) => e),
-      await client.revokeToken('opaque-access-123').catch((e: Error) => e),
+      await failure(client.exchangeCode({ code, redirectUri: 'https://a.example/cb', codeVerifier: verifier })),
+      await failure(client.refreshToken('opaque-refresh-456')),
+      await failure(client.revokeToken('opaque-access-123')),
     ];
     for (const e of errors) {
       expect(e).toBeInstanceOf(TikTokError);
@@ -140,7 +141,7 @@ describe('token calls', () => {
 
   it('masks TikTok-shaped tokens it did not send', async () => {
     const f = fakeFetch([{ status: 400, body: { error: 'invalid_grant', error_description: 'see act.someoneElsesToken99 and rft.another1234' } }]);
-    const e = await fakeClient(f).refreshToken('rft.mine-0000').catch((x: Error) => x);
+    const e = await failure(fakeClient(f).refreshToken('rft.mine-0000'));
     expect(e.message).not.toMatch(/someoneElsesToken99|another1234/);
   });
 });
