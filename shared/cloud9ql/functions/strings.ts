@@ -1,0 +1,115 @@
+/** String functions. Null input gives null, except concat (nulls become ''). Non-text input is converted with toText. */
+import { toNumber, toText, type Value } from '../values.ts';
+import { constant, NOT_CONSTANT, simple, type BindContext, type ConstArg, type ScalarDef } from './types.ts';
+
+function text1(fn: (s: string) => Value): ScalarDef {
+  return simple(1, 1, (a: Value) => {
+    const s = typeof a === 'string' ? a : toText(a);
+    return s === null ? null : fn(s);
+  });
+}
+
+/** Java's String.substring, but clamped instead of throwing: 0-based start, exclusive end. */
+function substring(a: Value, b: Value, c: Value): Value {
+  const s = toText(a);
+  const start = toNumber(b);
+  if (s === null || start === null) return null;
+  const end = c === undefined ? s.length : toNumber(c);
+  if (end === null) return null;
+  const from = Math.max(0, Math.min(s.length, Math.trunc(start)));
+  const to = Math.max(from, Math.min(s.length, Math.trunc(end)));
+  return s.slice(from, to);
+}
+
+const MAX_REGEX_LENGTH = 500;
+/** A group holding a quantifier that is itself quantified: the shape of catastrophic backtracking. */
+const NESTED_QUANTIFIER = /\((?:[^()\\]|\\.)*[+*}](?:[^()\\]|\\.)*\)\s*[+*{]/;
+
+/** Compiles a user regex, refusing shapes that can backtrack exponentially (one query must not hang a Lambda). */
+export function safeRegex(source: string, flags: string): RegExp | string {
+  if (source.length > MAX_REGEX_LENGTH) return `the regular expression is longer than ${MAX_REGEX_LENGTH} characters`;
+  if (NESTED_QUANTIFIER.test(source) || /\\[1-9]/.test(source)) {
+    return 'the regular expression nests quantifiers or uses back-references, which can take exponential time';
+  }
+  try {
+    return new RegExp(source, flags);
+  } catch (error) {
+    return `invalid regular expression: ${(error as Error).message}`;
+  }
+}
+
+/** Java replacement syntax ($1, \$) to JavaScript's ($1, $$). */
+function javaReplacement(repl: string): string {
+  return repl.replace(/\\([$\\])|\$(?!\d|\{)/g, (_m, escaped: string | undefined) => (escaped === '$' || escaped === undefined ? '$$' : escaped));
+}
+
+function regexArg(consts: readonly ConstArg[], index: number, flags: string, ctx: BindContext): RegExp | null {
+  const c = constant(consts, index);
+  if (c === undefined || c === null) return null;
+  const re = safeRegex(String(c), flags);
+  if (typeof re === 'string') ctx.fail(index, re);
+  return re;
+}
+
+const regexReplace: ScalarDef = {
+  min: 3,
+  max: 3,
+  bind(consts, ctx) {
+    const fixed = regexArg(consts, 1, 'g', ctx);
+    const fixedRepl = consts[2] !== NOT_CONSTANT && typeof consts[2] === 'string' ? javaReplacement(consts[2]) : null;
+    return (a: Value, b: Value, c: Value) => {
+      const s = toText(a);
+      if (s === null || b === null || c === null) return null;
+      let re = fixed;
+      if (re === null) {
+        const made = safeRegex(String(b), 'g');
+        if (typeof made === 'string') return null;
+        re = made;
+      }
+      return s.replace(re, fixedRepl ?? javaReplacement(String(toText(c))));
+    };
+  },
+};
+
+export function initcap(s: string): string {
+  return s.toLowerCase().replace(/(^|[^\p{L}\p{N}'])(\p{L})/gu, (_m, before: string, letter: string) => before + letter.toUpperCase());
+}
+
+export const STRING_FUNCTIONS: Record<string, ScalarDef> = {
+  concat: {
+    min: 1,
+    max: Infinity,
+    variadic: true,
+    bind: () => (args: Value[]) => {
+      let out = '';
+      for (const a of args) out += typeof a === 'string' ? a : toText(a) ?? '';
+      return out;
+    },
+  },
+  upper: text1((s) => s.toUpperCase()),
+  lower: text1((s) => s.toLowerCase()),
+  trim: text1((s) => s.trim()),
+  ltrim: text1((s) => s.trimStart()),
+  rtrim: text1((s) => s.trimEnd()),
+  length: text1((s) => s.length),
+  initcap: text1(initcap),
+  substring: simple(2, 3, substring),
+  replace: simple(3, 3, (a: Value, b: Value, c: Value) => {
+    const s = toText(a);
+    const find = toText(b);
+    const repl = toText(c);
+    if (s === null || find === null || repl === null) return null;
+    return find === '' ? s : s.split(find).join(repl);
+  }),
+  regex_replace: regexReplace,
+  split: simple(2, 2, (a: Value, b: Value) => {
+    const s = toText(a);
+    const delimiter = toText(b);
+    return s === null || delimiter === null ? null : s.split(delimiter);
+  }),
+  indexof: simple(2, 2, (a: Value, b: Value) => {
+    const s = toText(a);
+    const find = toText(b);
+    return s === null || find === null ? null : s.indexOf(find);
+  }),
+};
