@@ -13,7 +13,9 @@ import { once } from 'node:events';
 import { mkdirSync, openSync, closeSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { connectOverHttp } from './http-connect.ts';
+import { DEFAULT_REFRESH_MARGIN_MS } from '../../shared/tokens/index.ts';
+import { connectAccount } from '../support/connect.ts';
+import type { TestRuntime } from '../support/runtime.ts';
 import { LOAD_HOST, type LoadServerReady } from './protocol.ts';
 
 export const LIMITS = Object.freeze({ minClients: 1, maxClients: 64, minSeconds: 1, maxSeconds: 120 });
@@ -23,8 +25,18 @@ export interface LoadOptions {
   clients?: number;
   /** Measured duration in seconds, 1..120 (default 20). */
   seconds?: number;
-  /** Access-token lifetime the sandbox hands out, seconds (default 8: several expiries per run). */
+  /**
+   * Access-token lifetime the sandbox hands out, seconds. Default: the token service's refresh margin
+   * (5 min) + 8 s, so every token enters the refresh window 8 s after it was issued: proactive
+   * refreshes happen all through the run. (A lifetime below the margin would refresh on every call.)
+   */
   accessTokenSeconds?: number;
+  /**
+   * Every this many seconds the sandbox expires every access token at once (TikTok says
+   * `access_token_invalid` to whatever is in flight): the reactive refresh-once-and-retry path under
+   * contention. Default 5; 0 disables.
+   */
+  forceExpiryEverySeconds?: number;
   /** Progress lines (default: none). */
   log?: (line: string) => void;
 }
@@ -42,6 +54,9 @@ export interface LoadResult {
   seconds: number;
   elapsedSeconds: number;
   accessTokenSeconds: number;
+  forceExpiryEverySeconds: number;
+  /** How many times every access token was expired at the sandbox during the run. */
+  forcedExpiries: number;
   requests: number;
   errors: number;
   errorSamples: string[];
@@ -166,9 +181,26 @@ async function sandboxAdmin(baseUrl: string, method: string, what: string): Prom
   return res.json();
 }
 
+/**
+ * The shared test helper (test/support/connect.ts) drives the connect flow over HTTP; it needs only
+ * `api` and the sandbox's account list, which a runtime in another process offers over HTTP too.
+ */
+async function remoteRuntime(baseUrl: string, apiKey: string): Promise<TestRuntime> {
+  const { accounts } = (await sandboxAdmin(baseUrl, 'GET', 'accounts')) as { accounts: Array<{ openId: string; username: string; videoCount: number }> };
+  const api: TestRuntime['api'] = (pathname, init = {}) => {
+    const { auth = true, json, ...rest } = init;
+    const headers = new Headers(rest.headers);
+    if (auth) headers.set('authorization', `Bearer ${typeof auth === 'string' ? auth : apiKey}`);
+    if (json !== undefined) headers.set('content-type', 'application/json');
+    return fetch(`${baseUrl}${pathname}`, { ...rest, headers, body: json !== undefined ? JSON.stringify(json) : rest.body, redirect: 'manual' });
+  };
+  return { baseUrl, apiKey, api, sandbox: { accounts: () => accounts } } as unknown as TestRuntime;
+}
+
 async function buildMix(baseUrl: string, apiKey: string): Promise<Op[]> {
-  const creator = await connectOverHttp({ baseUrl, apiKey, username: 'sandbox.creator' });
-  const casual = await connectOverHttp({ baseUrl, apiKey, username: 'sandbox.casual' });
+  const remote = await remoteRuntime(baseUrl, apiKey);
+  const creator = { datasourceId: await connectAccount(remote, { account: 'sandbox.creator' }) };
+  const casual = { datasourceId: await connectAccount(remote, { account: 'sandbox.casual' }) };
   const reports = (id: string, type: string): string => `/v1/datasources/${id}/reports/${type}`;
   // Real ids for video-query: the creator's first page.
   const firstPage = await post(baseUrl, apiKey, { path: reports(creator.datasourceId, 'video-list'), body: { fields: ['id'], requestBody: { max_count: 20 } } });
@@ -213,7 +245,8 @@ const DISPLAY = new Set(['/v2/user/info/', '/v2/video/list/', '/v2/video/query/'
 export async function runLoad(options: LoadOptions = {}): Promise<LoadResult> {
   const clients = bounded('clients', options.clients ?? 16, LIMITS.minClients, LIMITS.maxClients);
   const seconds = bounded('seconds', options.seconds ?? 20, LIMITS.minSeconds, LIMITS.maxSeconds);
-  const accessTokenSeconds = bounded('accessTokenSeconds', options.accessTokenSeconds ?? 8, 1, 86_400);
+  const accessTokenSeconds = bounded('accessTokenSeconds', options.accessTokenSeconds ?? DEFAULT_REFRESH_MARGIN_MS / 1000 + 8, 1, 86_400);
+  const forceExpiryEverySeconds = bounded('forceExpiryEverySeconds', options.forceExpiryEverySeconds ?? 5, 0, LIMITS.maxSeconds);
   const log = options.log ?? (() => undefined);
 
   const { child, ready, logFile } = await startServer(accessTokenSeconds);
@@ -227,7 +260,7 @@ export async function runLoad(options: LoadOptions = {}): Promise<LoadResult> {
       if (problem) throw new Error(`warm-up failed: ${problem}`);
     }
     await sandboxAdmin(baseUrl, 'DELETE', 'calls');
-    log(`${clients} clients for ${seconds} s, access tokens live ${accessTokenSeconds} s`);
+    log(`${clients} clients for ${seconds} s, access tokens live ${accessTokenSeconds} s, all expired at TikTok every ${forceExpiryEverySeconds || '-'} s`);
 
     const latencies: number[] = [];
     const perOp = mix.map(() => ({ latencies: [] as number[], errors: 0 }));
@@ -235,6 +268,14 @@ export async function runLoad(options: LoadOptions = {}): Promise<LoadResult> {
     let errors = 0;
     const started = performance.now();
     const deadline = started + seconds * 1000;
+    let forcedExpiries = 0;
+    const expiry =
+      forceExpiryEverySeconds > 0
+        ? setInterval(() => {
+            forcedExpiries += 1;
+            void sandboxAdmin(baseUrl, 'POST', 'expire-access').catch(() => undefined);
+          }, forceExpiryEverySeconds * 1000)
+        : undefined;
     await Promise.all(
       Array.from({ length: clients }, async (_v, client) => {
         // Each client starts at a different point of the mix, so all report types run at once.
@@ -259,6 +300,7 @@ export async function runLoad(options: LoadOptions = {}): Promise<LoadResult> {
       }),
     );
     const elapsedSeconds = (performance.now() - started) / 1000;
+    clearInterval(expiry);
 
     const { calls } = (await sandboxAdmin(baseUrl, 'GET', 'calls')) as { calls: Array<{ endpoint: string; status: number }> };
     const api = calls.filter((c) => DISPLAY.has(c.endpoint));
@@ -271,6 +313,8 @@ export async function runLoad(options: LoadOptions = {}): Promise<LoadResult> {
       seconds,
       elapsedSeconds: Math.round(elapsedSeconds * 100) / 100,
       accessTokenSeconds,
+      forceExpiryEverySeconds,
+      forcedExpiries,
       requests,
       errors,
       errorSamples,

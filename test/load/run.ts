@@ -1,5 +1,5 @@
 /**
- * `npm run load [-- --clients 16 --seconds 20 --access-ttl 8]`: the load test (test/load/harness.ts)
+ * `npm run load [-- --clients 16 --seconds 20 --access-ttl 308 --expire-every 5]`: the load test (test/load/harness.ts)
  * against a local runtime on 127.0.0.1. Prints the figures and writes test/bench/results/load.json.
  * Exits non-zero when any request failed: under load the error count must be 0.
  */
@@ -12,19 +12,20 @@ const { values } = parseArgs({
   options: {
     clients: { type: 'string', default: process.env.LOAD_CLIENTS ?? '16' },
     seconds: { type: 'string', default: process.env.LOAD_SECONDS ?? '20' },
-    'access-ttl': { type: 'string', default: process.env.LOAD_ACCESS_TTL ?? '8' },
+    'access-ttl': { type: 'string', default: process.env.LOAD_ACCESS_TTL },
+    'expire-every': { type: 'string', default: process.env.LOAD_EXPIRE_EVERY },
     help: { type: 'boolean', default: false },
   },
 });
 
 if (values.help) {
-  console.log(`npm run load -- [--clients N (${LIMITS.minClients}..${LIMITS.maxClients}, 16)] [--seconds T (${LIMITS.minSeconds}..${LIMITS.maxSeconds}, 20)] [--access-ttl S (8)]`);
+  console.log(`npm run load -- [--clients N (${LIMITS.minClients}..${LIMITS.maxClients}, 16)] [--seconds T (${LIMITS.minSeconds}..${LIMITS.maxSeconds}, 20)] [--access-ttl S (refresh margin + 8)] [--expire-every S (5; 0 = never)]`);
   process.exit(0);
 }
 
 function formatLoadResult(r: LoadResult): string {
   const rows: Array<[string, string]> = [
-    ['clients x duration', `${r.clients} x ${r.seconds} s (elapsed ${r.elapsedSeconds} s), access tokens live ${r.accessTokenSeconds} s`],
+    ['clients x duration', `${r.clients} x ${r.seconds} s (elapsed ${r.elapsedSeconds} s), access tokens live ${r.accessTokenSeconds} s (refresh window entered 8 s after issue), all expired at TikTok every ${r.forceExpiryEverySeconds} s (${r.forcedExpiries} times)`],
     ['requests', String(r.requests)],
     ['requests/s', String(r.requestsPerSecond)],
     ['latency p50 / p95 / p99 / max', `${r.latencyMs.p50} / ${r.latencyMs.p95} / ${r.latencyMs.p99} / ${r.latencyMs.max} ms`],
@@ -43,7 +44,8 @@ function formatLoadResult(r: LoadResult): string {
 const result = await runLoad({
   clients: Number(values.clients),
   seconds: Number(values.seconds),
-  accessTokenSeconds: Number(values['access-ttl']),
+  accessTokenSeconds: values['access-ttl'] === undefined ? undefined : Number(values['access-ttl']),
+  forceExpiryEverySeconds: values['expire-every'] === undefined ? undefined : Number(values['expire-every']),
   log: (line) => console.log(line),
 });
 console.log(`\n${formatLoadResult(result)}\n`);
