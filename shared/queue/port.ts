@@ -1,0 +1,39 @@
+/**
+ * The report queue port: the dispatcher and "run now" send run messages; report-generate consumes
+ * them. SQS in AWS (sqs.ts), an in-process stand-in with the same semantics on a laptop
+ * (infra/local/queue.ts, registered with overrideReportQueue).
+ */
+import type { RunMessage } from './message.ts';
+
+/** A received message, as the consumer sees it (an SQS record's identity). */
+export interface Delivery {
+  messageId: string;
+  receiptHandle: string;
+}
+
+export interface ReportQueue {
+  /** Sends every message or throws (nothing is silently dropped). */
+  send(messages: readonly RunMessage[]): Promise<void>;
+  /** Makes a failed delivery come back after `delaySeconds` (backoff) instead of the default visibility timeout. */
+  retryLater(delivery: Delivery, delaySeconds: number): Promise<void>;
+}
+
+/**
+ * How the queue behaves, in AWS (read by the CDK stack for the queue, its DLQ and the event source
+ * mapping) and locally (the stand-in): so both retry and bound concurrency the same way.
+ */
+export const REPORT_QUEUE_SETTINGS = {
+  /** Event source mapping maxConcurrency (AWS minimum is 2): report-generate runs at most this many slots at once. */
+  maxConcurrency: 5,
+  /** One slot per invocation: a slow report never holds back another's retry. */
+  batchSize: 1,
+  /** Receives before the message moves to the DLQ. */
+  maxReceiveCount: 3,
+  /** Visibility timeout: longer than report-generate's timeout (300 s), so a running try is never delivered twice. */
+  visibilityTimeoutSeconds: 360,
+  /** Backoff between tries: base * 2^(try-1), capped; a TikTok Retry-After wins when longer. */
+  retryBaseSeconds: 30,
+  retryMaxSeconds: 600,
+  /** DLQ retention: long enough to inspect and redrive. */
+  dlqRetentionDays: 14,
+} as const;

@@ -1,0 +1,44 @@
+/** The report queue on SQS: batched sends (all or an error), backoff through the visibility timeout. */
+import { ChangeMessageVisibilityCommand, SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
+import type { RunMessage } from './message.ts';
+import type { Delivery, ReportQueue } from './port.ts';
+
+const SQS_BATCH = 10;
+/** SQS caps a visibility timeout at 12 hours. */
+const MAX_VISIBILITY_SECONDS = 43_200;
+
+export class QueueSendError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'QueueSendError';
+  }
+}
+
+export function createSqsReportQueue(queueUrl: string, client: SQSClient): ReportQueue {
+  return {
+    async send(messages: readonly RunMessage[]): Promise<void> {
+      for (let i = 0; i < messages.length; i += SQS_BATCH) {
+        const batch = messages.slice(i, i + SQS_BATCH);
+        const res = await client.send(
+          new SendMessageBatchCommand({
+            QueueUrl: queueUrl,
+            Entries: batch.map((m, j) => ({ Id: String(j), MessageBody: JSON.stringify(m) })),
+          }),
+        );
+        if (res.Failed && res.Failed.length > 0) {
+          const first = res.Failed[0]!;
+          throw new QueueSendError(`SQS refused ${res.Failed.length} of ${batch.length} run messages (${first.Code}: ${first.Message ?? ''}).`);
+        }
+      }
+    },
+    async retryLater(delivery: Delivery, delaySeconds: number): Promise<void> {
+      await client.send(
+        new ChangeMessageVisibilityCommand({
+          QueueUrl: queueUrl,
+          ReceiptHandle: delivery.receiptHandle,
+          VisibilityTimeout: Math.max(0, Math.min(MAX_VISIBILITY_SECONDS, Math.round(delaySeconds))),
+        }),
+      );
+    },
+  };
+}

@@ -1,0 +1,156 @@
+/**
+ * Validating a schedule definition: the schedule's own members (name, datasourceId, schedule,
+ * timezone, enabled) plus a report request validated by THE report schema of its type
+ * (`reportRequestSchema(reportType)`), so a stored request is exactly one the report API accepts.
+ * Report types and formats are read from the report registry, never listed here.
+ */
+import { z } from 'zod';
+import { ValidationError } from '../errors.ts';
+import { parseOrThrow } from '../http/validate.ts';
+import { REPORT_TYPES, renderFormats, reportRequestSchema, type ReportType } from '../reports/index.ts';
+import { DEFAULT_TIMEZONE, parseScheduleExpression, validateTimezone, type ScheduleExpression } from './expression/index.ts';
+import { SCHEDULE_LIMITS } from './model.ts';
+
+const ID_PATTERN = /^[A-Za-z0-9_-]{1,128}$/;
+
+/** The schedule's own members (everything else in the body belongs to the report request). */
+export const scheduleMembers = {
+  name: z
+    .string({ error: 'name must be a string' })
+    .trim()
+    .min(1, { error: 'name must not be blank' })
+    .max(SCHEDULE_LIMITS.nameMaxLength, { error: `name must be at most ${SCHEDULE_LIMITS.nameMaxLength} characters` })
+    .meta({ description: 'A label for people.', examples: ['Daily profile stats'] }),
+  datasourceId: z
+    .string({ error: 'datasourceId must be a string' })
+    .regex(ID_PATTERN, { error: 'datasourceId must be a datasource id' })
+    .meta({ description: 'A datasource of the calling tenant (GET /v1/datasources).' }),
+  schedule: z
+    .string({ error: 'schedule must be a string' })
+    .meta({
+      description:
+        'EventBridge schedule expression: rate(value unit) with unit minute(s)/hour(s)/day(s) (minimum 1 minute; singular for 1), ' +
+        'or cron(minutes hours day-of-month month day-of-week year) with exactly one of the two day fields set to ?; ' +
+        'supports , - * / and L W # and JAN-DEC / SUN-SAT (1 = SUN). A missed slot is not caught up: after an outage only the latest due slot runs.',
+      examples: ['rate(1 day)', 'cron(0 8 * * ? *)', 'cron(0 9 ? * MON-FRI *)'],
+    }),
+  timezone: z
+    .string({ error: 'timezone must be a string' })
+    .default(DEFAULT_TIMEZONE)
+    .meta({ description: 'IANA time zone the cron fields are read in (daylight saving applies). Rates ignore it.', examples: ['Europe/Berlin'] }),
+  enabled: z.boolean({ error: 'enabled must be true or false' }).default(true),
+};
+
+const SCHEDULE_MEMBER_NAMES = ['name', 'datasourceId', 'reportType', 'schedule', 'timezone', 'enabled'] as const;
+
+function reportTypeOption(reportType: ReportType) {
+  const reportSchema = reportRequestSchema(reportType) as z.ZodType;
+  // A report schema that is a plain object contributes its members (and so its documentation);
+  // any other shape is still validated below, by the report schema itself.
+  const shape = reportSchema instanceof z.ZodObject ? (reportSchema.shape as Record<string, z.ZodType>) : {};
+  return z.strictObject(
+    {
+      ...shape,
+      ...scheduleMembers,
+      reportType: z.literal(reportType),
+      format: z
+        .enum(renderFormats(), { error: `format is required: one of ${renderFormats().join(', ')}` })
+        .meta({ description: 'File format of the delivered object.' }),
+    },
+    {
+      error: (issue) =>
+        issue.code === 'unrecognized_keys' ? `Unknown member${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k}"`).join(', ')} in the schedule.` : undefined,
+    },
+  );
+}
+
+let bodySchema: z.ZodType | undefined;
+
+/** The create body: one strict object per report type, chosen by `reportType`. Also documents POST /v1/schedules. */
+export function scheduleBodySchema(): z.ZodType {
+  bodySchema ??= z.discriminatedUnion(
+    'reportType',
+    REPORT_TYPES.map((t) => reportTypeOption(t)) as unknown as [z.ZodObject, ...z.ZodObject[]],
+    { error: `reportType must be one of: ${REPORT_TYPES.join(', ')}` },
+  );
+  return bodySchema;
+}
+
+export interface ScheduleDefinition {
+  name: string;
+  datasourceId: string;
+  reportType: ReportType;
+  request: Record<string, unknown>;
+  schedule: string;
+  timezone: string;
+  enabled: boolean;
+  expression: ScheduleExpression;
+}
+
+/**
+ * Validates a whole definition (a create body, or a stored schedule merged with a PATCH). Throws a
+ * 400 ValidationError naming the field. Only the report members the caller gave are kept (normalised):
+ * defaults are applied at run time, so changing `reportType` later does not carry one type's defaults
+ * into another.
+ */
+export function validateDefinition(input: Record<string, unknown>): ScheduleDefinition {
+  const parsed = parseOrThrow(scheduleBodySchema(), input) as Record<string, unknown>;
+  const reportType = parsed.reportType as ReportType;
+  const given: Record<string, unknown> = {};
+  const members: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(parsed)) {
+    if ((SCHEDULE_MEMBER_NAMES as readonly string[]).includes(key)) continue;
+    members[key] = value;
+  }
+  // THE report schema, refinements included (e.g. maxVideos only with allPages).
+  const request = parseOrThrow(reportRequestSchema(reportType) as z.ZodType, members) as Record<string, unknown>;
+  for (const key of Object.keys(input)) {
+    if (!(SCHEDULE_MEMBER_NAMES as readonly string[]).includes(key) && key in request) given[key] = request[key];
+  }
+  const expression = parseScheduleExpression(String(parsed.schedule));
+  const timezone = validateTimezone(String(parsed.timezone));
+  if (typeof parsed.name !== 'string' || typeof parsed.datasourceId !== 'string') {
+    throw new ValidationError('Invalid request: name and datasourceId are required.');
+  }
+  return {
+    name: parsed.name,
+    datasourceId: parsed.datasourceId,
+    reportType,
+    request: given,
+    schedule: expression.source,
+    timezone,
+    enabled: parsed.enabled !== false,
+    expression,
+  };
+}
+
+/** A PATCH body: any subset of the members; `null` removes an optional report member (e.g. cloud9ql). */
+export const schedulePatchSchema = z
+  .looseObject({
+    name: scheduleMembers.name.optional(),
+    datasourceId: scheduleMembers.datasourceId.optional(),
+    reportType: z.string({ error: 'reportType must be a string' }).optional(),
+    schedule: scheduleMembers.schedule.optional(),
+    timezone: z.string({ error: 'timezone must be a string' }).optional(),
+    enabled: z.boolean({ error: 'enabled must be true or false' }).optional(),
+  })
+  .refine((v) => Object.keys(v).length > 0, { error: 'the PATCH body must change at least one member' })
+  .meta({ description: 'Members to change; the merged schedule is validated as a whole, as on create. null removes an optional report member.' });
+
+const REQUIRED_MEMBERS = new Set(['name', 'datasourceId', 'reportType', 'schedule', 'fields', 'format']);
+
+/** Merges a PATCH into the stored definition, ready for validateDefinition. */
+export function mergePatch(current: Record<string, unknown>, patch: Record<string, unknown>): Record<string, unknown> {
+  const merged: Record<string, unknown> = { ...current };
+  for (const [key, value] of Object.entries(patch)) {
+    if (value === null) {
+      if (REQUIRED_MEMBERS.has(key) || key === 'enabled') {
+        throw new ValidationError(`Invalid ${key}: it cannot be removed, only changed.`, key);
+      }
+      delete merged[key];
+    } else {
+      merged[key] = value;
+    }
+  }
+  return merged;
+}

@@ -1,0 +1,24 @@
+/**
+ * Scheduled reports: one public entry. Definitions (validated with THE report schemas), EventBridge
+ * expressions and next-run times, the schedule and run stores, the dispatcher and its slot claims.
+ */
+export * from './expression/index.ts';
+export { scheduleBodySchema, schedulePatchSchema, validateDefinition, type ScheduleDefinition } from './definition.ts';
+export { SCHEDULE_LIMITS, RUN_STATUSES, scheduleView, type LastRun, type RunStatus, type ScheduleRecord, type ScheduleView } from './model.ts';
+export { claimRun, getRun, listRuns, runKey, runView, RUN_RETENTION_MS, type RunError, type RunRecord, type RunView } from './runs.ts';
+export { isManualSlot, isSlot, manualSlot, scheduledSlot, slotTime } from './slots.ts';
+export { advanceNextRun, getScheduleRecord, isConditionFailure, recordLastRun, ScheduleLimitError } from './store.ts';
+export { dispatchDueSchedules, REQUEUE_AFTER_MS, type DispatchDeps, type DispatchSummary } from './dispatch.ts';
+export {
+  createSchedule,
+  deleteSchedule,
+  getSchedule,
+  listScheduleRuns,
+  listSchedules,
+  runScheduleNow,
+  scheduleNotFound,
+  updateSchedule,
+  UnknownDatasourceError,
+  type ScheduleServiceDeps,
+} from './service.ts';
+export { defaultDispatchDeps, defaultScheduleServiceDeps } from './default-deps.ts';

@@ -1,0 +1,286 @@
+/**
+ * Schedule items in the single table. Single-item atomic operations only (the local store has no
+ * transactions): creates are guarded by a per-tenant counter, API writes by a version number, and
+ * the dispatcher's writes by the value of `nextRunAt` they read.
+ */
+import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { ConflictError, ValidationError } from '../errors.ts';
+import {
+  DUE_PREFIX,
+  DUE_SHARDS,
+  SCHEDULE_ITEM_TYPE,
+  SCHEDULE_LIMITS,
+  SCHEDULE_SK_PREFIX,
+  dueIndex,
+  recordFromItem,
+  recordToItem,
+  scheduleCounterKey,
+  scheduleKey,
+  type LastRun,
+  type ScheduleRecord,
+} from './model.ts';
+
+export interface StoreDeps {
+  dynamo: DynamoDBDocumentClient;
+  tableName: string;
+}
+
+export function isConditionFailure(err: unknown): boolean {
+  return (err as Error | undefined)?.name === 'ConditionalCheckFailedException';
+}
+
+export class ScheduleLimitError extends ConflictError {
+  constructor(limit: number) {
+    super('schedule_limit_reached', `A tenant can have at most ${limit} schedules; delete one first.`, { limit });
+    this.name = 'ScheduleLimitError';
+  }
+}
+
+/** Creates the schedule within the tenant's limit. */
+export async function putNewSchedule(deps: StoreDeps, record: ScheduleRecord, limit: number = SCHEDULE_LIMITS.maxPerTenant): Promise<void> {
+  try {
+    await deps.dynamo.send(
+      new UpdateCommand({
+        TableName: deps.tableName,
+        Key: scheduleCounterKey(record.tenantId),
+        UpdateExpression: 'ADD #count :one SET #type = :type',
+        ConditionExpression: 'attribute_not_exists(#count) OR #count < :limit',
+        ExpressionAttributeNames: { '#count': 'count', '#type': 'type' },
+        ExpressionAttributeValues: { ':one': 1, ':limit': limit, ':type': 'scheduleCounter' },
+      }),
+    );
+  } catch (err) {
+    if (isConditionFailure(err)) throw new ScheduleLimitError(limit);
+    throw err;
+  }
+  try {
+    await deps.dynamo.send(
+      new PutCommand({ TableName: deps.tableName, Item: recordToItem(record), ConditionExpression: 'attribute_not_exists(pk)' }),
+    );
+  } catch (err) {
+    await decrementCounter(deps, record.tenantId).catch(() => undefined);
+    throw err;
+  }
+}
+
+async function decrementCounter(deps: StoreDeps, tenantId: string): Promise<void> {
+  await deps.dynamo.send(
+    new UpdateCommand({
+      TableName: deps.tableName,
+      Key: scheduleCounterKey(tenantId),
+      UpdateExpression: 'ADD #count :minus',
+      ConditionExpression: '#count > :zero',
+      ExpressionAttributeNames: { '#count': 'count' },
+      ExpressionAttributeValues: { ':minus': -1, ':zero': 0 },
+    }),
+  );
+}
+
+export async function getScheduleRecord(deps: StoreDeps, tenantId: string, scheduleId: string): Promise<ScheduleRecord | undefined> {
+  const res = await deps.dynamo.send(new GetCommand({ TableName: deps.tableName, Key: scheduleKey(tenantId, scheduleId), ConsistentRead: true }));
+  return res.Item && res.Item.type === SCHEDULE_ITEM_TYPE ? recordFromItem(res.Item) : undefined;
+}
+
+function encodeToken(id: string): string {
+  return Buffer.from(JSON.stringify({ id }), 'utf8').toString('base64url');
+}
+
+/** Tokens carry only a schedule id: the key is rebuilt inside the caller's own partition. */
+function decodeToken(token: string): string {
+  try {
+    const id = (JSON.parse(Buffer.from(token, 'base64url').toString('utf8')) as { id?: unknown }).id;
+    if (typeof id === 'string' && /^[A-Za-z0-9_-]{1,128}$/.test(id)) return id;
+  } catch {
+    // fall through
+  }
+  throw new ValidationError('Invalid nextToken: pass the value of a previous response unchanged.', 'nextToken');
+}
+
+export async function listScheduleRecords(
+  deps: StoreDeps,
+  tenantId: string,
+  options: { limit: number; nextToken?: string },
+): Promise<{ items: ScheduleRecord[]; nextToken?: string }> {
+  const pk = scheduleKey(tenantId, '').pk;
+  const res = await deps.dynamo.send(
+    new QueryCommand({
+      TableName: deps.tableName,
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+      ExpressionAttributeValues: { ':pk': pk, ':prefix': SCHEDULE_SK_PREFIX },
+      Limit: options.limit,
+      ...(options.nextToken ? { ExclusiveStartKey: scheduleKey(tenantId, decodeToken(options.nextToken)) } : {}),
+    }),
+  );
+  const items = (res.Items ?? []).filter((i) => i.type === SCHEDULE_ITEM_TYPE).map(recordFromItem);
+  const lastSk = res.LastEvaluatedKey?.sk;
+  return { items, ...(typeof lastSk === 'string' ? { nextToken: encodeToken(lastSk.slice(SCHEDULE_SK_PREFIX.length)) } : {}) };
+}
+
+/**
+ * Writes an API change if nobody changed the schedule since `expectedVersion` was read (409
+ * otherwise). Only the members the API owns are written; the timing (anchor, nextRunAt and the due
+ * index) only when `timing` is set, so a rename never undoes the dispatcher's progress.
+ */
+export async function updateScheduleDefinition(
+  deps: StoreDeps,
+  record: ScheduleRecord,
+  expectedVersion: number,
+  timing: boolean,
+): Promise<void> {
+  const values: Record<string, unknown> = {
+    ':name': record.name,
+    ':ds': record.datasourceId,
+    ':rt': record.reportType,
+    ':req': record.request,
+    ':sch': record.schedule,
+    ':tz': record.timezone,
+    ':en': record.enabled,
+    ':upd': record.updatedAt,
+    ':v': expectedVersion,
+    ':nv': record.version,
+  };
+  const set = ['#name = :name', 'datasourceId = :ds', 'reportType = :rt', '#request = :req', '#schedule = :sch', 'timezone = :tz', 'enabled = :en', 'updatedAt = :upd', '#v = :nv'];
+  const remove: string[] = [];
+  if (timing) {
+    set.push('anchorAt = :anchor');
+    values[':anchor'] = record.anchorAt;
+    const due = record.enabled ? dueIndex(record) : undefined;
+    if (record.nextRunAt && record.enabled) {
+      set.push('nextRunAt = :next');
+      values[':next'] = record.nextRunAt;
+    } else remove.push('nextRunAt');
+    if (due) {
+      set.push('gsi1pk = :gpk', 'gsi1sk = :gsk');
+      Object.assign(values, { ':gpk': due.gsi1pk, ':gsk': due.gsi1sk });
+    } else remove.push('gsi1pk', 'gsi1sk');
+  }
+  try {
+    await deps.dynamo.send(
+      new UpdateCommand({
+        TableName: deps.tableName,
+        Key: scheduleKey(record.tenantId, record.id),
+        UpdateExpression: `SET ${set.join(', ')}${remove.length ? ` REMOVE ${remove.join(', ')}` : ''}`,
+        ConditionExpression: 'attribute_exists(pk) AND #v = :v',
+        ExpressionAttributeNames: { '#v': 'version', '#name': 'name', '#request': 'request', '#schedule': 'schedule' },
+        ExpressionAttributeValues: values,
+      }),
+    );
+  } catch (err) {
+    if (isConditionFailure(err)) throw new ConflictError('schedule_changed', 'The schedule changed while this request was processed; read it again and retry.');
+    throw err;
+  }
+}
+
+/** Deletes the schedule; false when it did not exist. Its runs stay until their TTL. */
+export async function deleteScheduleItem(deps: StoreDeps, tenantId: string, scheduleId: string): Promise<boolean> {
+  try {
+    await deps.dynamo.send(
+      new DeleteCommand({ TableName: deps.tableName, Key: scheduleKey(tenantId, scheduleId), ConditionExpression: 'attribute_exists(pk)' }),
+    );
+  } catch (err) {
+    if (isConditionFailure(err)) return false;
+    throw err;
+  }
+  await decrementCounter(deps, tenantId).catch(() => undefined);
+  return true;
+}
+
+// ---- the dispatcher's side ----
+
+export interface DueEntry {
+  tenantId: string;
+  scheduleId: string;
+  nextRunAt: string;
+}
+
+/**
+ * Due schedules of one shard, oldest first, through gsi1 (never a scan). The index is eventually
+ * consistent: callers re-read each schedule before acting on it.
+ */
+export async function queryDueShard(
+  deps: StoreDeps,
+  shard: number,
+  nowIso: string,
+  options: { limit: number; startKey?: Record<string, unknown> },
+): Promise<{ entries: DueEntry[]; lastKey?: Record<string, unknown> }> {
+  const res = await deps.dynamo.send(
+    new QueryCommand({
+      TableName: deps.tableName,
+      IndexName: 'gsi1',
+      KeyConditionExpression: 'gsi1pk = :pk AND gsi1sk <= :upTo',
+      ExpressionAttributeValues: { ':pk': `${DUE_PREFIX}${shard}`, ':upTo': `${nowIso}#~` },
+      ProjectionExpression: 'tenantId, id, nextRunAt, #type',
+      ExpressionAttributeNames: { '#type': 'type' },
+      Limit: options.limit,
+      ...(options.startKey ? { ExclusiveStartKey: options.startKey } : {}),
+    }),
+  );
+  const entries = (res.Items ?? [])
+    .filter((i) => i.type === SCHEDULE_ITEM_TYPE && typeof i.nextRunAt === 'string')
+    .map((i) => ({ tenantId: String(i.tenantId), scheduleId: String(i.id), nextRunAt: String(i.nextRunAt) }));
+  return { entries, lastKey: res.LastEvaluatedKey };
+}
+
+export const DUE_SHARD_IDS: readonly number[] = Array.from({ length: DUE_SHARDS }, (_, i) => i);
+
+/**
+ * Moves `nextRunAt` forward, only while the schedule is enabled and still due at `expectedNextRunAt`
+ * (exact), or at any time not after `notAfter`. `next` undefined: no future run, the schedule leaves
+ * the due index. False when another writer moved it first.
+ */
+export async function advanceNextRun(
+  deps: StoreDeps,
+  schedule: Pick<ScheduleRecord, 'tenantId' | 'id'>,
+  guard: { expectedNextRunAt: string } | { notAfter: string },
+  next: string | undefined,
+): Promise<boolean> {
+  const due = next ? dueIndex({ ...schedule, nextRunAt: next }) : undefined;
+  const values: Record<string, unknown> = { ':true': true };
+  let condition = 'enabled = :true AND ';
+  if ('expectedNextRunAt' in guard) {
+    condition += 'nextRunAt = :expected';
+    values[':expected'] = guard.expectedNextRunAt;
+  } else {
+    condition += 'nextRunAt <= :notAfter';
+    values[':notAfter'] = guard.notAfter;
+  }
+  let update: string;
+  if (due && next) {
+    update = 'SET nextRunAt = :next, gsi1pk = :gpk, gsi1sk = :gsk';
+    Object.assign(values, { ':next': next, ':gpk': due.gsi1pk, ':gsk': due.gsi1sk });
+  } else {
+    update = 'REMOVE nextRunAt, gsi1pk, gsi1sk';
+  }
+  try {
+    await deps.dynamo.send(
+      new UpdateCommand({
+        TableName: deps.tableName,
+        Key: scheduleKey(schedule.tenantId, schedule.id),
+        UpdateExpression: update,
+        ConditionExpression: condition,
+        ExpressionAttributeValues: values,
+      }),
+    );
+    return true;
+  } catch (err) {
+    if (isConditionFailure(err)) return false;
+    throw err;
+  }
+}
+
+/** Records the newest finished run on the schedule (an older slot never overwrites a newer one). */
+export async function recordLastRun(deps: StoreDeps, tenantId: string, scheduleId: string, lastRun: LastRun): Promise<void> {
+  try {
+    await deps.dynamo.send(
+      new UpdateCommand({
+        TableName: deps.tableName,
+        Key: scheduleKey(tenantId, scheduleId),
+        UpdateExpression: 'SET lastRun = :lr',
+        ConditionExpression: 'attribute_exists(pk) AND (attribute_not_exists(lastRun) OR lastRun.slot <= :slot)',
+        ExpressionAttributeValues: { ':lr': lastRun, ':slot': lastRun.slot },
+      }),
+    );
+  } catch (err) {
+    if (!isConditionFailure(err)) throw err;
+  }
+}
