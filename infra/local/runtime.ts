@@ -90,9 +90,10 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     const handlerEnv: Record<string, string> = {
       STAGE: 'local',
       AWS_REGION: env.AWS_REGION ?? 'us-east-1',
-      // The SDK wants credentials even for local endpoints; these never leave the machine.
-      AWS_ACCESS_KEY_ID: 'local',
-      AWS_SECRET_ACCESS_KEY: 'local',
+      // The SDK wants credentials even for local endpoints; these never leave the machine. s3rver
+      // accepts only its built-in S3RVER/S3RVER pair (anything else: 403 InvalidAccessKeyId); dynalite accepts any.
+      AWS_ACCESS_KEY_ID: 'S3RVER',
+      AWS_SECRET_ACCESS_KEY: 'S3RVER',
       TABLE_NAME: tableName,
       BUCKET_NAME: bucketName,
       DYNAMODB_ENDPOINT: dynamo.endpoint,
