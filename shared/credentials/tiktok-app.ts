@@ -1,0 +1,48 @@
+/**
+ * The TikTok client every caller uses (OAuth flow, token refresh, reports). App credentials come
+ * from the environment on a laptop (TIKTOK_CLIENT_KEY/SECRET) and from Secrets Manager in AWS
+ * (TIKTOK_SECRET_NAME, JSON `{clientKey, clientSecret}`), read through Powertools Parameters with a
+ * 5-minute cache so a rotated secret is picked up without a deploy and a warm Lambda makes no call.
+ */
+import { getSecret } from '@aws-lambda-powertools/parameters/secrets';
+import { z } from 'zod';
+import { ConfigError, type Config } from '../config.ts';
+import { appContext } from '../context.ts';
+import { createTikTokClient, type TikTokClient } from '../tiktok/index.ts';
+
+export const SECRET_MAX_AGE_SECONDS = 300;
+
+const secretSchema = z.object({ clientKey: z.string().min(1), clientSecret: z.string().min(1) });
+
+export interface TikTokAppCredentials {
+  clientKey: string;
+  clientSecret: string;
+}
+
+/** Reads the secret (cached by Powertools); the secret value itself never appears in an error. */
+export async function tiktokAppCredentials(config: Config = appContext().config): Promise<TikTokAppCredentials> {
+  const { clientKey, clientSecret, secretName } = config.tiktok;
+  if (clientKey && clientSecret) return { clientKey, clientSecret };
+  if (!secretName) throw new ConfigError('TikTok app credentials are missing: set TIKTOK_CLIENT_KEY and TIKTOK_CLIENT_SECRET, or TIKTOK_SECRET_NAME.');
+  const value = await getSecret(secretName, { maxAge: SECRET_MAX_AGE_SECONDS, transform: 'json' });
+  const parsed = secretSchema.safeParse(value);
+  if (!parsed.success) throw new ConfigError(`Secret ${secretName} must be JSON {"clientKey": "...", "clientSecret": "..."}.`);
+  return parsed.data;
+}
+
+let cached: { id: string; client: TikTokClient } | undefined;
+
+/** A client for the current credentials and base URLs; rebuilt only when one of them changes. */
+export async function getTikTokClient(): Promise<TikTokClient> {
+  const ctx = appContext();
+  const creds = await tiktokAppCredentials(ctx.config);
+  const { authBaseUrl, apiBaseUrl, timeoutMs } = ctx.config.tiktok;
+  const id = JSON.stringify([creds.clientKey, creds.clientSecret, authBaseUrl, apiBaseUrl, timeoutMs]);
+  if (cached?.id !== id) {
+    cached = {
+      id,
+      client: createTikTokClient({ ...creds, authBaseUrl, apiBaseUrl, timeoutMs, now: () => appContext().clock.now() }),
+    };
+  }
+  return cached.client;
+}

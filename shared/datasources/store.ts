@@ -1,0 +1,93 @@
+/**
+ * Reading and removing datasource items. Every read is by the tenant's own partition key, so another
+ * tenant's id is simply not found (404), never a permission question.
+ */
+import { DeleteCommand, GetCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { ValidationError } from '../errors.ts';
+import { keys } from '../store/table.ts';
+import { datasourceNotFound } from './errors.ts';
+import { DATASOURCE_SK_PREFIX, datasourceKey, openIdKey, publicDatasource, recordFromItem, type Datasource, type DatasourceRecord, type DatasourceRef } from './model.ts';
+
+export interface DatasourceStoreDeps {
+  dynamo: DynamoDBDocumentClient;
+  tableName: string;
+  now: () => number;
+}
+
+/** One strongly consistent GetItem: right after a refresh elsewhere, the new token is what is read. */
+export async function getDatasourceRecord(deps: DatasourceStoreDeps, ref: DatasourceRef): Promise<DatasourceRecord | undefined> {
+  const res = await deps.dynamo.send(new GetCommand({ TableName: deps.tableName, Key: datasourceKey(ref), ConsistentRead: true }));
+  return res.Item ? recordFromItem(res.Item) : undefined;
+}
+
+/** The datasource without its tokens; 404 when unknown or another tenant's. */
+export async function getDatasource(deps: DatasourceStoreDeps, ref: DatasourceRef): Promise<Datasource> {
+  const record = await getDatasourceRecord(deps, ref);
+  if (!record) throw datasourceNotFound(ref.datasourceId);
+  return publicDatasource(record);
+}
+
+export interface DatasourcePage {
+  items: Datasource[];
+  nextToken?: string;
+}
+
+// Only what a listing shows: the sealed tokens are never even read into a list response.
+const LIST_ATTRIBUTES = [
+  'id', 'tenantId', 'name', 'status', 'statusReason', 'scopes', 'openId', 'displayName',
+  'accessTokenExpiresAt', 'refreshTokenExpiresAt', 'createdAt', 'updatedAt', 'lastRefreshAt', 'tokenVersion',
+];
+
+function encodeToken(sk: string): string {
+  return Buffer.from(JSON.stringify({ sk }), 'utf8').toString('base64url');
+}
+
+/** The token only carries a sort key inside the caller's own partition, so it cannot reach another tenant. */
+function decodeToken(token: string): string {
+  try {
+    const sk = (JSON.parse(Buffer.from(token, 'base64url').toString('utf8')) as { sk?: unknown }).sk;
+    if (typeof sk === 'string' && sk.startsWith(DATASOURCE_SK_PREFIX) && sk.length < 200) return sk;
+  } catch {
+    // fall through
+  }
+  throw new ValidationError('Invalid nextToken: pass the value of a previous response unchanged.', 'nextToken');
+}
+
+export async function listDatasources(
+  deps: DatasourceStoreDeps,
+  tenantId: string,
+  options: { limit: number; nextToken?: string },
+): Promise<DatasourcePage> {
+  const pk = keys.tenant(tenantId).pk;
+  const res = await deps.dynamo.send(
+    new QueryCommand({
+      TableName: deps.tableName,
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+      ExpressionAttributeValues: { ':pk': pk, ':prefix': DATASOURCE_SK_PREFIX },
+      ExpressionAttributeNames: Object.fromEntries(LIST_ATTRIBUTES.map((a) => [`#${a}`, a])),
+      ProjectionExpression: LIST_ATTRIBUTES.map((a) => `#${a}`).join(', '),
+      Limit: options.limit,
+      ...(options.nextToken ? { ExclusiveStartKey: { pk, sk: decodeToken(options.nextToken) } } : {}),
+    }),
+  );
+  const items = (res.Items ?? []).map((i) => publicDatasource(recordFromItem(i)));
+  const last = res.LastEvaluatedKey?.sk;
+  return { items, ...(typeof last === 'string' ? { nextToken: encodeToken(last) } : {}) };
+}
+
+/** Removes the datasource item and its open_id mapping (if it still points here). Idempotent. */
+export async function deleteDatasourceItems(deps: DatasourceStoreDeps, ref: DatasourceRef, openId: string): Promise<void> {
+  await deps.dynamo.send(new DeleteCommand({ TableName: deps.tableName, Key: datasourceKey(ref) }));
+  try {
+    await deps.dynamo.send(
+      new DeleteCommand({
+        TableName: deps.tableName,
+        Key: openIdKey(ref.tenantId, openId),
+        ConditionExpression: 'datasourceId = :id',
+        ExpressionAttributeValues: { ':id': ref.datasourceId },
+      }),
+    );
+  } catch (err) {
+    if ((err as Error).name !== 'ConditionalCheckFailedException') throw err;
+  }
+}

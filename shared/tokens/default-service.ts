@@ -1,0 +1,28 @@
+/** The token service the handlers use: wired from appContext, the configured vault and the app's TikTok client. */
+import { appContext, type AppContext } from '../context.ts';
+import { datasourceDeps } from '../datasources/default-deps.ts';
+import type { Datasource, DatasourceRef } from '../datasources/model.ts';
+import { createTokenService, type TokenService } from './service.ts';
+
+// One service (and one in-flight map) per app context: a test that swaps the context gets a fresh one.
+const services = new WeakMap<AppContext, TokenService>();
+
+export function tokenService(): TokenService {
+  const ctx = appContext();
+  let service = services.get(ctx);
+  if (!service) {
+    service = createTokenService(datasourceDeps());
+    services.set(ctx, service);
+  }
+  return service;
+}
+
+/** See TokenService.withAccessToken. */
+export function withAccessToken<T>(ref: DatasourceRef, fn: (accessToken: string, datasource: Datasource) => Promise<T>): Promise<T> {
+  return tokenService().withAccessToken(ref, fn);
+}
+
+/** See TokenService.getAccessToken. */
+export function getAccessToken(ref: DatasourceRef): Promise<{ accessToken: string; datasource: Datasource }> {
+  return tokenService().getAccessToken(ref);
+}

@@ -1,0 +1,188 @@
+/**
+ * Access tokens for every report and scheduled run.
+ *
+ * - A valid token costs ONE strongly consistent GetItem and no write (the data key is cached).
+ * - An expired or nearly expired token, or TikTok answering `access_token_invalid`, triggers a
+ *   refresh and one retry of the call.
+ * - A refresh is single-flight twice over: within a container (a map of in-flight refreshes, so 20
+ *   concurrent calls make one) and across Lambdas (a conditional lease on the datasource item; the
+ *   others poll with bounded backoff and re-read). The rotated refresh token and the new access token
+ *   are written in one conditional update that also releases the lease.
+ * - A refresh token TikTok rejects (`invalid_grant`) moves the datasource to `needs_reauth` (409);
+ *   transient failures (5xx, timeout, 429) change nothing and surface as the TikTok error.
+ */
+import { randomUUID } from 'node:crypto';
+import { AppError } from '../errors.ts';
+import { datasourceNotFound, needsReauthError } from '../datasources/errors.ts';
+import { publicDatasource, type Datasource, type DatasourceRecord, type DatasourceRef } from '../datasources/model.ts';
+import { getDatasourceRecord, type DatasourceStoreDeps } from '../datasources/store.ts';
+import { logger as defaultLogger } from '../logger.ts';
+import { isTikTokError, type TikTokClient, type TikTokError, type TokenSet } from '../tiktok/index.ts';
+import { acquireLease, markNeedsReauth, releaseLease, saveRefreshedTokens, type Fence } from './lease-store.ts';
+import type { TokenVault } from './vault.ts';
+
+export interface TokenServiceDeps extends DatasourceStoreDeps {
+  vault: TokenVault;
+  tiktok: () => Promise<TikTokClient>;
+  /** Refresh when less than this is left (default 5 min). */
+  refreshMarginMs?: number;
+  /** How long a refresh lease holds (default 20 s: two TikTok timeouts). */
+  leaseMs?: number;
+  /** How long a caller waits for another container's refresh before answering 503 (default 12 s). */
+  maxWaitMs?: number;
+  sleep?: (ms: number) => Promise<void>;
+  newOwnerId?: () => string;
+  logger?: Pick<typeof defaultLogger, 'info' | 'warn' | 'error'>;
+}
+
+export interface RefreshOutcome {
+  record: DatasourceRecord;
+  /** true when this call refreshed at TikTok; false when someone else's newer tokens were picked up. */
+  refreshed: boolean;
+}
+
+export interface TokenService {
+  /** Runs `fn` with a valid access token; on `access_token_invalid` refreshes once and retries once. */
+  withAccessToken<T>(ref: DatasourceRef, fn: (accessToken: string, datasource: Datasource) => Promise<T>): Promise<T>;
+  /** A valid access token (refreshed first if needed), for callers that handle `access_token_invalid` themselves. */
+  getAccessToken(ref: DatasourceRef): Promise<{ accessToken: string; datasource: Datasource }>;
+  /** Refreshes unless someone already moved past `observedVersion` (the sweep passes what its index read). */
+  refresh(ref: DatasourceRef, observedVersion?: number): Promise<RefreshOutcome>;
+}
+
+export const DEFAULT_REFRESH_MARGIN_MS = 5 * 60_000;
+export const DEFAULT_LEASE_MS = 20_000;
+
+export class TokenRefreshBusyError extends AppError {
+  constructor(datasourceId: string) {
+    super(503, 'token_refresh_busy', `The access token of datasource ${datasourceId} is being refreshed; retry in a few seconds.`, {
+      headers: { 'retry-after': '5' },
+      details: { datasourceId, retryAfterSeconds: 5 },
+    });
+    this.name = 'TokenRefreshBusyError';
+  }
+}
+
+export function createTokenService(deps: TokenServiceDeps): TokenService {
+  const margin = deps.refreshMarginMs ?? DEFAULT_REFRESH_MARGIN_MS;
+  const leaseMs = deps.leaseMs ?? DEFAULT_LEASE_MS;
+  const maxWaitMs = deps.maxWaitMs ?? 12_000;
+  const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+  const newOwnerId = deps.newOwnerId ?? (() => `lease_${randomUUID()}`);
+  const log = deps.logger ?? defaultLogger;
+  const inflight = new Map<string, Promise<RefreshOutcome>>();
+
+  /** The item if it can serve calls; 404 for unknown/deleted, 409 for needs_reauth. */
+  async function readActive(ref: DatasourceRef): Promise<DatasourceRecord> {
+    const record = await getDatasourceRecord(deps, ref);
+    if (!record || record.status === 'revoked') throw datasourceNotFound(ref.datasourceId);
+    if (record.status === 'needs_reauth') throw needsReauthError(record);
+    return record;
+  }
+
+  function refresh(ref: DatasourceRef, observedVersion: number): Promise<RefreshOutcome> {
+    const key = `${ref.tenantId}/${ref.datasourceId}@${observedVersion}`;
+    let pending = inflight.get(key);
+    if (!pending) {
+      pending = refreshAcrossContainers(ref, observedVersion).finally(() => inflight.delete(key));
+      inflight.set(key, pending);
+    }
+    return pending;
+  }
+
+  async function refreshAcrossContainers(ref: DatasourceRef, observedVersion: number): Promise<RefreshOutcome> {
+    const owner = newOwnerId();
+    let waited = 0;
+    let delay = 50;
+    // Bounded twice: by time waited and by attempts (a lease freed between our try and our read is retried at once).
+    for (let attempt = 0; attempt < 100; attempt += 1) {
+      const leased = await acquireLease(deps, ref, { owner, observedVersion, leaseMs });
+      if (leased) return { record: await refreshWithLease(ref, leased, owner), refreshed: true };
+      const current = await readActive(ref);
+      if (current.tokenVersion !== observedVersion) return { record: current, refreshed: false };
+      const held = current.leaseUntil !== undefined && current.leaseUntil >= deps.now();
+      if (!held) continue;
+      if (waited >= maxWaitMs) break;
+      await sleep(delay);
+      waited += delay;
+      delay = Math.min(delay * 2, 1_000);
+    }
+    throw new TokenRefreshBusyError(ref.datasourceId);
+  }
+
+  async function refreshWithLease(ref: DatasourceRef, leased: DatasourceRecord, owner: string): Promise<DatasourceRecord> {
+    const fence: Fence = { kind: 'lease', owner, observedVersion: leased.tokenVersion };
+    let tokens: TokenSet;
+    try {
+      const secrets = await deps.vault.open(ref, leased.tokens);
+      tokens = await (await deps.tiktok()).refreshToken(secrets.refreshToken);
+    } catch (err) {
+      if (isTikTokError(err, 'invalid_grant')) return rejected(ref, leased, fence, err);
+      await releaseLease(deps, ref, owner).catch((e: unknown) => log.warn('Could not release the refresh lease', { ...ref, error: e as Error }));
+      throw err;
+    }
+    try {
+      const sealed = await deps.vault.seal(ref, tokens);
+      // If our lease ran out meanwhile but nobody wrote newer tokens, ours are still the only valid
+      // ones (TikTok rotated the refresh token): keep them, fenced by version alone.
+      const saved =
+        (await saveRefreshedTokens(deps, ref, fence, sealed, tokens, leased.scopes)) ??
+        (await saveRefreshedTokens(deps, ref, { kind: 'version', observedVersion: leased.tokenVersion }, sealed, tokens, leased.scopes));
+      if (saved) {
+        log.info('TikTok access token refreshed', { ...ref, tokenVersion: saved.tokenVersion, accessTokenExpiresAt: saved.accessTokenExpiresAt });
+        return saved;
+      }
+    } catch (err) {
+      log.error('Refreshed tokens could not be stored', { ...ref, error: err as Error });
+      await releaseLease(deps, ref, owner).catch(() => undefined);
+      throw err;
+    }
+    // Newer tokens were written meanwhile (a re-connect): they win.
+    return readActive(ref);
+  }
+
+  async function rejected(ref: DatasourceRef, leased: DatasourceRecord, fence: Fence, err: TikTokError): Promise<DatasourceRecord> {
+    const reason = `TikTok rejected the refresh token (${err.tiktokCode}).`;
+    let marked = await markNeedsReauth(deps, ref, fence, reason);
+    if (!marked) {
+      // Our lease ran out: someone else may have refreshed (or re-connected) meanwhile.
+      const current = await readActive(ref);
+      if (current.tokenVersion !== leased.tokenVersion) return current;
+      marked = await markNeedsReauth(deps, ref, { kind: 'version', observedVersion: leased.tokenVersion }, reason);
+      if (!marked) return readActive(ref);
+    }
+    log.warn('Datasource needs re-authorisation', { ...ref, tiktokCode: err.tiktokCode, tiktokLogId: err.logId });
+    throw needsReauthError({ ...leased, statusReason: reason });
+  }
+
+  async function usable(ref: DatasourceRef): Promise<DatasourceRecord> {
+    const record = await readActive(ref);
+    if (record.accessTokenExpiresAt - deps.now() >= margin) return record;
+    return (await refresh(ref, record.tokenVersion)).record;
+  }
+
+  return {
+    async withAccessToken(ref, fn) {
+      const record = await usable(ref);
+      const { accessToken } = await deps.vault.open(ref, record.tokens);
+      try {
+        return await fn(accessToken, publicDatasource(record));
+      } catch (err) {
+        if (!isTikTokError(err, 'token_invalid')) throw err;
+        log.info('TikTok rejected the access token; refreshing once and retrying', { ...ref, tiktokLogId: err.logId });
+        const next = (await refresh(ref, record.tokenVersion)).record;
+        const retried = await deps.vault.open(ref, next.tokens);
+        return fn(retried.accessToken, publicDatasource(next));
+      }
+    },
+    async getAccessToken(ref) {
+      const record = await usable(ref);
+      const { accessToken } = await deps.vault.open(ref, record.tokens);
+      return { accessToken, datasource: publicDatasource(record) };
+    },
+    async refresh(ref, observedVersion) {
+      const version = observedVersion ?? (await readActive(ref)).tokenVersion;
+      return refresh(ref, version);
+    },
+  };
+}
