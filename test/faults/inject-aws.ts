@@ -78,9 +78,11 @@ function makeError(service: Service, kind: AwsErrorKind, command: string): Error
 }
 
 function bodyText(request: unknown): string {
-  // DynamoDB bodies are JSON strings; S3 bodies may be streams, so S3 is matched on the path (bucket/key).
+  // DynamoDB bodies are JSON (bytes or a string); S3 bodies may be streams, so those are matched on the path (bucket/key) only.
   const r = request as { body?: unknown; path?: string } | undefined;
-  return `${r?.path ?? ''} ${typeof r?.body === 'string' ? r.body : ''}`;
+  const body = r?.body;
+  const text = typeof body === 'string' ? body : body instanceof Uint8Array ? new TextDecoder().decode(body.subarray(0, 65_536)) : '';
+  return `${r?.path ?? ''} ${text}`;
 }
 
 function inject(service: Service, stack: MiddlewareStack<any, any>, spec: AwsFaultSpec): InjectedFaults {
