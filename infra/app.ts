@@ -7,7 +7,8 @@ import { fileURLToPath } from 'node:url';
 import { App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { ConnectorStack } from './stack.ts';
-import { readStageConfig, stackName } from './stage-config.ts';
+import { stackName } from './outputs.ts';
+import { readStageConfig } from './stage-config.ts';
 
 const projectRoot = fileURLToPath(new URL('..', import.meta.url));
 const app = new App();

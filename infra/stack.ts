@@ -14,6 +14,7 @@ import { Observability } from './constructs/observability.ts';
 import { Scheduling } from './constructs/scheduling.ts';
 import { Secrets } from './constructs/secrets.ts';
 import { acknowledgeFindings } from './nag-acknowledgements.ts';
+import { OUTPUTS } from './outputs.ts';
 import type { StageConfig } from './stage-config.ts';
 
 export interface ConnectorStackProps extends StackProps {
@@ -21,20 +22,6 @@ export interface ConnectorStackProps extends StackProps {
   /** Repository root (function entries, package-lock.json). */
   projectRoot: string;
 }
-
-/** Names of the stack outputs the tenant CLI and the README rely on. */
-export const OUTPUTS = {
-  apiUrl: 'ApiUrl',
-  redirectUri: 'RedirectUri',
-  tableName: 'TableName',
-  bucketName: 'BucketName',
-  tiktokSecretName: 'TikTokSecretName',
-  tokenKeyArn: 'TokenKeyArn',
-  reportQueueUrl: 'ReportQueueUrl',
-  deadLetterQueueUrl: 'ReportDeadLetterQueueUrl',
-  alarmTopicArn: 'AlarmTopicArn',
-  dashboardName: 'DashboardName',
-} as const;
 
 export class ConnectorStack extends Stack {
   readonly data: Data;

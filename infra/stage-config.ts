@@ -80,7 +80,3 @@ export function readStageConfig(getContext: (key: string) => unknown): StageConf
   }
   return { stage, ...parsed.data };
 }
-
-export function stackName(stage: string): string {
-  return `TikTokConnector-${stage}`;
-}

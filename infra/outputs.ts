@@ -1,0 +1,17 @@
+/** Names of the stack outputs the tenant CLI and the README rely on (no CDK import: the CLI loads fast). */
+export const OUTPUTS = {
+  apiUrl: 'ApiUrl',
+  redirectUri: 'RedirectUri',
+  tableName: 'TableName',
+  bucketName: 'BucketName',
+  tiktokSecretName: 'TikTokSecretName',
+  tokenKeyArn: 'TokenKeyArn',
+  reportQueueUrl: 'ReportQueueUrl',
+  deadLetterQueueUrl: 'ReportDeadLetterQueueUrl',
+  alarmTopicArn: 'AlarmTopicArn',
+  dashboardName: 'DashboardName',
+} as const;
+
+export function stackName(stage: string): string {
+  return `TikTokConnector-${stage}`;
+}
