@@ -2,9 +2,10 @@
  * Display API v2 reads (tiktok-api.md §3): Bearer token, required `fields` query parameter, JSON POST
  * bodies, TikTok's JSON returned as-is. Reads are idempotent, so they retry (retry.ts `retryRead`).
  */
+import type { ZodType } from 'zod';
 import { endpointUrl, type ClientContext } from './context.ts';
 import { send } from './http.ts';
-import { readDisplay } from './responses.ts';
+import { DATA_SHAPES, readDisplay } from './responses.ts';
 import { retryRead, withRetry } from './retry.ts';
 import type { UserInfoResponse, VideoListResponse, VideoQueryResponse } from './types.ts';
 
@@ -20,21 +21,21 @@ export interface VideoListBody {
 }
 
 export function getUserInfo(ctx: ClientContext, accessToken: string, fields: string[]): Promise<UserInfoResponse> {
-  return read<UserInfoResponse>(ctx, accessToken, USER_INFO_PATH, fields);
+  return read<UserInfoResponse>(ctx, accessToken, USER_INFO_PATH, fields, DATA_SHAPES.user);
 }
 
 export function listVideos(ctx: ClientContext, accessToken: string, fields: string[], body: VideoListBody): Promise<VideoListResponse> {
   const payload: VideoListBody = {};
   if (body.cursor !== undefined) payload.cursor = body.cursor;
   if (body.max_count !== undefined) payload.max_count = body.max_count;
-  return read<VideoListResponse>(ctx, accessToken, VIDEO_LIST_PATH, fields, payload);
+  return read<VideoListResponse>(ctx, accessToken, VIDEO_LIST_PATH, fields, DATA_SHAPES.videoList, payload);
 }
 
 export function queryVideos(ctx: ClientContext, accessToken: string, fields: string[], videoIds: string[]): Promise<VideoQueryResponse> {
-  return read<VideoQueryResponse>(ctx, accessToken, VIDEO_QUERY_PATH, fields, { filters: { video_ids: videoIds } });
+  return read<VideoQueryResponse>(ctx, accessToken, VIDEO_QUERY_PATH, fields, DATA_SHAPES.videoQuery, { filters: { video_ids: videoIds } });
 }
 
-function read<T>(ctx: ClientContext, accessToken: string, path: string, fields: string[], body?: object): Promise<T> {
+function read<T>(ctx: ClientContext, accessToken: string, path: string, fields: string[], dataShape: ZodType, body?: object): Promise<T> {
   const headers: Record<string, string> = { authorization: `Bearer ${accessToken}`, accept: 'application/json' };
   if (body) headers['content-type'] = 'application/json';
   return withRetry(
@@ -46,7 +47,7 @@ function read<T>(ctx: ClientContext, accessToken: string, path: string, fields: 
         headers,
         body: body ? JSON.stringify(body) : undefined,
       });
-      return readDisplay<T>(res, [accessToken]);
+      return readDisplay<T>(res, [accessToken], dataShape);
     },
     retryRead,
     ctx.retry,

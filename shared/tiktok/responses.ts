@@ -30,12 +30,24 @@ const tokenResponse = z.object({
   token_type: z.string().min(1),
 });
 
-/** Returns TikTok's JSON as-is on success; throws the mapped TikTokError otherwise. */
-export function readDisplay<T>(res: HttpResult, secrets: readonly string[]): T {
+const record = z.record(z.string(), z.unknown());
+
+/** What `data` must hold on success, per endpoint; callers rely on these keys (paging reads cursor/has_more). */
+export const DATA_SHAPES = {
+  user: z.object({ user: record }),
+  videoList: z.object({ videos: z.array(record), cursor: z.number(), has_more: z.boolean() }),
+  videoQuery: z.object({ videos: z.array(record) }),
+} as const;
+
+/** Returns TikTok's JSON as-is on success (when `data` has the expected shape); throws the mapped TikTokError otherwise. */
+export function readDisplay<T>(res: HttpResult, secrets: readonly string[], dataShape?: z.ZodType): T {
   const parsed = displayEnvelope.safeParse(res.json);
   if (!parsed.success) throw malformed(res);
   const { code, message, log_id: logId } = parsed.data.error;
-  if (code === 'ok' && res.status >= 200 && res.status < 300) return res.json as T;
+  if (code === 'ok' && res.status >= 200 && res.status < 300) {
+    if (dataShape && !dataShape.safeParse(parsed.data.data).success) throw malformed(res);
+    return res.json as T;
+  }
   if (code === 'ok') throw malformed(res);
   throw new TikTokError({
     kind: displayErrorKind(code, res.status),

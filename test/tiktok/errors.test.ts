@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { isTikTokError, type TikTokErrorKind } from '../../shared/tiktok/index.ts';
 import { parseRetryAfter, scrub } from '../../shared/tiktok/errors.ts';
 import { failure } from './failure.ts';
-import { displayError, fakeClient, fakeFetch, type Scripted } from './fake-fetch.ts';
+import { displayError, fakeClient, fakeFetch, ok, type Scripted } from './fake-fetch.ts';
 
 const noRetry = { retries: 0, minDelayMs: 0, maxDelayMs: 0 };
 
@@ -42,6 +42,17 @@ describe('Display API error envelope', () => {
     expect(await userInfoFailure({ status: 200, body: { data: {} } })).toMatchObject({ kind: 'upstream', tiktokCode: 'malformed_response' });
     expect(await userInfoFailure({ status: 500, body: { data: {}, error: { code: 'ok', message: '' } } })).toMatchObject({ kind: 'upstream' });
     expect(await userInfoFailure({ status: 429 })).toMatchObject({ kind: 'rate_limited', tiktokCode: 'http_429' });
+  });
+
+  it('refuses an ok envelope whose data lacks what the endpoint promises', async () => {
+    const client = (answer: Scripted) => fakeClient(fakeFetch([answer]), { retry: noRetry });
+    const bad = [
+      client(ok({})).getUserInfo('act.t', ['open_id']),
+      client(ok({ videos: [{ id: '1' }], has_more: true })).listVideos('act.t', ['id'], {}),
+      client(ok({ videos: [], cursor: '5', has_more: false })).listVideos('act.t', ['id'], {}),
+      client(ok({ video: [] })).queryVideos('act.t', ['id'], ['1']),
+    ];
+    for (const call of bad) expect(await failure(call)).toMatchObject({ kind: 'upstream', tiktokCode: 'malformed_response', httpStatus: 200 });
   });
 
   it('reports network failures as upstream and says whether the connection was ever made', async () => {

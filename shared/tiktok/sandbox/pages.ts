@@ -66,10 +66,12 @@ export function consentPage(v: ConsentView): string {
       <span>${escapeHtml(SCOPE_TEXT[scope] ?? scope)}<code>${escapeHtml(scope)}</code></span></label>`,
     )
     .join('\n    ');
+  // Preselect the richest account: the one worth seeing in a demo.
+  const richest = v.accounts.reduce<SandboxAccount | undefined>((best, a) => (best && best.videos.length >= a.videos.length ? best : a), undefined);
   const accounts = v.accounts
     .map(
       (a) =>
-        `<option value="${escapeHtml(a.user.open_id)}">@${escapeHtml(a.user.username)} — ${escapeHtml(a.user.display_name)} (${a.videos.length} videos)</option>`,
+        `<option value="${escapeHtml(a.user.open_id)}"${a === richest ? ' selected' : ''}>@${escapeHtml(a.user.username)} — ${escapeHtml(a.user.display_name)} (${a.videos.length} videos)</option>`,
     )
     .join('\n      ');
   const notice = v.notice ? `<p class="notice" role="alert">${escapeHtml(v.notice)}</p>` : '';

@@ -43,6 +43,7 @@ describe('consent page', () => {
     expect(html).toContain('value="video.list"');
     expect(html).not.toContain('value="user.info.stats"');
     expect(html.match(/<option value=/g)).toHaveLength(3);
+    expect(html).toMatch(new RegExp(`<option value="${env.openId(437)}" selected>@sandbox.creator`));
     expect(html).toContain('<select name="account"');
     expect(html).toMatch(/<button type="submit" id="approve" name="decision" value="approve">/);
     expect(html).toMatch(/<button type="submit" id="deny" name="decision" value="deny">/);
