@@ -44,7 +44,7 @@ const messages: IParserErrorMessageProvider = {
     return `Expected ${what} after ${describe(previous)} but found ${describe(actual[0])}`;
   },
   buildEarlyExitMessage({ actual, previous, ruleName }) {
-    const what = ruleName === 'alias' ? 'an alias' : 'more input';
+    const what = ruleName === 'alias' ? 'an alias' : ruleName === 'selectList' ? 'a select item' : 'an expression';
     return `Expected ${what} after ${describe(previous)} but found ${describe(actual[0])}`;
   },
 };

@@ -60,6 +60,12 @@ export function compileExpand(path: readonly PathSegment[], alias: string | null
       };
       if (Array.isArray(value)) {
         if (out.length + value.length > maxRows) throw tooMany(maxRows);
+        if (siblings === null && value.every(isMap)) {
+          // The common TikTok case ({data:{videos:[...]}}): the elements are the rows, no copy needed.
+          for (let i = 0; i < value.length; i++) out.push(value[i] as Row);
+          if (value.length > 0) fresh = false;
+          continue;
+        }
         for (const element of value) emit(element);
       } else {
         if (out.length + 1 > maxRows) throw tooMany(maxRows);

@@ -21,8 +21,8 @@ function step(cur: unknown, segment: PathSegment): Value {
 }
 
 /**
- * Reader of a path on a row. A row key equal to the whole dotted path (made by an earlier statement, as
- * in `select data.user; select data.user.id`... ) wins over walking the path.
+ * Reader of a path on a row. A row key equal to the dotted path, or to a dotted prefix of it (made by an
+ * earlier statement: `select data.user; select data.user.id`), wins over walking the path.
  */
 export function compilePath(path: readonly PathSegment[]): Reader {
   const first = path[0]!;
@@ -35,36 +35,61 @@ export function compilePath(path: readonly PathSegment[]): Reader {
     }
     return (row) => step(row, first);
   }
-  const literal = pathText(path);
-  const safeLiteral = !isPrototypeKey(literal);
-  if (path.length === 2 && typeof first === 'string' && typeof path[1] === 'string' && !isPrototypeKey(first) && !isPrototypeKey(path[1])) {
+  const n = path.length;
+  // prefixes[k]: the dotted text of the first k segments (k >= 2), longest first.
+  const prefixes: { key: string; rest: readonly PathSegment[] }[] = [];
+  for (let k = n; k >= 2; k--) {
+    const key = pathText(path.slice(0, k));
+    if (!isPrototypeKey(key)) prefixes.push({ key, rest: path.slice(k) });
+  }
+  const walk = (start: unknown, segments: readonly PathSegment[]): Value => {
+    let cur = start;
+    for (let i = 0; i < segments.length; i++) {
+      cur = step(cur, segments[i]!);
+      if (cur === null) return null;
+    }
+    return cur === undefined ? null : cur;
+  };
+  const byPrefix = (row: Record<string, unknown>): Value => {
+    for (const { key, rest } of prefixes) {
+      const v = row[key];
+      if (v !== undefined) return walk(v, rest);
+    }
+    return null;
+  };
+  const whole = prefixes[0]?.rest.length === 0 ? prefixes[0].key : null;
+  if (n === 2 && typeof first === 'string' && typeof path[1] === 'string' && !isPrototypeKey(first) && !isPrototypeKey(path[1])) {
     const second = path[1];
     return (row) => {
       const r = row as Record<string, unknown>;
-      const whole = safeLiteral ? r[literal] : undefined;
-      if (whole !== undefined) return whole;
+      if (whole !== null) {
+        const w = r[whole];
+        if (w !== undefined) return w;
+      }
       const mid = r[first];
       if (mid === null || typeof mid !== 'object' || Array.isArray(mid)) return null;
       const v = (mid as Record<string, unknown>)[second];
       return v === undefined ? null : v;
     };
   }
-  const n = path.length;
+  const rest = path.slice(1);
   return (row) => {
-    const whole = safeLiteral ? (row as Record<string, unknown>)[literal] : undefined;
-    if (whole !== undefined) return whole;
-    let cur: unknown = row;
-    for (let i = 0; i < n; i++) {
-      cur = step(cur, path[i]!);
-      if (cur === null) return null;
+    const r = row as Record<string, unknown>;
+    if (whole !== null) {
+      const w = r[whole];
+      if (w !== undefined) return w;
     }
-    return cur;
+    const top = typeof first === 'string' && !isPrototypeKey(first) ? r[first] : step(r, first);
+    if (top === undefined || top === null) return top === null ? null : byPrefix(r);
+    return walk(top, rest);
   };
 }
 
-/** Which top-level key of `row` a path starts at: the whole dotted key when the row has it, else the first segment. */
+/** Which top-level key of `row` a path starts at: the longest dotted prefix the row has as a key, else the first segment. */
 export function topLevelKey(row: Record<string, unknown>, path: readonly PathSegment[]): string {
-  const literal = pathText(path);
-  if (path.length > 1 && Object.prototype.hasOwnProperty.call(row, literal)) return literal;
+  for (let k = path.length; k >= 2; k--) {
+    const key = pathText(path.slice(0, k));
+    if (Object.prototype.hasOwnProperty.call(row, key)) return key;
+  }
   return String(path[0]);
 }
