@@ -1,0 +1,53 @@
+import { describe, expect, it } from 'vitest';
+import { Cloud9QLError, DEFAULT_LIMITS, parseCloud9QL, runCloud9QL } from '../../shared/cloud9ql/index.ts';
+
+const limitError = expect.objectContaining({ code: 'limit_exceeded' });
+
+describe('limits', () => {
+  it('defaults: 10,000 characters, 50 statements, 100,000 rows in and out', () => {
+    expect(DEFAULT_LIMITS).toMatchObject({ maxQueryLength: 10_000, maxStatements: 50, maxRowsIn: 100_000, maxRowsOut: 100_000 });
+  });
+  it('rejects long queries before parsing them', () => {
+    expect(() => runCloud9QL(`select ${'a'.repeat(10_001)}`, [])).toThrow(limitError);
+    expect(() => runCloud9QL('select abc', [], { maxQueryLength: 5 })).toThrow(limitError);
+  });
+  it('rejects too many statements, also for a query compiled earlier under other limits', () => {
+    const query = 'select a; select a; select a';
+    expect(runCloud9QL(query, [{ a: 1 }])).toEqual([{ a: 1 }]);
+    expect(() => runCloud9QL(query, [{ a: 1 }], { maxStatements: 2 })).toThrow(limitError);
+    expect(() => parseCloud9QL(query, { maxStatements: 2 })).toThrow(limitError);
+  });
+  it('rejects too many input rows', () => {
+    expect(() => runCloud9QL('select *', [{}, {}, {}], { maxRowsIn: 2 })).toThrow(limitError);
+  });
+  it('rejects statements that produce too many rows (expand)', () => {
+    const data = { items: Array.from({ length: 50 }, (_, i) => ({ i })) };
+    expect(() => runCloud9QL('select expand(items)', data, { maxRowsOut: 10 })).toThrow(limitError);
+    expect(runCloud9QL('select expand(items); select count(*) as n', data, { maxRowsOut: 50 })).toEqual([{ n: 50 }]);
+  });
+  it('stops work beyond the step budget', () => {
+    const rows = Array.from({ length: 1000 }, (_, i) => ({ i }));
+    expect(() => runCloud9QL('select i * 2 + 1 as a where i > 0 order by a desc', rows, { maxSteps: 1000 })).toThrow(limitError);
+    expect(runCloud9QL('select i * 2 + 1 as a where i > 0 order by a desc limit 1', rows, { maxSteps: 100_000 })).toEqual([{ a: 1999 }]);
+  });
+  it('throws errors that carry message, line, column and code', () => {
+    try {
+      runCloud9QL('select *', [{}, {}], { maxRowsIn: 1 });
+      expect.unreachable();
+    } catch (error) {
+      expect(error).toBeInstanceOf(Cloud9QLError);
+      const e = error as Cloud9QLError;
+      expect(e.message).toContain('limit of 1');
+      expect(e.line).toBe(1);
+      expect(e.column).toBe(1);
+    }
+  });
+  it('validates option values', () => {
+    expect(() => runCloud9QL('select *', [], { maxSteps: -1 })).toThrow(TypeError);
+  });
+  it('like patterns with many wildcards stay linear-time (no regex backtracking)', () => {
+    const text = 'a'.repeat(5000);
+    const pattern = `${'%a'.repeat(30)}%b`;
+    expect(runCloud9QL(`select x where x like '${pattern}'`, [{ x: text }])).toEqual([]);
+  });
+});
