@@ -16,7 +16,7 @@ export type SandboxEndpoint = (typeof SANDBOX_ENDPOINTS)[number];
 export type FaultErrorCode = 'access_token_invalid' | 'rate_limit_exceeded' | 'internal_error';
 
 export interface FaultSpec {
-  /** `/v2/video/list/` or `video/list`; omitted: any API endpoint. */
+  /** `/v2/video/list/` or `video/list`; omitted: any API endpoint (token, revoke, user info, videos; not the consent page). */
   endpoint?: string;
   status?: 429 | 500 | 503;
   /** How many matching requests it applies to (default 1). */
@@ -67,7 +67,7 @@ export class FaultQueue {
 
   /** The first pending fault for this endpoint, spending one of its uses. */
   take(endpoint: SandboxEndpoint): Fault | undefined {
-    const index = this.rules.findIndex((r) => r.endpoint === undefined || r.endpoint === endpoint);
+    const index = this.rules.findIndex((r) => r.endpoint === endpoint || (r.endpoint === undefined && endpoint !== '/v2/auth/authorize/'));
     if (index < 0) return undefined;
     const rule = this.rules[index]!;
     rule.remaining -= 1;

@@ -7,7 +7,7 @@ import { seedAccounts, DEFAULT_SEED } from './accounts.ts';
 import { handleAdmin } from './admin.ts';
 import { handleAuthorize } from './authorize.ts';
 import { handleUserInfo, handleVideoList, handleVideoQuery, sendDisplayError } from './display.ts';
-import { BodyTooLargeError, createLogIds, sendJson } from './http.ts';
+import { BodyTooLargeError, createLogIds } from './http.ts';
 import { FaultQueue, SANDBOX_ENDPOINTS, SlidingWindowLimiter, type CallLogEntry, type Fault, type FaultSpec, type SandboxEndpoint } from './knobs.ts';
 import { handleRevoke, handleToken, sendOAuthError } from './oauth.ts';
 import type { SandboxState } from './state.ts';
@@ -141,8 +141,10 @@ export function createTikTokSandbox(options: SandboxOptions): TikTokSandbox {
         else sendDisplayError(state, res, { code: 'invalid_params', message: `Unknown endpoint ${path}.`, status: 404 });
       } catch (error) {
         if (!res.headersSent) {
-          const tooLarge = error instanceof BodyTooLargeError;
-          sendJson(res, tooLarge ? 413 : 500, { data: {}, error: { code: tooLarge ? 'invalid_params' : 'internal_error', message: tooLarge ? 'Request body too large.' : 'Sandbox failure.', log_id: state.logId() } });
+          const failure = error instanceof BodyTooLargeError
+            ? { code: 'invalid_params', message: 'Request body too large.', status: 413 }
+            : { code: 'internal_error', message: 'Sandbox failure.', status: 500 };
+          sendDisplayError(state, res, failure);
         }
       }
       entry.status = res.headersSent ? res.statusCode : 0;

@@ -37,6 +37,8 @@ describe('admin endpoints', () => {
     const list = await fetch(`${env.baseUrl}/v2/video/list/?fields=id`, { method: 'POST' });
     expect([list.status, list.headers.get('retry-after')]).toEqual([429, '3']);
     await admin('POST', 'faults', { status: 500, count: 3 });
+    expect((await fetch(`${env.baseUrl}/v2/auth/authorize/?client_key=x`)).status).toBe(400); // the consent page is not an API endpoint
+    expect((await fetch(`${env.baseUrl}/v2/oauth/revoke/`, { method: 'POST' })).status).toBe(500);
     await admin('DELETE', 'faults');
     expect((await fetch(`${env.baseUrl}/v2/user/info/?fields=open_id`)).status).toBe(401); // back to the real answer
   });
