@@ -4,6 +4,8 @@
  */
 import type { OperationDoc } from '../../http/operation.ts';
 import { metaOperations } from './meta.ts';
+import { connectOperations } from './connect.ts';
+import { datasourceOperations } from './datasources.ts';
 import { reportOperations } from './reports.ts';
 
-export const OPERATIONS: readonly OperationDoc[] = [...metaOperations, ...reportOperations];
+export const OPERATIONS: readonly OperationDoc[] = [...metaOperations, ...connectOperations, ...datasourceOperations, ...reportOperations];

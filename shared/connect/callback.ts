@@ -1,0 +1,119 @@
+/**
+ * The OAuth callback, every step explicit and validated (oauth4webapi style):
+ * 1. consume the one-time state (forged, replayed or expired: stop, nothing stored);
+ * 2. the link it was issued for must still be unused;
+ * 3. TikTok's `error` (e.g. access_denied) stops here;
+ * 4. exchange the code with the state's PKCE verifier and the same redirect_uri;
+ * 5. user.info.basic must be granted (other scopes may be missing: stored as granted, shown as missing);
+ * 6. read the display name (best effort: a failure here does not lose a successful consent);
+ * 7. claim the link, then store the datasource (released again if storing fails).
+ * Outcomes are data; the handler renders them as HTML pages.
+ */
+import type { Datasource } from '../datasources/model.ts';
+import { saveConnectedAccount } from '../datasources/save-connected.ts';
+import { logger } from '../logger.ts';
+import { ALL_SCOPES, isTikTokError, type TikTokClient, type TokenSet } from '../tiktok/index.ts';
+import type { ConnectDeps } from './deps.ts';
+import { claimConnectLink, getConnectLink, releaseConnectLink } from './links.ts';
+import { consumeState } from './state.ts';
+
+export const REQUIRED_SCOPE = 'user.info.basic';
+
+export interface CallbackQuery {
+  state?: string;
+  code?: string;
+  scopes?: string;
+  error?: string;
+  error_description?: string;
+}
+
+export type CallbackFailureCode =
+  | 'invalid_state'
+  | 'state_expired'
+  | 'link_used'
+  | 'access_denied'
+  | 'authorization_failed'
+  | 'missing_code'
+  | 'code_rejected'
+  | 'scope_required'
+  | 'tiktok_unavailable'
+  | 'tiktok_timeout'
+  | 'internal_error';
+
+export type CallbackOutcome =
+  | { ok: true; datasource: Datasource; created: boolean; grantedScopes: string[]; missingScopes: string[] }
+  | { ok: false; status: number; code: CallbackFailureCode; detail?: string };
+
+const fail = (status: number, code: CallbackFailureCode, detail?: string): CallbackOutcome => ({ ok: false, status, code, detail });
+
+/** TikTok's error values are short snake_case words; anything else is not echoed back. */
+function safeErrorValue(value: string): string {
+  return /^[a-z0-9_.-]{1,64}$/i.test(value) ? value : 'unknown_error';
+}
+
+function exchangeFailure(err: unknown): CallbackOutcome {
+  if (isTikTokError(err)) {
+    logger.warn('TikTok code exchange failed', { kind: err.kind, tiktokCode: err.tiktokCode, tiktokLogId: err.logId });
+    if (err.kind === 'timeout') return fail(504, 'tiktok_timeout');
+    if (err.kind === 'upstream' || err.kind === 'rate_limited') return fail(502, 'tiktok_unavailable');
+    return fail(400, 'code_rejected', safeErrorValue(err.tiktokCode));
+  }
+  throw err;
+}
+
+async function displayName(client: TikTokClient, tokens: TokenSet): Promise<string | undefined> {
+  try {
+    const res = await client.getUserInfo(tokens.accessToken, ['open_id', 'display_name']);
+    const user = res.data.user;
+    if (user.open_id && user.open_id !== tokens.openId) {
+      logger.warn('TikTok user/info answered for another open_id; display name ignored');
+      return undefined;
+    }
+    return user.display_name || undefined;
+  } catch (err) {
+    logger.warn('Could not read the TikTok display name; connecting without it', { error: err as Error });
+    return undefined;
+  }
+}
+
+export async function completeOAuthCallback(deps: ConnectDeps, query: CallbackQuery): Promise<CallbackOutcome> {
+  const consumed = await consumeState(deps, query.state);
+  if (!consumed.ok) return consumed.reason === 'expired' ? fail(400, 'state_expired') : fail(400, 'invalid_state');
+  const { binding, stateHash, codeVerifier } = consumed;
+
+  const link = await getConnectLink(deps, binding.linkId);
+  if (!link || link.status === 'used' || link.tenantId !== binding.tenantId) return fail(410, 'link_used');
+
+  if (query.error) {
+    return query.error === 'access_denied' ? fail(403, 'access_denied') : fail(400, 'authorization_failed', safeErrorValue(query.error));
+  }
+  if (!query.code) return fail(400, 'missing_code');
+
+  const client = await deps.tiktok();
+  let tokens: TokenSet;
+  try {
+    tokens = await client.exchangeCode({ code: query.code, redirectUri: binding.redirectUri, codeVerifier });
+  } catch (err) {
+    return exchangeFailure(err);
+  }
+  // The token response's `scope` is authoritative (the callback's `scopes` is informational).
+  if (!tokens.scopes.includes(REQUIRED_SCOPE)) return fail(403, 'scope_required', REQUIRED_SCOPE);
+
+  const name = await displayName(client, tokens);
+  if (!(await claimConnectLink(deps, binding.linkId, stateHash))) return fail(410, 'link_used');
+  try {
+    const saved = await saveConnectedAccount(deps, deps.vault, { tenantId: binding.tenantId, name: link.name, displayName: name, tokens });
+    logger.info('TikTok account connected', { tenantId: binding.tenantId, datasourceId: saved.datasource.id, created: saved.created, scopes: tokens.scopes });
+    return {
+      ok: true,
+      datasource: saved.datasource,
+      created: saved.created,
+      grantedScopes: tokens.scopes,
+      missingScopes: ALL_SCOPES.filter((s) => !tokens.scopes.includes(s)),
+    };
+  } catch (err) {
+    logger.error('Storing the connected account failed', { tenantId: binding.tenantId, error: err as Error });
+    await releaseConnectLink(deps, binding.linkId, stateHash).catch(() => undefined);
+    return fail(500, 'internal_error');
+  }
+}
