@@ -14,7 +14,6 @@ import type { SandboxState } from './state.ts';
 import { SandboxTokens, type ChallengeEncoding } from './tokens.ts';
 import { SandboxGrowth } from './growth.ts';
 
-
 export interface SandboxOptions {
   clientKey: string;
   clientSecret: string;
