@@ -17,6 +17,9 @@ import { logger } from '../../shared/logger.ts';
 import { ensureTable, startLocalDynamo, type LocalDynamo } from './dynamodb.ts';
 import { devApiKey, LOCAL_TENANT_ID, seedDevTenant } from './dev-tenant.ts';
 import { handleApiRequest } from './gateway.ts';
+import { invokeFunction } from './functions.ts';
+import { createLocalReportQueue, type LocalQueueOptions, type LocalReportQueue, type QueueConsumer } from './queue.ts';
+import { overrideReportQueue } from '../../shared/queue/index.ts';
 import { startLocalS3, type LocalS3 } from './s3.ts';
 import { startLocalScheduler, type LocalScheduler } from './scheduler.ts';
 import { mountSandbox, SANDBOX_PREFIX, type MountedSandbox } from './sandbox.ts';
@@ -33,6 +36,8 @@ export interface LocalRuntimeOptions {
   scheduler?: boolean;
   /** Keep DynamoDB in memory instead of DATA_DIR (faster tests that do not test persistence). */
   inMemory?: boolean;
+  /** The in-process report queue (concurrency, retries, delay scale; tests use delayScale 0). */
+  reportQueue?: LocalQueueOptions;
 }
 
 export interface LocalRuntime {
@@ -44,6 +49,8 @@ export interface LocalRuntime {
   /** The built-in TikTok sandbox, when no real TikTok app is configured. */
   sandbox?: MountedSandbox['sandbox'];
   scheduler: LocalScheduler;
+  /** The in-process report queue report-generate consumes (stats, dead letters, drain). */
+  reportQueue: LocalReportQueue;
   close(): Promise<void>;
 }
 
@@ -125,6 +132,8 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     await seedDevTenant(docClient, tableName, apiKey, () => clock.now());
 
     const mounted = useSandbox ? await mountSandbox(env, clock) : undefined;
+    const reportQueue = createLocalReportQueue((event) => invokeFunction('report-generate', event) as ReturnType<QueueConsumer>, options.reportQueue);
+    overrideReportQueue(reportQueue);
     const scheduler = startLocalScheduler({ enabled: options.scheduler ?? true, now: () => clock.now() });
 
     handler = (req, res) => {
@@ -150,8 +159,11 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       tenantId: LOCAL_TENANT_ID,
       sandbox: mounted?.sandbox,
       scheduler,
+      reportQueue,
       close: async () => {
         await scheduler.stop();
+        await reportQueue.close();
+        overrideReportQueue(undefined);
         server.closeAllConnections();
         await new Promise<void>((resolve) => server.close(() => resolve()));
         await localS3.close();

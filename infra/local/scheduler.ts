@@ -5,15 +5,14 @@
 import { randomUUID } from 'node:crypto';
 import { SCHEDULES, type ScheduleSpec } from '../../shared/topology/schedules.ts';
 import { logger } from '../../shared/logger.ts';
+import { parseScheduleExpression } from '../../shared/schedules/expression/index.ts';
 import { invokeFunction } from './functions.ts';
 
-const UNIT_MS: Record<string, number> = { minute: 60_000, minutes: 60_000, hour: 3_600_000, hours: 3_600_000, day: 86_400_000, days: 86_400_000 };
-
-/** Interval of a `rate(N unit)` expression; the local table only uses rates. */
+/** Interval of a `rate(N unit)` expression (THE EventBridge parser of shared/schedules); the local table only uses rates. */
 export function rateIntervalMs(expression: string): number {
-  const m = expression.match(/^rate\((\d+) (minute|minutes|hour|hours|day|days)\)$/);
-  if (!m) throw new Error(`Local scheduler supports rate(N unit) expressions, got ${expression}`);
-  return Number(m[1]) * UNIT_MS[m[2]!]!;
+  const parsed = parseScheduleExpression(expression);
+  if (parsed.kind !== 'rate') throw new Error(`Local scheduler supports rate(N unit) expressions, got ${expression}`);
+  return parsed.intervalMs;
 }
 
 export function scheduledEvent(spec: ScheduleSpec, time: Date): Record<string, unknown> {

@@ -43,11 +43,22 @@ export const scheduleMembers = {
 
 const SCHEDULE_MEMBER_NAMES = ['name', 'datasourceId', 'reportType', 'schedule', 'timezone', 'enabled'] as const;
 
+/** A member without its default: a schedule keeps only what the caller gave (defaults apply at run time). */
+function withoutDefault(schema: z.ZodType): z.ZodType {
+  if (!(schema instanceof z.ZodDefault)) return schema;
+  const meta = schema.meta();
+  const optional = (schema.unwrap() as z.ZodType).optional();
+  return meta ? optional.meta(meta) : optional;
+}
+
 function reportTypeOption(reportType: ReportType) {
   const reportSchema = reportRequestSchema(reportType) as z.ZodType;
   // A report schema that is a plain object contributes its members (and so its documentation);
   // any other shape is still validated below, by the report schema itself.
-  const shape = reportSchema instanceof z.ZodObject ? (reportSchema.shape as Record<string, z.ZodType>) : {};
+  const shape =
+    reportSchema instanceof z.ZodObject
+      ? Object.fromEntries(Object.entries(reportSchema.shape as Record<string, z.ZodType>).map(([k, v]) => [k, withoutDefault(v)]))
+      : {};
   return z.strictObject(
     {
       ...shape,
@@ -96,17 +107,14 @@ export interface ScheduleDefinition {
 export function validateDefinition(input: Record<string, unknown>): ScheduleDefinition {
   const parsed = parseOrThrow(scheduleBodySchema(), input) as Record<string, unknown>;
   const reportType = parsed.reportType as ReportType;
-  const given: Record<string, unknown> = {};
   const members: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(parsed)) {
-    if ((SCHEDULE_MEMBER_NAMES as readonly string[]).includes(key)) continue;
-    members[key] = value;
+    if (!(SCHEDULE_MEMBER_NAMES as readonly string[]).includes(key) && value !== undefined) members[key] = value;
   }
-  // THE report schema, refinements included (e.g. maxVideos only with allPages).
+  // THE report schema, refinements included (e.g. maxVideos only with allPages); its defaults are
+  // not stored, only the members given (normalised).
   const request = parseOrThrow(reportRequestSchema(reportType) as z.ZodType, members) as Record<string, unknown>;
-  for (const key of Object.keys(input)) {
-    if (!(SCHEDULE_MEMBER_NAMES as readonly string[]).includes(key) && key in request) given[key] = request[key];
-  }
+  const given = Object.fromEntries(Object.keys(members).map((key) => [key, request[key]]));
   const expression = parseScheduleExpression(String(parsed.schedule));
   const timezone = validateTimezone(String(parsed.timezone));
   if (typeof parsed.name !== 'string' || typeof parsed.datasourceId !== 'string') {

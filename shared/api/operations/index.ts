@@ -7,5 +7,6 @@ import { metaOperations } from './meta.ts';
 import { connectOperations } from './connect.ts';
 import { datasourceOperations } from './datasources.ts';
 import { reportOperations } from './reports.ts';
+import { scheduleOperations } from './schedules.ts';
 
-export const OPERATIONS: readonly OperationDoc[] = [...metaOperations, ...connectOperations, ...datasourceOperations, ...reportOperations];
+export const OPERATIONS: readonly OperationDoc[] = [...metaOperations, ...connectOperations, ...datasourceOperations, ...reportOperations, ...scheduleOperations];

@@ -1,0 +1,48 @@
+/**
+ * SQS consumer (report queue, batch size 1, ReportBatchItemFailures on): runs each slot once.
+ * A record that should be tried again is reported as a batch item failure after asking the queue
+ * to bring it back later (backoff); after maxReceiveCount receives the queue moves it to the DLQ.
+ * A record whose run is finished (succeeded, or failed for good) is acknowledged.
+ */
+import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import { defaultDeliveryDeps, executeRun, retryDelaySeconds } from '../../shared/delivery/index.ts';
+import { logger } from '../../shared/logger.ts';
+import { parseRunMessage, REPORT_QUEUE_SETTINGS, reportQueue } from '../../shared/queue/index.ts';
+
+/** Time kept back from the Lambda timeout to render, write and record after the last TikTok page. */
+const RESERVE_MS = 30_000;
+
+export const handler = async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> => {
+  const failures: SQSBatchResponse['batchItemFailures'] = [];
+  const deps = defaultDeliveryDeps();
+  for (const record of event.Records) {
+    const message = parseRunMessage(record.body);
+    if (!message) {
+      logger.error('Malformed run message; it will end in the DLQ', { messageId: record.messageId });
+      failures.push({ itemIdentifier: record.messageId });
+      continue;
+    }
+    const receiveCount = Number(record.attributes?.ApproximateReceiveCount ?? 1);
+    try {
+      const outcome = await executeRun(deps, message, {
+        receiveCount,
+        deadline: Date.now() + Math.max(0, context.getRemainingTimeInMillis() - RESERVE_MS),
+      });
+      logger.info('Run handled', { ...message, outcome: outcome.kind, ...('reason' in outcome ? { reason: outcome.reason } : {}) });
+      if (outcome.kind === 'retry') {
+        const delay = retryDelaySeconds(outcome.attempt, REPORT_QUEUE_SETTINGS, outcome.retryAfterSeconds);
+        await reportQueue().retryLater({ messageId: record.messageId, receiptHandle: record.receiptHandle }, delay);
+        failures.push({ itemIdentifier: record.messageId });
+      } else if (outcome.kind === 'failed' && outcome.retryable) {
+        // Transient to the end: the run says failed, and the message goes on to the DLQ (at once, no backoff).
+        await reportQueue().retryLater({ messageId: record.messageId, receiptHandle: record.receiptHandle }, 0);
+        failures.push({ itemIdentifier: record.messageId });
+      }
+    } catch (err) {
+      // Recording the outcome itself failed (e.g. DynamoDB down): the queue delivers it again.
+      logger.error('Run handling failed; the queue will retry', { ...message, error: err as Error });
+      failures.push({ itemIdentifier: record.messageId });
+    }
+  }
+  return { batchItemFailures: failures };
+};

@@ -1,0 +1,17 @@
+/**
+ * EventBridge target (one rule, every few minutes): claims every due slot once and queues its run.
+ * Returns the summary (visible in the local runtime and in Lambda's invocation logs).
+ */
+import type { Context, ScheduledEvent } from 'aws-lambda';
+import { logger } from '../../shared/logger.ts';
+import { defaultDispatchDeps, dispatchDueSchedules, type DispatchSummary } from '../../shared/schedules/index.ts';
+
+/** Stop starting new schedules this long before the Lambda times out. */
+const RESERVE_MS = 10_000;
+
+export const handler = async (event: ScheduledEvent, context: Context): Promise<DispatchSummary> => {
+  const deadline = Date.now() + Math.max(0, context.getRemainingTimeInMillis() - RESERVE_MS);
+  const summary = await dispatchDueSchedules(defaultDispatchDeps(deadline));
+  logger.info('Schedules dispatched', { eventTime: event.time, ...summary });
+  return summary;
+};

@@ -1,0 +1,194 @@
+/**
+ * In-process stand-in for the report queue (SQS + DLQ + the event source mapping), with the same
+ * semantics as in AWS (shared/queue REPORT_QUEUE_SETTINGS):
+ *   - at most `maxConcurrency` consumer invocations in flight, one record each;
+ *   - a record reported in batchItemFailures (or a consumer that throws) comes back after the delay
+ *     the consumer asked for with retryLater, else after the visibility timeout;
+ *   - after `maxReceiveCount` receives a failing record moves to the dead-letter list, which tests
+ *     and `npm start` users can inspect.
+ * Delays are real time multiplied by `delayScale` (0 in tests: retries come back at once).
+ */
+import { randomUUID } from 'node:crypto';
+import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import { logger } from '../../shared/logger.ts';
+import { REPORT_QUEUE_SETTINGS, type Delivery, type ReportQueue, type RunMessage } from '../../shared/queue/index.ts';
+
+export interface LocalQueueOptions {
+  maxConcurrency?: number;
+  maxReceiveCount?: number;
+  /** Multiplies every delay; 1 = the real seconds, 0 = immediately. */
+  delayScale?: number;
+}
+
+export interface DeadLetter {
+  messageId: string;
+  body: string;
+  receiveCount: number;
+  lastError?: string;
+  deadLetteredAt: string;
+}
+
+export interface LocalQueueStats {
+  sent: number;
+  received: number;
+  inFlight: number;
+  /** Highest number of consumer invocations in flight at once since the last reset. */
+  maxInFlight: number;
+  pending: number;
+  delayed: number;
+  deadLettered: number;
+}
+
+export interface LocalReportQueue extends ReportQueue {
+  readonly deadLetters: readonly DeadLetter[];
+  stats(): LocalQueueStats;
+  resetStats(): void;
+  /** Resolves once nothing is pending, waiting for a retry or in flight. */
+  drain(): Promise<void>;
+  /** Stops redeliveries and waits for the invocations in flight. */
+  close(): Promise<void>;
+}
+
+interface Message {
+  messageId: string;
+  body: string;
+  sentAt: number;
+  receiveCount: number;
+  firstReceiveAt?: number;
+  receiptHandle?: string;
+  /** Set by retryLater for the current receipt. */
+  retryDelayMs?: number;
+}
+
+export type QueueConsumer = (event: SQSEvent) => Promise<SQSBatchResponse | void>;
+
+function sqsRecord(m: Message): SQSRecord {
+  return {
+    messageId: m.messageId,
+    receiptHandle: m.receiptHandle!,
+    body: m.body,
+    attributes: {
+      ApproximateReceiveCount: String(m.receiveCount),
+      SentTimestamp: String(m.sentAt),
+      SenderId: 'local',
+      ApproximateFirstReceiveTimestamp: String(m.firstReceiveAt ?? m.sentAt),
+    },
+    messageAttributes: {},
+    md5OfBody: '',
+    eventSource: 'aws:sqs',
+    eventSourceARN: 'arn:aws:sqs:local:000000000000:report-queue',
+    awsRegion: 'local',
+  };
+}
+
+export function createLocalReportQueue(consume: QueueConsumer, options: LocalQueueOptions = {}): LocalReportQueue {
+  const maxConcurrency = options.maxConcurrency ?? REPORT_QUEUE_SETTINGS.maxConcurrency;
+  const maxReceiveCount = options.maxReceiveCount ?? REPORT_QUEUE_SETTINGS.maxReceiveCount;
+  const scale = options.delayScale ?? 1;
+  const ready: Message[] = [];
+  const byReceipt = new Map<string, Message>();
+  const timers = new Set<NodeJS.Timeout>();
+  const running = new Set<Promise<void>>();
+  const deadLetters: DeadLetter[] = [];
+  let waiters: Array<() => void> = [];
+  let closed = false;
+  const counters = { sent: 0, received: 0, maxInFlight: 0 };
+
+  const idle = () => ready.length === 0 && timers.size === 0 && running.size === 0;
+  const settle = () => {
+    if (!idle()) return;
+    const w = waiters;
+    waiters = [];
+    w.forEach((resolve) => resolve());
+  };
+
+  const redeliverLater = (m: Message, delayMs: number) => {
+    const t = setTimeout(() => {
+      timers.delete(t);
+      if (closed) return settle();
+      ready.push(m);
+      pump();
+    }, Math.max(0, delayMs * scale));
+    timers.add(t);
+  };
+
+  const afterReceive = (m: Message, failed: boolean, error?: string) => {
+    if (m.receiptHandle) byReceipt.delete(m.receiptHandle);
+    if (!failed) return;
+    if (m.receiveCount >= maxReceiveCount) {
+      deadLetters.push({ messageId: m.messageId, body: m.body, receiveCount: m.receiveCount, lastError: error, deadLetteredAt: new Date().toISOString() });
+      logger.warn('Report run message dead-lettered', { messageId: m.messageId, receiveCount: m.receiveCount });
+      return;
+    }
+    redeliverLater(m, m.retryDelayMs ?? REPORT_QUEUE_SETTINGS.visibilityTimeoutSeconds * 1000);
+  };
+
+  function pump(): void {
+    while (!closed && running.size < maxConcurrency && ready.length > 0) {
+      const m = ready.shift()!;
+      m.receiveCount += 1;
+      m.firstReceiveAt ??= Date.now();
+      m.receiptHandle = randomUUID();
+      m.retryDelayMs = undefined;
+      byReceipt.set(m.receiptHandle, m);
+      counters.received += 1;
+      const p: Promise<void> = consume({ Records: [sqsRecord(m)] })
+        .then((res) => afterReceive(m, (res?.batchItemFailures ?? []).some((f) => f.itemIdentifier === m.messageId)))
+        .catch((err: unknown) => afterReceive(m, true, (err as Error)?.message))
+        .finally(() => {
+          running.delete(p);
+          pump();
+          settle();
+        });
+      running.add(p);
+      counters.maxInFlight = Math.max(counters.maxInFlight, running.size);
+    }
+    settle();
+  }
+
+  return {
+    async send(messages: readonly RunMessage[]): Promise<void> {
+      if (closed) throw new Error('The local report queue is closed.');
+      for (const message of messages) {
+        ready.push({ messageId: randomUUID(), body: JSON.stringify(message), sentAt: Date.now(), receiveCount: 0 });
+        counters.sent += 1;
+      }
+      // Like SQS, sending never waits for the consumer.
+      queueMicrotask(pump);
+    },
+    async retryLater(delivery: Delivery, delaySeconds: number): Promise<void> {
+      const m = byReceipt.get(delivery.receiptHandle);
+      if (m) m.retryDelayMs = Math.max(0, delaySeconds) * 1000;
+    },
+    get deadLetters() {
+      return deadLetters;
+    },
+    stats: () => ({
+      sent: counters.sent,
+      received: counters.received,
+      inFlight: running.size,
+      maxInFlight: counters.maxInFlight,
+      pending: ready.length,
+      delayed: timers.size,
+      deadLettered: deadLetters.length,
+    }),
+    resetStats: () => {
+      counters.sent = 0;
+      counters.received = 0;
+      counters.maxInFlight = running.size;
+    },
+    drain: () =>
+      new Promise<void>((resolve) => {
+        waiters.push(resolve);
+        // A send's pump is a microtask away: look again after it.
+        queueMicrotask(settle);
+      }),
+    close: async () => {
+      closed = true;
+      timers.forEach(clearTimeout);
+      timers.clear();
+      await Promise.allSettled([...running]);
+      settle();
+    },
+  };
+}

@@ -1,0 +1,170 @@
+/**
+ * The schedule operations. The create body is the schedule domain's schema, which embeds THE report
+ * request schema of each report type (shared/schedules/definition.ts), so a scheduled request is
+ * validated exactly like the report API's.
+ */
+import { z } from 'zod';
+import { errorBodySchema } from '../../http/openapi.ts';
+import type { OperationDoc, ResponseDoc } from '../../http/operation.ts';
+import { RUN_STATUSES, SCHEDULE_LIMITS, scheduleBodySchema, schedulePatchSchema } from '../../schedules/index.ts';
+
+const error = (description: string): ResponseDoc => ({ description, schema: errorBodySchema });
+
+export const scheduleParams = z.object({
+  id: z.string().min(1).max(128).meta({ description: 'Schedule id.' }),
+});
+
+export const pageQuery = z.object({
+  limit: z.coerce
+    .number({ error: `limit must be a whole number from 1 to ${SCHEDULE_LIMITS.pageMax}` })
+    .int({ error: `limit must be a whole number from 1 to ${SCHEDULE_LIMITS.pageMax}` })
+    .min(1, { error: `limit must be a whole number from 1 to ${SCHEDULE_LIMITS.pageMax}` })
+    .max(SCHEDULE_LIMITS.pageMax, { error: `limit must be a whole number from 1 to ${SCHEDULE_LIMITS.pageMax}` })
+    .default(SCHEDULE_LIMITS.pageDefault)
+    .meta({ description: `Page size, 1 to ${SCHEDULE_LIMITS.pageMax} (default ${SCHEDULE_LIMITS.pageDefault}).` }),
+  nextToken: z.string().max(1024).optional().meta({ description: 'The nextToken of the previous page.' }),
+});
+
+const lastRunSchema = z.object({
+  slot: z.string(),
+  status: z.enum(RUN_STATUSES),
+  at: z.string(),
+  s3Key: z.string().optional(),
+  error: z.string().optional(),
+});
+
+export const scheduleSchema = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    datasourceId: z.string(),
+    reportType: z.string(),
+    fields: z.array(z.string()),
+    format: z.string(),
+    schedule: z.string(),
+    timezone: z.string(),
+    enabled: z.boolean(),
+    nextRunAt: z.string().nullable().meta({ description: 'Next due time (ISO 8601 UTC); null when disabled or when the expression has no future run.' }),
+    createdAt: z.string(),
+    updatedAt: z.string(),
+    lastRun: lastRunSchema.nullable(),
+  })
+  .catchall(z.unknown())
+  .meta({ description: 'A schedule: its own members plus the report request members it was given (requestBody, allPages, cloud9ql...).' });
+
+export const runSchema = z.object({
+  slot: z.string().meta({ description: 'The due time this run is for (yyyyMMddTHHmmssZ, UTC); manual runs end in -manual-<suffix>.' }),
+  trigger: z.enum(['schedule', 'manual']),
+  status: z.enum(RUN_STATUSES),
+  dueAt: z.string(),
+  queuedAt: z.string(),
+  attempts: z.number().int(),
+  startedAt: z.string().nullable(),
+  finishedAt: z.string().nullable(),
+  s3Key: z.string().nullable().meta({ description: 'Delivered object: <tenantId>/<scheduleId>/<YYYY>/<MM>/<DD>/<slot>.<ext> in the delivery bucket.' }),
+  rowCount: z.number().int().nullable(),
+  bytes: z.number().int().nullable(),
+  durationMs: z.number().int().nullable(),
+  error: z.object({ code: z.string(), message: z.string() }).nullable(),
+  missedSlots: z.number().int().meta({ description: 'Earlier slots skipped because the dispatcher was late: only the latest due slot runs.' }),
+});
+
+const pageOf = (item: z.ZodType) => z.object({ items: z.array(item), nextToken: z.string().optional() });
+
+export const createSchedule = {
+  operationId: 'createSchedule',
+  summary: 'Create a scheduled report',
+  description:
+    'Stores a report request with an EventBridge schedule. Each due slot is delivered once to S3 as ' +
+    '<tenantId>/<scheduleId>/<YYYY>/<MM>/<DD>/<slot>.<format>. ' +
+    `At most ${SCHEDULE_LIMITS.maxPerTenant} schedules per tenant.`,
+  tags: ['schedules'],
+  body: scheduleBodySchema(),
+  bodyExample: {
+    name: 'Daily profile stats',
+    datasourceId: 'ds_123',
+    reportType: 'profile',
+    fields: ['display_name', 'follower_count'],
+    format: 'csv',
+    schedule: 'cron(0 8 * * ? *)',
+    timezone: 'Europe/Berlin',
+  },
+  responses: {
+    201: { description: 'The schedule, with its next run time.', schema: scheduleSchema },
+    400: error('Invalid input; `error.field` names it (e.g. `schedule` with what is wrong in the expression, `timezone`, `fields`).'),
+    404: error('datasource_not_found: the datasource is unknown or another tenant\'s (`error.field` is `datasourceId`).'),
+    409: error(`schedule_limit_reached: the tenant has ${SCHEDULE_LIMITS.maxPerTenant} schedules.`),
+  },
+} satisfies OperationDoc;
+
+export const listSchedules = {
+  operationId: 'listSchedules',
+  summary: 'List schedules',
+  tags: ['schedules'],
+  query: pageQuery,
+  responses: { 200: { description: 'One page of schedules.', schema: pageOf(scheduleSchema) } },
+} satisfies OperationDoc;
+
+export const getSchedule = {
+  operationId: 'getSchedule',
+  summary: 'Read a schedule',
+  tags: ['schedules'],
+  params: scheduleParams,
+  responses: { 200: { description: 'The schedule.', schema: scheduleSchema } },
+} satisfies OperationDoc;
+
+export const updateSchedule = {
+  operationId: 'updateSchedule',
+  summary: 'Change a schedule',
+  description:
+    'Merges the given members into the schedule and validates the result as on create. A new expression, time zone or re-enabling ' +
+    'recomputes the next run from now.',
+  tags: ['schedules'],
+  params: scheduleParams,
+  body: schedulePatchSchema,
+  bodyExample: { schedule: 'rate(1 hour)', enabled: true },
+  responses: {
+    200: { description: 'The changed schedule.', schema: scheduleSchema },
+    400: error('Invalid input; `error.field` names it.'),
+    404: error('Unknown schedule, or an unknown datasource (`error.field` is `datasourceId`).'),
+    409: error('schedule_changed: the schedule changed concurrently; read it and retry.'),
+  },
+} satisfies OperationDoc;
+
+export const deleteSchedule = {
+  operationId: 'deleteSchedule',
+  summary: 'Delete a schedule',
+  description: 'Stops future runs. Delivered objects stay in S3; a run already queued fails with schedule_not_found.',
+  tags: ['schedules'],
+  params: scheduleParams,
+  responses: { 204: { description: 'Deleted.' } },
+} satisfies OperationDoc;
+
+export const runScheduleNow = {
+  operationId: 'runScheduleNow',
+  summary: 'Run a schedule now',
+  description: 'Queues a manual run (a slot of its own, delivered like a scheduled one); the schedule\'s next run is not changed.',
+  tags: ['schedules'],
+  params: scheduleParams,
+  responses: { 202: { description: 'The queued run; follow it with GET /v1/schedules/{id}/runs.', schema: runSchema } },
+} satisfies OperationDoc;
+
+export const listScheduleRuns = {
+  operationId: 'listScheduleRuns',
+  summary: 'Run history of a schedule',
+  description: 'Newest first: status (queued, running, succeeded, failed), S3 key, row count, error.',
+  tags: ['schedules'],
+  params: scheduleParams,
+  query: pageQuery,
+  responses: { 200: { description: 'One page of runs.', schema: pageOf(runSchema) } },
+} satisfies OperationDoc;
+
+export const scheduleOperations: OperationDoc[] = [
+  createSchedule,
+  listSchedules,
+  getSchedule,
+  updateSchedule,
+  deleteSchedule,
+  runScheduleNow,
+  listScheduleRuns,
+];

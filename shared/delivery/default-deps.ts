@@ -1,0 +1,35 @@
+/** The production wiring of a delivery: the app context, THE report code path, the queue's retry settings. */
+import { randomUUID } from 'node:crypto';
+import { appContext } from '../context.ts';
+import { REPORT_QUEUE_SETTINGS } from '../queue/index.ts';
+import { renderReport, runReport, type ReportType } from '../reports/index.ts';
+// The extension of a format lives with its renderer; the public entry does not export the lookup yet.
+import { rendererFor } from '../reports/render/registry.ts';
+import type { DeliveryDeps, ReportPort } from './execute-run.ts';
+
+/** Lease of a try: report-generate's timeout (300 s) plus a margin. */
+export const RUN_LEASE_MS = 330_000;
+
+export const reportPort: ReportPort = {
+  run: (args) => runReport({ ...args, reportType: args.reportType as ReportType }),
+  render: (result, format) => renderReport(result, format),
+  extension: (format) => rendererFor(format).extension,
+};
+
+export function defaultDeliveryDeps(): DeliveryDeps {
+  const ctx = appContext();
+  // SSE-KMS with the delivery key when the stack passes one; otherwise the bucket's default encryption.
+  const kmsKeyId = process.env.DELIVERY_KMS_KEY_ID?.trim() || undefined;
+  return {
+    dynamo: ctx.dynamo,
+    tableName: ctx.config.tableName,
+    s3: ctx.s3,
+    bucketName: ctx.config.bucketName,
+    now: () => appContext().clock.now(),
+    newLeaseOwner: () => randomUUID(),
+    reports: reportPort,
+    sse: { kmsKeyId },
+    leaseMs: RUN_LEASE_MS,
+    maxAttempts: REPORT_QUEUE_SETTINGS.maxReceiveCount,
+  };
+}

@@ -1,0 +1,179 @@
+/**
+ * Executing one run (schedule, slot): the report through the same code path as the API (runReport,
+ * renderReport), rendered whole in memory, written in ONE PutObject, recorded on the run item.
+ *
+ * Idempotent per (schedule, slot), whatever the queue delivers twice:
+ *   - the run item decides: a finished run short-circuits; a run another worker holds (live lease)
+ *     is skipped; only the lease holder writes;
+ *   - before fetching anything, HeadObject looks for the object a previous try wrote before dying
+ *     unrecorded: it is adopted, not written again (s3rver ignores If-None-Match, AWS honours it too).
+ * Failures: transient ones put the run back to `queued` and ask the queue for a retry with backoff;
+ * permanent ones (and the last try) mark it `failed` with the reason. A needs_reauth datasource is
+ * permanent: the run fails with a clear error and the schedule stays as it is.
+ */
+import type { S3Client } from '@aws-sdk/client-s3';
+import { AppError } from '../errors.ts';
+import { logger } from '../logger.ts';
+import type { RunMessage } from '../queue/index.ts';
+import type { ReportResult } from '../reports/index.ts';
+import {
+  advanceNextRun,
+  getRun,
+  getScheduleRecord,
+  nextRunAfter,
+  parseScheduleExpression,
+  recordLastRun,
+  slotTime,
+  type RunError,
+  type RunStoreDeps,
+} from '../schedules/index.ts';
+import type { StoreDeps } from '../schedules/store.ts';
+import { classifyFailure } from './failure.ts';
+import { deliveryKey } from './object-key.ts';
+import { acquireRunLease, markRunFailed, markRunForRetry, markRunSucceeded } from './run-lifecycle.ts';
+import { headDelivery, putDelivery, type SseOptions } from './writer.ts';
+
+/** The report domain as the delivery uses it (the real one in default-deps.ts; fakes in tests). */
+export interface ReportPort {
+  run(args: { tenantId: string; datasourceId: string; reportType: string; request: unknown; deadline?: number }): Promise<ReportResult>;
+  render(result: ReportResult, format: string): { body: string; contentType: string };
+  /** File extension of a format (from the report renderer registry). */
+  extension(format: string): string;
+}
+
+export interface DeliveryDeps extends RunStoreDeps, StoreDeps {
+  s3: S3Client;
+  bucketName: string;
+  now(): number;
+  newLeaseOwner(): string;
+  reports: ReportPort;
+  sse?: SseOptions;
+  /** How long a try owns the run: longer than the function's timeout. */
+  leaseMs: number;
+  /** Tries before the run is `failed` (the queue's maxReceiveCount). */
+  maxAttempts: number;
+}
+
+export interface AttemptInfo {
+  /** The queue's count of deliveries of this message (SQS ApproximateReceiveCount). */
+  receiveCount: number;
+  /** Wall-clock epoch ms by which paging reports stop fetching. */
+  deadline?: number;
+}
+
+export type RunOutcome =
+  | { kind: 'succeeded'; s3Key: string; rowCount: number; bytes: number; reused: boolean }
+  | { kind: 'skipped'; reason: 'already_succeeded' | 'already_failed' | 'in_progress' | 'unknown_run' }
+  | { kind: 'retry'; error: RunError; attempt: number; retryAfterSeconds?: number }
+  | { kind: 'failed'; error: RunError; attempt: number; retryable: boolean };
+
+export class ScheduleGoneError extends AppError {
+  constructor(scheduleId: string) {
+    super(404, 'schedule_not_found', `Schedule ${scheduleId} was deleted before this run started.`);
+    this.name = 'ScheduleGoneError';
+  }
+}
+
+function skippedFor(status: string | undefined): RunOutcome {
+  if (status === 'succeeded') return { kind: 'skipped', reason: 'already_succeeded' };
+  if (status === 'failed') return { kind: 'skipped', reason: 'already_failed' };
+  if (status === undefined) return { kind: 'skipped', reason: 'unknown_run' };
+  return { kind: 'skipped', reason: 'in_progress' };
+}
+
+export async function executeRun(deps: DeliveryDeps, message: RunMessage, attemptInfo: AttemptInfo): Promise<RunOutcome> {
+  const { tenantId, scheduleId, slot } = message;
+  const ref = { scheduleId, slot };
+  const before = await getRun(deps, scheduleId, slot);
+  if (!before || before.tenantId !== tenantId) {
+    // Runs are claimed before their message is sent, so this message was not sent by us.
+    logger.error('Run message without its run item; dropped', { tenantId, scheduleId, slot });
+    return skippedFor(undefined);
+  }
+  if (before.status === 'succeeded' || before.status === 'failed') return skippedFor(before.status);
+
+  const owner = deps.newLeaseOwner();
+  const startedMs = deps.now();
+  const run = await acquireRunLease(deps, ref, owner, startedMs, deps.leaseMs);
+  if (!run) return skippedFor((await getRun(deps, scheduleId, slot))?.status);
+  const attempt = Math.max(run.attempts, attemptInfo.receiveCount);
+
+  try {
+    const schedule = await getScheduleRecord(deps, tenantId, scheduleId);
+    if (!schedule) throw new ScheduleGoneError(scheduleId);
+    const format = String(schedule.request.format);
+    const key = deliveryKey({ tenantId, scheduleId, slot, extension: deps.reports.extension(format) });
+
+    let rowCount: number;
+    let bytes: number;
+    let reused = false;
+    const existing = await headDelivery(deps.s3, deps.bucketName, key);
+    if (existing && existing.metadata.slot === slot && existing.metadata['schedule-id'] === scheduleId) {
+      reused = true;
+      rowCount = existing.rows ?? 0;
+      bytes = existing.bytes;
+    } else {
+      const result = await deps.reports.run({
+        tenantId,
+        datasourceId: schedule.datasourceId,
+        reportType: schedule.reportType,
+        request: schedule.request,
+        deadline: attemptInfo.deadline,
+      });
+      const rendered = deps.reports.render(result, format);
+      const body = Buffer.from(rendered.body, 'utf8');
+      rowCount = result.rows.length;
+      bytes = body.byteLength;
+      const written = await putDelivery(
+        deps.s3,
+        {
+          bucket: deps.bucketName,
+          key,
+          body,
+          contentType: rendered.contentType,
+          metadata: {
+            'report-type': schedule.reportType,
+            rows: String(rowCount),
+            'datasource-id': schedule.datasourceId,
+            'schedule-id': scheduleId,
+            slot,
+          },
+        },
+        deps.sse,
+      );
+      reused = written === 'exists';
+    }
+
+    const finishedMs = deps.now();
+    const recorded = await markRunSucceeded(deps, ref, owner, {
+      s3Key: key,
+      rowCount,
+      bytes,
+      durationMs: finishedMs - startedMs,
+      finishedAt: new Date(finishedMs).toISOString(),
+    });
+    if (!recorded) logger.warn('Run lease lost before recording success (another try took over)', { scheduleId, slot });
+    await recordLastRun(deps, tenantId, scheduleId, { slot, status: 'succeeded', at: new Date(finishedMs).toISOString(), s3Key: key });
+    if (run.trigger === 'schedule') {
+      // Normally the dispatcher advanced already; this covers a dispatcher that died right after sending.
+      const next = nextRunAfter(parseScheduleExpression(schedule.schedule), slotTime(slot), {
+        timezone: schedule.timezone,
+        anchorMs: Date.parse(schedule.anchorAt),
+      });
+      await advanceNextRun(deps, schedule, { notAfter: new Date(slotTime(slot)).toISOString() }, next === undefined ? undefined : new Date(next).toISOString());
+    }
+    return { kind: 'succeeded', s3Key: key, rowCount, bytes, reused };
+  } catch (err) {
+    const failure = classifyFailure(err);
+    const finishedMs = deps.now();
+    if (failure.retryable && attempt < deps.maxAttempts) {
+      await markRunForRetry(deps, ref, owner, failure.error);
+      logger.warn('Run failed, will be retried', { scheduleId, slot, attempt, code: failure.error.code });
+      return { kind: 'retry', error: failure.error, attempt, ...(failure.retryAfterSeconds ? { retryAfterSeconds: failure.retryAfterSeconds } : {}) };
+    }
+    await markRunFailed(deps, ref, owner, failure.error, { finishedAt: new Date(finishedMs).toISOString(), durationMs: finishedMs - startedMs });
+    await recordLastRun(deps, tenantId, scheduleId, { slot, status: 'failed', at: new Date(finishedMs).toISOString(), error: failure.error.message });
+    logger.error('Run failed', { scheduleId, slot, attempt, code: failure.error.code, retryable: failure.retryable });
+    return { kind: 'failed', error: failure.error, attempt, retryable: failure.retryable };
+  }
+}

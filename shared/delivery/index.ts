@@ -1,0 +1,7 @@
+/** Deliveries: executing one scheduled run (report -> render -> one S3 PutObject) and recording it. */
+export { executeRun, ScheduleGoneError, type AttemptInfo, type DeliveryDeps, type ReportPort, type RunOutcome } from './execute-run.ts';
+export { deliveryKey } from './object-key.ts';
+export { classifyFailure, retryDelaySeconds, type FailureClass } from './failure.ts';
+export { headDelivery, putDelivery, type DeliveryObject, type SseOptions } from './writer.ts';
+export { acquireRunLease, markRunFailed, markRunForRetry, markRunSucceeded } from './run-lifecycle.ts';
+export { defaultDeliveryDeps, reportPort, RUN_LEASE_MS } from './default-deps.ts';

@@ -1,0 +1,109 @@
+/**
+ * Transitions of a run item while a worker executes it. Each one is a single conditional update:
+ * only the lease holder moves a running run, and a finished run never moves again.
+ */
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { isConditionFailure, runFromItem, runKey, type RunError, type RunRecord, type RunStoreDeps } from '../schedules/index.ts';
+
+export interface RunRef {
+  scheduleId: string;
+  slot: string;
+}
+
+/**
+ * Takes the run: from `queued`, or from `running` whose lease ran out (its worker died). Counts the
+ * try. Undefined when the run is finished or another worker holds a live lease.
+ */
+export async function acquireRunLease(
+  deps: RunStoreDeps,
+  ref: RunRef,
+  owner: string,
+  nowMs: number,
+  leaseMs: number,
+): Promise<RunRecord | undefined> {
+  try {
+    const res = await deps.dynamo.send(
+      new UpdateCommand({
+        TableName: deps.tableName,
+        Key: runKey(ref.scheduleId, ref.slot),
+        UpdateExpression: 'SET #status = :running, leaseOwner = :owner, leaseUntil = :until, startedAt = :started ADD attempts :one',
+        ConditionExpression: 'attribute_exists(pk) AND (#status = :queued OR (#status = :running AND leaseUntil < :now))',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: {
+          ':running': 'running',
+          ':queued': 'queued',
+          ':owner': owner,
+          ':until': nowMs + leaseMs,
+          ':now': nowMs,
+          ':started': new Date(nowMs).toISOString(),
+          ':one': 1,
+        },
+        ReturnValues: 'ALL_NEW',
+      }),
+    );
+    return res.Attributes ? runFromItem(res.Attributes) : undefined;
+  } catch (err) {
+    if (isConditionFailure(err)) return undefined;
+    throw err;
+  }
+}
+
+async function transition(
+  deps: RunStoreDeps,
+  ref: RunRef,
+  owner: string,
+  set: Record<string, unknown>,
+  remove: string[],
+): Promise<boolean> {
+  const names: Record<string, string> = { '#status': 'status' };
+  const values: Record<string, unknown> = { ':owner': owner, ':running': 'running' };
+  const assignments = Object.entries(set).map(([k, v], i) => {
+    names[`#s${i}`] = k;
+    values[`:s${i}`] = v;
+    return `#s${i} = :s${i}`;
+  });
+  const removals = remove.map((k, i) => {
+    names[`#r${i}`] = k;
+    return `#r${i}`;
+  });
+  try {
+    await deps.dynamo.send(
+      new UpdateCommand({
+        TableName: deps.tableName,
+        Key: runKey(ref.scheduleId, ref.slot),
+        UpdateExpression: `SET ${assignments.join(', ')}${removals.length ? ` REMOVE ${removals.join(', ')}` : ''}`,
+        ConditionExpression: '#status = :running AND leaseOwner = :owner',
+        ExpressionAttributeNames: names,
+        ExpressionAttributeValues: values,
+      }),
+    );
+    return true;
+  } catch (err) {
+    if (isConditionFailure(err)) return false;
+    throw err;
+  }
+}
+
+export function markRunSucceeded(
+  deps: RunStoreDeps,
+  ref: RunRef,
+  owner: string,
+  result: { s3Key: string; rowCount: number; bytes: number; durationMs: number; finishedAt: string },
+): Promise<boolean> {
+  return transition(deps, ref, owner, { status: 'succeeded', ...result }, ['leaseOwner', 'leaseUntil', 'error']);
+}
+
+/** Back to `queued` with the reason: the queue delivers the message again after a backoff. */
+export function markRunForRetry(deps: RunStoreDeps, ref: RunRef, owner: string, error: RunError): Promise<boolean> {
+  return transition(deps, ref, owner, { status: 'queued', error }, ['leaseOwner', 'leaseUntil']);
+}
+
+export function markRunFailed(
+  deps: RunStoreDeps,
+  ref: RunRef,
+  owner: string,
+  error: RunError,
+  timing: { finishedAt: string; durationMs: number },
+): Promise<boolean> {
+  return transition(deps, ref, owner, { status: 'failed', error, ...timing }, ['leaseOwner', 'leaseUntil']);
+}

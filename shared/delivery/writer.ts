@@ -1,0 +1,65 @@
+/**
+ * Writing one delivery to S3: the body is rendered completely in memory first and sent in ONE
+ * PutObject with its length, so a reader sees the whole object or none (S3 never exposes a partial
+ * PutObject). `If-None-Match: *` makes S3 refuse a second write of the same key (AWS answers 412;
+ * the local s3rver ignores the header, which is why the run item, not S3, is the idempotency record).
+ */
+import { HeadObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+
+export interface DeliveryObject {
+  bucket: string;
+  key: string;
+  body: Buffer;
+  contentType: string;
+  metadata: Record<string, string>;
+}
+
+export interface SseOptions {
+  /** KMS key for SSE-KMS; without it the bucket's default encryption applies. */
+  kmsKeyId?: string;
+}
+
+export interface ExistingDelivery {
+  bytes: number;
+  rows?: number;
+  metadata: Record<string, string>;
+}
+
+function httpStatus(err: unknown): number | undefined {
+  return (err as { $metadata?: { httpStatusCode?: number } })?.$metadata?.httpStatusCode;
+}
+
+/** The object already at `key`, if any (a previous try that wrote it and died before recording it). */
+export async function headDelivery(s3: S3Client, bucket: string, key: string): Promise<ExistingDelivery | undefined> {
+  try {
+    const res = await s3.send(new HeadObjectCommand({ Bucket: bucket, Key: key }));
+    const metadata = res.Metadata ?? {};
+    const rows = Number(metadata.rows);
+    return { bytes: res.ContentLength ?? 0, metadata, ...(Number.isFinite(rows) ? { rows } : {}) };
+  } catch (err) {
+    if ((err as Error).name === 'NotFound' || (err as Error).name === 'NoSuchKey' || httpStatus(err) === 404) return undefined;
+    throw err;
+  }
+}
+
+/** Writes the object; 'exists' when S3 refused because the key was written meanwhile (AWS only). */
+export async function putDelivery(s3: S3Client, object: DeliveryObject, sse: SseOptions = {}): Promise<'written' | 'exists'> {
+  try {
+    await s3.send(
+      new PutObjectCommand({
+        Bucket: object.bucket,
+        Key: object.key,
+        Body: object.body,
+        ContentLength: object.body.byteLength,
+        ContentType: object.contentType,
+        Metadata: object.metadata,
+        IfNoneMatch: '*',
+        ...(sse.kmsKeyId ? { ServerSideEncryption: 'aws:kms', SSEKMSKeyId: sse.kmsKeyId, BucketKeyEnabled: true } : {}),
+      }),
+    );
+    return 'written';
+  } catch (err) {
+    if (httpStatus(err) === 412 || (err as Error).name === 'PreconditionFailed') return 'exists';
+    throw err;
+  }
+}
