@@ -1,22 +1,23 @@
 /** EventBridge target: refreshes access tokens that expire within the next hour and reports outcomes as metrics. */
+import middy from '@middy/core';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { appContext } from '../../shared/context.ts';
 import { logger } from '../../shared/logger.ts';
 import { sweepExpiringTokens, TOKEN_REFRESH_METRICS, tokenService, type SweepSummary } from '../../shared/tokens/index.ts';
 
 const metrics = new Metrics({ namespace: TOKEN_REFRESH_METRICS.namespace, serviceName: 'tiktok-connector' });
 
-export const handler = async (): Promise<SweepSummary> => {
+async function sweep(): Promise<SweepSummary> {
   const ctx = appContext();
-  const summary = await sweepExpiringTokens(
-    { dynamo: ctx.dynamo, tableName: ctx.config.tableName, now: () => ctx.clock.now() },
-    tokenService(),
-  );
+  const summary = await sweepExpiringTokens({ dynamo: ctx.dynamo, tableName: ctx.config.tableName, now: () => ctx.clock.now() }, tokenService());
   // Zeros are published too, so the TokenRefreshFailed alarm always has data to evaluate.
   metrics.addMetric(TOKEN_REFRESH_METRICS.succeeded, MetricUnit.Count, summary.succeeded);
   metrics.addMetric(TOKEN_REFRESH_METRICS.failed, MetricUnit.Count, summary.failed);
   metrics.addMetric(TOKEN_REFRESH_METRICS.needsReauth, MetricUnit.Count, summary.needsReauth);
-  metrics.publishStoredMetrics();
   logger.info('Token refresh sweep finished', { ...summary });
   return summary;
-};
+}
+
+export const handler = middy(sweep).use(injectLambdaContext(logger, { resetKeys: true })).use(logMetrics(metrics));
