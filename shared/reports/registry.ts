@@ -5,12 +5,14 @@
 import { profileReport } from './definitions/profile.ts';
 import { videoListReport } from './definitions/video-list.ts';
 import { videoQueryReport } from './definitions/video-query.ts';
+import { historyReport } from '../history/report-type.ts';
 import type { ReportDefinition } from './types.ts';
 
 const DEFINITIONS = {
   profile: profileReport,
   'video-list': videoListReport,
   'video-query': videoQueryReport,
+  history: historyReport,
 } as const;
 
 export type ReportType = keyof typeof DEFINITIONS;

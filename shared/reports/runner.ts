@@ -44,6 +44,7 @@ export function createReportRunner(deps: ReportDeps): (args: RunReportArgs) => P
       rows,
       columns: columnsOf(rows),
       meta: {
+        ...fetched.meta,
         reportType: args.reportType,
         datasourceId: args.datasourceId,
         fetchedAt: new Date(fetchedAt).toISOString(),

@@ -25,6 +25,8 @@ export interface ReportMeta {
   cursor: number | null;
   /** True when the source has more data than was fetched. */
   hasMore: boolean;
+  /** Members a report type adds from FetchedData.meta (history: `account`, `history`). */
+  [extension: string]: unknown;
 }
 
 /** Fields every report request has after validation. */
@@ -41,6 +43,8 @@ export interface FetchedData {
   pages: number;
   cursor: number | null;
   hasMore: boolean;
+  /** Extra members for ReportMeta (the fixed members above always win). */
+  meta?: Record<string, unknown>;
 }
 
 export interface FetchArgs<R> {

@@ -7,6 +7,7 @@ import { metaOperations } from './meta.ts';
 import { connectOperations } from './connect.ts';
 import { datasourceOperations } from './datasources.ts';
 import { reportOperations } from './reports.ts';
+import { historyOperations } from './history.ts';
 import { scheduleOperations } from './schedules.ts';
 
-export const OPERATIONS: readonly OperationDoc[] = [...metaOperations, ...connectOperations, ...datasourceOperations, ...reportOperations, ...scheduleOperations];
+export const OPERATIONS: readonly OperationDoc[] = [...metaOperations, ...connectOperations, ...datasourceOperations, ...reportOperations, ...historyOperations, ...scheduleOperations];

@@ -31,6 +31,7 @@ const CSV_EXAMPLES: Record<ReportType, string> = {
   profile: 'data.user.display_name,data.user.follower_count\r\nCora Creator,213402\r\n',
   'video-list': 'id,title,view_count\r\n7374912345678901234,Quick and easy ramen,10234\r\n',
   'video-query': 'id,title,view_count\r\n7374912345678901234,Quick and easy ramen,10234\r\n',
+  history: 'period,start,end,days,days_with_data,complete,follower_count,follower_count_delta\r\n2024-06-02,2024-06-02,2024-06-02,1,1,true,213402,187\r\n',
 };
 
 function reportResponses(reportType: ReportType): Record<number, ResponseDoc> {

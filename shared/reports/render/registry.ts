@@ -6,6 +6,7 @@
 import type { ReportResult } from '../types.ts';
 import { renderCsv } from './csv.ts';
 import { renderJson } from './json.ts';
+import { renderHtml } from '../../render/index.ts';
 
 export interface RenderedReport {
   body: string;
@@ -21,6 +22,7 @@ export interface Renderer {
 const RENDERERS = {
   json: { extension: 'json', render: renderJson },
   csv: { extension: 'csv', render: renderCsv },
+  html: { extension: 'html', render: renderHtml },
 } as const satisfies Record<string, Renderer>;
 
 export type ReportFormat = keyof typeof RENDERERS;

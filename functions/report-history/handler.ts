@@ -1,0 +1,11 @@
+/** POST /v1/datasources/{id}/reports/history */
+import { runHistoryReport } from '../../shared/api/operations/history.ts';
+import { httpHandler } from '../../shared/http/index.ts';
+import { reportResponse, runReport } from '../../shared/reports/index.ts';
+
+// httpHandler has already resolved the tenant, parsed the body and validated it against
+// reportRequestSchema('history') (400 naming the field). Snapshots only: no TikTok call, no token.
+export const handler = httpHandler(runHistoryReport, async (req) => {
+  const result = await runReport({ tenantId: req.tenantId, datasourceId: req.params.id, reportType: 'history', request: req.body });
+  return reportResponse(result, req.body.format);
+});

@@ -1,0 +1,59 @@
+/**
+ * The `history` report type, registered in the report registry like the TikTok-backed ones (so the
+ * API, Cloud9QL, formats and schedules treat it alike). It reads stored snapshots only: no TikTok
+ * call and no token, so it still answers while the account needs re-authorisation.
+ *
+ * Cloud9QL runs on `{data:{account, from, to, granularity, periods, top_videos, ...}}`; the
+ * default query `select expand(data.periods);` gives one row per period.
+ */
+import { appContext } from '../context.ts';
+import { ValidationError } from '../errors.ts';
+import { getDatasource } from '../datasources/store.ts';
+import { defineReport } from '../reports/types.ts';
+import { addDays, dayOf, daysBetween } from './days.ts';
+import { computeHistory } from './report.ts';
+import { DEFAULT_HISTORY_DAYS, DEFAULT_HISTORY_QUERY, MAX_HISTORY_DAYS, historyRequestExample, historyRequestSchema } from './request.ts';
+import { readHistorySettings } from './settings.ts';
+
+export const historyReport = defineReport({
+  type: 'history',
+  title: 'Growth history',
+  defaultQuery: DEFAULT_HISTORY_QUERY,
+  schema: historyRequestSchema,
+  example: historyRequestExample,
+  async fetch({ deps, tenantId, datasourceId, request }) {
+    const ctx = appContext();
+    const store = { dynamo: ctx.dynamo, tableName: ctx.config.tableName, now: () => deps.now() };
+    // Tenant isolation: another tenant's (or an unknown) datasource is a 404 before anything is read.
+    const datasource = await getDatasource(store, { tenantId, datasourceId });
+    const to = request.to ?? dayOf(deps.now());
+    const from = request.from ?? addDays(to, -(DEFAULT_HISTORY_DAYS - 1));
+    if (from > to) throw new ValidationError(`from (${from}) must not be after to (${to}).`, 'from');
+    if (daysBetween(from, to) + 1 > MAX_HISTORY_DAYS) throw new ValidationError(`The range may cover at most ${MAX_HISTORY_DAYS} days.`, 'from');
+    const data = await computeHistory(
+      { datasourceId, from, to, granularity: request.granularity, metrics: request.metrics, topVideos: request.topVideos },
+      { ...store, settings: readHistorySettings() },
+    );
+    const account = { display_name: datasource.displayName ?? null, name: datasource.name, status: datasource.status };
+    return {
+      input: { data: { account, ...data } },
+      pages: 0,
+      cursor: null,
+      hasMore: false,
+      meta: {
+        account: { displayName: datasource.displayName ?? null, name: datasource.name },
+        history: {
+          from,
+          to,
+          granularity: data.granularity,
+          metrics: data.metrics,
+          daysWithData: data.days_with_data,
+          firstSnapshot: data.first_snapshot,
+          topVideos: data.top_videos,
+          topVideosFrom: data.top_videos_from,
+          topVideosTo: data.top_videos_to,
+        },
+      },
+    };
+  },
+});
