@@ -3,8 +3,12 @@
  * the client the handlers use (inject-aws.ts), against the real embedded store. For each: the
  * caller gets the retried success or the documented error (500 internal_error: no stack, no
  * token), and the stored refresh token still works afterwards.
+ *
+ * Reports keep a datasource's grant in memory for 15 s (shared/reports/grant-cache.ts), so a test
+ * that needs the datasource read moves the runtime's clock past that first (`forgetGrants`).
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { Clock } from '../../shared/context.ts';
 import { connectAccount } from '../support/connect.ts';
 import { startTestRuntime, type TestRuntime } from '../support/runtime.ts';
 import { injectDynamoFault, type InjectedFaults } from './inject-aws.ts';
@@ -15,14 +19,27 @@ const DATASOURCE_ITEM = /"sk":\{"S":"DS#/;
 /** The write that stores refreshed tokens (shared/tokens/lease-store.ts saveRefreshedTokens). */
 const TOKEN_SAVE = /SET #tokens = :tokens, tokenVersion = tokenVersion \+ :one/;
 
+/** Real time plus an offset the tests move forward. */
+class OffsetClock implements Clock {
+  offsetMs = 0;
+  now(): number {
+    return Date.now() + this.offsetMs;
+  }
+}
+
 describe('DynamoDB faults: reports and tokens', () => {
+  const clock = new OffsetClock();
+  /** Past the reports' 15 s grant cache: the next report reads the datasource item again. */
+  const forgetGrants = (): void => {
+    clock.offsetMs += 16_000;
+  };
   let rt: TestRuntime;
   let ds: string;
   let openId: string;
   let fault: InjectedFaults | undefined;
 
   beforeAll(async () => {
-    rt = await startTestRuntime();
+    rt = await startTestRuntime({ clock });
     ds = await connectAccount(rt, { account: 'sandbox.casual' });
     openId = openIdOf(rt, 'sandbox.casual');
   });
@@ -35,12 +52,22 @@ describe('DynamoDB faults: reports and tokens', () => {
   });
 
   it('a throttling burst on the datasource read is absorbed by the SDK retries: the report answers', async () => {
+    forgetGrants();
     fault = injectDynamoFault({ command: 'GetItemCommand', match: DATASOURCE_ITEM, kind: 'throttled', count: 2 });
     await expectRows(await profile(rt, ds), 1);
     expect(fault.fired).toBe(2);
   });
 
+  it('during a DynamoDB outage, a datasource read in the last seconds keeps serving reports (grant cache)', async () => {
+    forgetGrants();
+    await expectRows(await profile(rt, ds), 1);
+    fault = injectDynamoFault({ kind: 'internal', count: Number.POSITIVE_INFINITY });
+    await expectRows(await profile(rt, ds), 1);
+    expect(fault.seen).toBe(0);
+  });
+
   it('DynamoDB failing for a whole call: 500 internal_error without details; the next call works, tokens intact', async () => {
+    forgetGrants();
     fault = injectDynamoFault({ command: 'GetItemCommand', match: DATASOURCE_ITEM, kind: 'internal', count: 3 });
     const body = await expectApiError(await profile(rt, ds), 500, 'internal_error');
     expect(JSON.stringify(body)).not.toMatch(/InternalServerError|Injected|dynamo/i);
@@ -50,6 +77,7 @@ describe('DynamoDB faults: reports and tokens', () => {
   });
 
   it('a non-retryable DynamoDB error (access denied) is not retried and answers 500; tokens intact', async () => {
+    forgetGrants();
     fault = injectDynamoFault({ command: 'GetItemCommand', match: DATASOURCE_ITEM, kind: 'access_denied', count: 5 });
     await expectApiError(await profile(rt, ds), 500, 'internal_error');
     expect(fault.fired).toBe(1);

@@ -9,6 +9,7 @@
  *   const guarded = await guardPage(browser, { allowedOrigins: [rt.baseUrl] });
  *   await guarded.page.goto(url); await saveScreenshot(guarded.page, 'consent');
  *   expect(guarded.externalRequests).toEqual([]); expect(guarded.consoleErrors()).toEqual([]);
+ *   await guarded.reset([/status of 410/]);          // next test, same page (fast), 410 expected
  */
 import { accessSync, constants, mkdirSync } from 'node:fs';
 import path from 'node:path';
@@ -58,8 +59,13 @@ export interface GuardedPage {
   page: Page;
   /** Every request the page tried to make outside the allowed origins (blocked, never sent). */
   externalRequests: string[];
-  /** Every console message of level error, and every uncaught page exception. */
+  /** Every console message of level error, and every uncaught page exception (minus the expected ones). */
   consoleErrors(): string[];
+  /**
+   * Starts over on the same page (opening a page is the slow part of a browser test): forgets the
+   * recorded requests and errors and the cookies, and sets what console errors are expected now.
+   */
+  reset(expectedConsoleErrors?: readonly RegExp[]): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -93,12 +99,19 @@ export async function guardPage(browser: Browser, options: GuardOptions): Promis
     if (msg.type() === 'error') errors.push(`${msg.text()} (${msg.location().url || 'no url'})`);
   });
   page.on('pageerror', (err) => errors.push(`uncaught: ${err.message}`));
-  const expected = options.expectedConsoleErrors ?? [];
+  let expected = options.expectedConsoleErrors ?? [];
   return {
     context,
     page,
     externalRequests,
     consoleErrors: () => errors.filter((e) => !expected.some((re) => re.test(e))),
+    reset: async (expectedConsoleErrors = []) => {
+      await page.goto('about:blank');
+      await context.clearCookies();
+      externalRequests.length = 0;
+      errors.length = 0;
+      expected = expectedConsoleErrors;
+    },
     close: () => context.close(),
   };
 }
