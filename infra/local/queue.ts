@@ -43,7 +43,10 @@ export interface LocalReportQueue extends ReportQueue {
   readonly deadLetters: readonly DeadLetter[];
   stats(): LocalQueueStats;
   resetStats(): void;
-  /** Resolves once nothing is pending, waiting for a retry or in flight. */
+  /** Holds deliveries (sends still queue up) until resume(): lets tests line up duplicates. */
+  pause(): void;
+  resume(): void;
+  /** Resolves once nothing is pending, waiting for a retry or in flight (a paused queue with pending messages never drains). */
   drain(): Promise<void>;
   /** Stops redeliveries and waits for the invocations in flight. */
   close(): Promise<void>;
@@ -92,6 +95,7 @@ export function createLocalReportQueue(consume: QueueConsumer, options: LocalQue
   const deadLetters: DeadLetter[] = [];
   let waiters: Array<() => void> = [];
   let closed = false;
+  let paused = false;
   const counters = { sent: 0, received: 0, maxInFlight: 0 };
 
   const idle = () => ready.length === 0 && timers.size === 0 && running.size === 0;
@@ -124,7 +128,7 @@ export function createLocalReportQueue(consume: QueueConsumer, options: LocalQue
   };
 
   function pump(): void {
-    while (!closed && running.size < maxConcurrency && ready.length > 0) {
+    while (!closed && !paused && running.size < maxConcurrency && ready.length > 0) {
       const m = ready.shift()!;
       m.receiveCount += 1;
       m.firstReceiveAt ??= Date.now();
@@ -176,6 +180,13 @@ export function createLocalReportQueue(consume: QueueConsumer, options: LocalQue
       counters.sent = 0;
       counters.received = 0;
       counters.maxInFlight = running.size;
+    },
+    pause: () => {
+      paused = true;
+    },
+    resume: () => {
+      paused = false;
+      pump();
     },
     drain: () =>
       new Promise<void>((resolve) => {
