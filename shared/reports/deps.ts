@@ -15,6 +15,8 @@ export interface DatasourceRef {
 /** The part of a stored datasource the reports read. */
 export interface GrantedDatasource {
   scopes: readonly string[];
+  /** Epoch ms (app clock) the access token expires. */
+  accessTokenExpiresAt?: number;
 }
 
 export interface ReportDeps {

@@ -40,11 +40,14 @@ function reportResponses(reportType: ReportType): Record<number, ResponseDoc> {
       description:
         `Report rows. JSON (default): {rows, columns, meta}. With format "csv": text/csv (RFC 4180, CRLF), a header row, nested objects flattened ` +
         "to dotted columns (data.user.follower_count), arrays as JSON in one cell, and text cells starting with = + - @ tab or CR prefixed with ' " +
-        'so spreadsheets do not run them as formulas; sent as an attachment.',
+        'so spreadsheets do not run them as formulas; sent as an attachment. With format "html": a self-contained page (charts and table), shown inline.',
       schema: reportResultSchema,
-      alternatives: [{ contentType: 'text/csv', example: CSV_EXAMPLES[reportType] }],
+      alternatives: [
+        { contentType: 'text/csv', example: CSV_EXAMPLES[reportType] },
+        { contentType: 'text/html', example: '<!doctype html><html>…charts and the rows as a table…</html>' },
+      ],
       headers: {
-        'Content-Disposition': { description: 'CSV only: attachment; filename="tiktok-<type>-<datasource>-<time>.csv".', schema: { type: 'string' } },
+        'Content-Disposition': { description: 'CSV: attachment; filename="tiktok-<type>-<datasource>-<time>.csv".', schema: { type: 'string' } },
       },
     },
     400: error('Invalid input; `error.field` names it (e.g. `fields` with the valid names listed, `requestBody.max_count`).'),

@@ -24,7 +24,7 @@ export function formatSchema() {
     .meta({
       description:
         'json: {rows, columns, meta}. csv: RFC 4180 text/csv, nested objects flattened to dotted columns, arrays as JSON in one cell, ' +
-        "text cells starting with = + - @ tab or CR prefixed with ' against formula injection.",
+        "text cells starting with = + - @ tab or CR prefixed with ' against formula injection. html: a self-contained page (charts and table).",
     });
 }
 
