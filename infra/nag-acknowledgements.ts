@@ -29,6 +29,6 @@ export function acknowledgeFindings(stack: ConnectorStack): void {
   Validations.of(generate.role).acknowledge({
     id: `AwsSolutions::AwsSolutions-IAM5[Resource::<${bucketLogicalId}.Arn>/*]`,
     reason:
-      'report-generate writes report objects whose keys are only known at run time (<tenantId>/<scheduleId>/<YYYY>/<MM>/<DD>/<slot>.<ext>); the grant is s3:PutObject alone, on objects of the delivery bucket only.',
+      'report-generate writes report objects whose keys are only known at run time (<tenantId>/<scheduleId>/<YYYY>/<MM>/<DD>/<slot>.<ext>), and HEADs the same key first to find a write that a previous try made but did not record; the grants are s3:PutObject and s3:GetObject on objects of the delivery bucket only.',
   });
 }

@@ -187,6 +187,12 @@ export function statementsFor(uses: readonly FunctionPermission[], props: Pick<F
       new PolicyStatement({ sid: 'DeliveryWrite', actions: ['s3:PutObject'], resources: [props.bucket.arnForObjects('*')] }),
     );
   }
+  if (has('bucket:read')) {
+    statements.push(
+      new PolicyStatement({ sid: 'DeliveryHead', actions: ['s3:GetObject'], resources: [props.bucket.arnForObjects('*')] }),
+      new PolicyStatement({ sid: 'DeliveryList', actions: ['s3:ListBucket'], resources: [props.bucket.bucketArn] }),
+    );
+  }
   if (has('queue:send')) {
     statements.push(
       new PolicyStatement({ sid: 'ReportQueueSend', actions: ['sqs:SendMessage'], resources: [props.reportQueue.queueArn] }),

@@ -18,6 +18,11 @@ export type FunctionPermission =
   | 'tokens:decrypt'
   /** s3:PutObject into the delivery bucket. */
   | 'bucket:write'
+  /**
+   * HeadObject on deliveries (s3:GetObject) + s3:ListBucket: without ListBucket, S3 answers 403
+   * instead of 404 for a key that does not exist, and "was this slot already written?" breaks.
+   */
+  | 'bucket:read'
   /** sqs:SendMessage to the report queue. */
   | 'queue:send'
   /** Consume the report queue (the SQS event source of the function). */
@@ -73,11 +78,12 @@ export const FUNCTIONS = [
   fn('report-profile', 'Profile & Stats report (TikTok user/info)', TIKTOK_REPORT),
   fn('report-video-list', 'Video List report (TikTok video/list, cursor paging)', TIKTOK_REPORT, 29, 1024),
   fn('report-video-query', 'Video Query by ID report (TikTok video/query)', TIKTOK_REPORT),
-  fn('report-history', 'Growth history report from daily snapshots', TIKTOK_REPORT, 29, 1024),
+  // Stored snapshots only: no TikTok call, no token.
+  fn('report-history', 'Growth history report from daily snapshots', ['table:read'], 29, 1024),
   // "Run now" queues a run on the same queue the dispatcher uses.
   fn('schedules', 'Scheduled report definitions and their run history', [...TABLE, 'queue:send']),
   fn('schedule-dispatch', 'Finds due schedules, claims each slot once, queues one run per slot', [...TABLE, 'queue:send'], 60, 512),
-  fn('report-generate', 'Runs one scheduled report slot and writes it to S3', [...TIKTOK_REPORT, 'bucket:write', 'queue:consume'], 300, 1024),
+  fn('report-generate', 'Runs one scheduled report slot and writes it to S3', [...TIKTOK_REPORT, 'bucket:read', 'bucket:write', 'queue:consume'], 300, 1024),
   fn('token-refresh', 'Refreshes access tokens that expire soon', [...TABLE, 'tokens:encrypt', 'tokens:decrypt', 'secret:read'], 300, 512),
 ] as const satisfies readonly FunctionSpec[];
 

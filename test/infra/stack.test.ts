@@ -101,10 +101,16 @@ describe('dev stack', () => {
       const bucketId = stack.getLogicalId(stack.delivery.bucket.node.defaultChild as CfnBucket);
       const writers = functionsWith((s) => actionsOf(s).some((a) => a.startsWith('s3:')));
       expect(writers).toEqual(['report-generate']);
-      const put = statementsOf('report-generate').filter((s) => actionsOf(s).some((a) => a.startsWith('s3:')));
-      expect(put).toEqual([
-        expect.objectContaining({ Action: 's3:PutObject', Resource: { 'Fn::Join': ['', [arnOf(bucketId), '/*']] } }),
-      ]);
+      const s3 = statementsOf('report-generate').filter((s) => actionsOf(s).some((a) => a.startsWith('s3:')));
+      const objects = { 'Fn::Join': ['', [arnOf(bucketId), '/*']] };
+      expect(s3).toHaveLength(3);
+      expect(s3).toEqual(expect.arrayContaining([
+        // HEAD before writing; ListBucket so a missing key answers 404, not 403.
+        expect.objectContaining({ Action: 's3:GetObject', Resource: objects }),
+        expect.objectContaining({ Action: 's3:ListBucket', Resource: arnOf(bucketId) }),
+        expect.objectContaining({ Action: 's3:PutObject', Resource: objects }),
+      ]));
+      expect(functionsWith((s) => actionsOf(s).includes('s3:PutObject'))).toEqual(['report-generate']);
     });
 
     it('grants the token key only to token users, bound to the {tenantId, datasourceId} encryption context', () => {
@@ -114,9 +120,10 @@ describe('dev stack', () => {
       expect(functionsWith(onTokenKey('kms:GenerateDataKey'))).toEqual(declaring('tokens:encrypt'));
       expect(functionsWith(onTokenKey('kms:Decrypt'))).toEqual(declaring('tokens:decrypt'));
       expect(declaring('tokens:encrypt')).toEqual(
-        ['oauth-callback', 'report-generate', 'report-history', 'report-profile', 'report-video-list', 'report-video-query', 'token-refresh'].sort(),
+        ['oauth-callback', 'report-generate', 'report-profile', 'report-video-list', 'report-video-query', 'token-refresh'].sort(),
       );
       expect(declaring('tokens:decrypt')).toContain('datasources');
+      expect(declaring('tokens:decrypt')).not.toContain('report-history');
       expect(declaring('tokens:encrypt')).not.toContain('datasources');
 
       for (const f of FUNCTIONS) {
