@@ -7,6 +7,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { appContext, type Clock } from '../../shared/context.ts';
 import { hashState } from '../../shared/connect/index.ts';
 import { ALL_SCOPES } from '../../shared/tiktok/index.ts';
+import { readJson } from '../support/http.ts';
 import { startTestRuntime, type TestRuntime } from '../support/runtime.ts';
 import { connectThroughBrowserSteps, consent, createLink, elementText, openLink } from './consent.ts';
 
@@ -50,7 +51,7 @@ describe('connect flow over HTTP', () => {
   it('creates a one-time link, redirects to TikTok with the exact OAuth request, and connects the approved account', async () => {
     const created = await rt.api('/v1/connect-links', { method: 'POST', json: { name: '  Brand account  ' } });
     expect(created.status).toBe(201);
-    const link = await created.json();
+    const link = await readJson(created);
     expect(link.name).toBe('Brand account');
     expect(link.url).toBe(`${rt.baseUrl}/v1/connect/${link.linkId}`);
     const ttlDays = (Date.parse(link.expiresAt) - Date.now()) / 86_400_000;
@@ -99,7 +100,7 @@ describe('connect flow over HTTP', () => {
     expect(id).toMatch(/^ds_[0-9a-f]{32}$/);
     expect(elementText(html, 'missing-scopes')).toBe('');
 
-    const list = await (await rt.api('/v1/datasources')).json();
+    const list = await readJson(await rt.api('/v1/datasources'));
     const ds = list.items.find((d: { id: string }) => d.id === id);
     expect(ds).toMatchObject({ id, name: 'Brand account', status: 'active', openId: creator, displayName: 'Cora Creator', lastRefreshAt: null });
     expect(ds.scopes).toEqual([...ALL_SCOPES]);
@@ -108,7 +109,7 @@ describe('connect flow over HTTP', () => {
     expect(Object.keys(ds).sort()).toEqual(
       ['id', 'name', 'status', 'scopes', 'openId', 'displayName', 'accessTokenExpiresAt', 'refreshTokenExpiresAt', 'createdAt', 'updatedAt', 'lastRefreshAt'].sort(),
     );
-    expect(await (await rt.api(`/v1/datasources/${id}`)).json()).toEqual(ds);
+    expect(await readJson(await rt.api(`/v1/datasources/${id}`))).toEqual(ds);
 
     // One-time: the state is gone and the link is used.
     expect((await tableItems('STATE')).some((i) => i.pk === `STATE#${hashState(state)}`)).toBe(false);
@@ -160,7 +161,7 @@ describe('connect flow over HTTP', () => {
     expect(missing).toContain('user.info.stats');
     expect(missing).toContain('video.list');
     expect(missing).not.toContain('user.info.basic');
-    const ds = await (await rt.api(`/v1/datasources/${elementText(result.html, 'datasource-id')}`)).json();
+    const ds = await readJson(await rt.api(`/v1/datasources/${elementText(result.html, 'datasource-id')}`));
     expect(ds.scopes).toEqual(['user.info.basic', 'user.info.profile']);
   });
 
@@ -190,13 +191,13 @@ describe('connect flow over HTTP', () => {
   it('refuses a replayed callback: the second use of the state is rejected and changes nothing', async () => {
     const result = await connectThroughBrowserSteps(rt, 'Replay', { decision: 'approve', account: casual });
     expect(result.status).toBe(200);
-    const list = await (await rt.api('/v1/datasources')).json();
+    const list = await readJson(await rt.api('/v1/datasources'));
     rt.sandbox!.resetCallLog();
     const replay = await fetch(result.callbackUrl, { redirect: 'manual' });
     expect(replay.status).toBe(400);
     expect(elementText(await replay.text(), 'error-code')).toBe('invalid_state');
     expect(rt.sandbox!.callLog()).toEqual([]);
-    expect(await (await rt.api('/v1/datasources')).json()).toEqual(list);
+    expect(await readJson(await rt.api('/v1/datasources'))).toEqual(list);
   });
 
   it('refuses an expired state (older than 10 minutes) and stores nothing', async () => {
@@ -254,7 +255,7 @@ describe('connect flow over HTTP', () => {
     ] as const) {
       const res = await rt.api('/v1/connect-links', { method: 'POST', json: body });
       expect(res.status).toBe(400);
-      expect((await res.json()).error).toMatchObject({ code: 'invalid_request', field });
+      expect((await readJson(res)).error).toMatchObject({ code: 'invalid_request', field });
     }
     expect((await rt.api('/v1/connect-links', { method: 'POST', json: { name: 'x' }, auth: false })).status).toBe(401);
   });

@@ -7,6 +7,7 @@ import { getTikTokClient } from '../../shared/credentials/tiktok-app.ts';
 import { keys } from '../../shared/store/table.ts';
 import { isTikTokError } from '../../shared/tiktok/index.ts';
 import { tokenVault } from '../../shared/tokens/index.ts';
+import { readJson } from '../support/http.ts';
 import { startTestRuntime, type TestRuntime } from '../support/runtime.ts';
 import { connectThroughBrowserSteps, elementText } from '../connect/consent.ts';
 
@@ -52,7 +53,7 @@ describe('datasources API', () => {
     const page1 = JSON.parse(text);
     expect(page1.items).toHaveLength(2);
     expect(page1.nextToken).toEqual(expect.any(String));
-    const page2 = await (await rt.api(`/v1/datasources?limit=2&nextToken=${encodeURIComponent(page1.nextToken)}`)).json();
+    const page2 = await readJson(await rt.api(`/v1/datasources?limit=2&nextToken=${encodeURIComponent(page1.nextToken)}`));
     expect(page2.items).toHaveLength(1);
     expect(page2.nextToken).toBeUndefined();
     const all = [...page1.items, ...page2.items].map((d: { id: string }) => d.id).sort();
@@ -69,17 +70,17 @@ describe('datasources API', () => {
     ]) {
       const res = await rt.api(`/v1/datasources?${query}`);
       expect(res.status).toBe(400);
-      expect((await res.json()).error).toMatchObject({ code: 'invalid_request', field });
+      expect((await readJson(res)).error).toMatchObject({ code: 'invalid_request', field });
     }
   });
 
   it("another tenant's datasource is 404 for reading and deleting, and stays intact", async () => {
     const id = ids['sandbox.casual']!;
-    const list = await (await rt.api('/v1/datasources', { auth: otherKey })).json();
+    const list = await readJson(await rt.api('/v1/datasources', { auth: otherKey }));
     expect(list.items).toEqual([]);
     const get = await rt.api(`/v1/datasources/${id}`, { auth: otherKey });
     expect(get.status).toBe(404);
-    expect((await get.json()).error).toMatchObject({ code: 'not_found' });
+    expect((await readJson(get)).error).toMatchObject({ code: 'not_found' });
     const del = await rt.api(`/v1/datasources/${id}`, { method: 'DELETE', auth: otherKey });
     expect(del.status).toBe(404);
     expect(rt.sandbox!.callLog()).toEqual([]); // nothing revoked
@@ -108,7 +109,7 @@ describe('datasources API', () => {
     rt.sandbox!.injectFaults({ endpoint: '/v2/oauth/revoke/', status: 503 });
     const res = await rt.api(`/v1/datasources/${id}`, { method: 'DELETE' });
     expect(res.status).toBe(200);
-    expect(await res.json()).toEqual({ deleted: true, revoked: false, reason: 'tiktok_upstream', message: expect.stringContaining('deleted') });
+    expect(await readJson(res)).toEqual({ deleted: true, revoked: false, reason: 'tiktok_upstream', message: expect.stringContaining('deleted') });
     expect(await stored(keys.datasource(rt.tenantId, id))).toBeUndefined();
     expect((await rt.api(`/v1/datasources/${id}`)).status).toBe(404);
   });
@@ -118,6 +119,6 @@ describe('datasources API', () => {
     expect(result.status).toBe(200);
     const id = elementText(result.html, 'datasource-id')!;
     expect(id).not.toBe(ids['sandbox.quiet']);
-    expect(await (await rt.api(`/v1/datasources/${id}`)).json()).toMatchObject({ status: 'active', name: 'back again' });
+    expect(await readJson(await rt.api(`/v1/datasources/${id}`))).toMatchObject({ status: 'active', name: 'back again' });
   });
 });

@@ -12,6 +12,7 @@ import { keys } from '../../shared/store/table.ts';
 import { isTikTokError, TikTokError } from '../../shared/tiktok/index.ts';
 import { createTokenService, tokenVault, withAccessToken } from '../../shared/tokens/index.ts';
 import { AppError } from '../../shared/errors.ts';
+import { readJson } from '../support/http.ts';
 import { startTestRuntime, type TestRuntime } from '../support/runtime.ts';
 import { connectThroughBrowserSteps, elementText } from '../connect/consent.ts';
 
@@ -148,7 +149,7 @@ describe('access tokens and refresh', () => {
     expect(err).toMatchObject({ status: 409, code: 'needs_reauth' });
     expect((err as AppError).details).toMatchObject({ datasourceId: id, reconnect: { method: 'POST', path: '/v1/connect-links' } });
 
-    const ds = await (await rt.api(`/v1/datasources/${id}`)).json();
+    const ds = await readJson(await rt.api(`/v1/datasources/${id}`));
     expect(ds).toMatchObject({ id, status: 'needs_reauth' });
     expect(ds.statusReason).toContain('invalid_grant');
     const stored = await item(id);
@@ -162,11 +163,11 @@ describe('access tokens and refresh', () => {
     const again = await connect('sandbox.creator', 'reconnected');
     expect(again.id).toBe(id);
     expect(elementText(again.html, 'title')).toContain('connected again');
-    const restored = await (await rt.api(`/v1/datasources/${id}`)).json();
+    const restored = await readJson(await rt.api(`/v1/datasources/${id}`));
     expect(restored).toMatchObject({ id, status: 'active', name: 'reconnected', createdAt: ds.createdAt });
     expect(restored.statusReason).toBeUndefined();
     expect((await item(id)).gsi2pk).toBe('TOKENEXP');
-    const list = await (await rt.api('/v1/datasources')).json();
+    const list = await readJson(await rt.api('/v1/datasources'));
     expect(list.items.filter((d: { openId: string }) => d.openId === openId)).toHaveLength(1);
     expect((await withAccessToken(ref, async (at) => userInfo(at))).open_id).toBe(openId);
   });

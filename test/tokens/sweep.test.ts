@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { appContext, type Clock } from '../../shared/context.ts';
 import { keys } from '../../shared/store/table.ts';
 import type { SweepSummary } from '../../shared/tokens/index.ts';
+import { readJson } from '../support/http.ts';
 import { startTestRuntime, type TestRuntime } from '../support/runtime.ts';
 import { connectThroughBrowserSteps, elementText } from '../connect/consent.ts';
 
@@ -91,7 +92,7 @@ describe('token-refresh sweep', () => {
     expect(summary.failures).toEqual([{ datasourceId: ids['sandbox.quiet'], tenantId: rt.tenantId, code: 'internal_error' }]);
     expect(metrics).toEqual({ TokenRefreshSucceeded: 1, TokenRefreshFailed: 1, TokenRefreshNeedsReauth: 1 });
 
-    const status = async (u: string) => (await (await rt.api(`/v1/datasources/${ids[u]}`)).json()) as { status: string; lastRefreshAt: string | null };
+    const status = async (u: string) => (await readJson(await rt.api(`/v1/datasources/${ids[u]}`))) as { status: string; lastRefreshAt: string | null };
     expect((await status('sandbox.casual')).lastRefreshAt).not.toBeNull();
     expect((await status('sandbox.creator')).status).toBe('needs_reauth');
     expect((await status('sandbox.quiet')).status).toBe('active'); // a failure is not a verdict
@@ -107,7 +108,7 @@ describe('token-refresh sweep', () => {
     const { summary } = await fire();
     rt.sandbox!.clearFaults();
     expect(summary.failures).toContainEqual({ datasourceId: ids['sandbox.casual'], tenantId: rt.tenantId, code: 'tiktok_upstream' });
-    expect((await (await rt.api(`/v1/datasources/${ids['sandbox.casual']}`)).json()).status).toBe('active');
+    expect((await readJson(await rt.api(`/v1/datasources/${ids['sandbox.casual']}`))).status).toBe('active');
     const after = await fire();
     expect(after.summary.succeeded).toBe(1);
   });

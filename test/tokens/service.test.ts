@@ -1,0 +1,204 @@
+/**
+ * The refresh lease logic against a mocked DynamoDB (aws-sdk-client-mock): the store failures and
+ * races that are hard to provoke for real (lost lease, condition failures on release and save,
+ * throttling, a lease held elsewhere, needs_reauth races).
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { DynamoDBClient, ConditionalCheckFailedException, ProvisionedThroughputExceededException } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { mockClient } from 'aws-sdk-client-mock';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { AppError } from '../../shared/errors.ts';
+import { TikTokError, type TikTokClient, type TokenSet } from '../../shared/tiktok/index.ts';
+import { createLocalKeyring } from '../../shared/tokens/local-keyring.ts';
+import { createTokenService, TokenRefreshBusyError, type TokenService } from '../../shared/tokens/service.ts';
+import { createTokenVault, type SealedTokens, type TokenVault } from '../../shared/tokens/vault.ts';
+
+const NOW = 1_800_000_000_000;
+const ref = { tenantId: 'tn_a', datasourceId: 'ds_1' };
+const ccf = () => new ConditionalCheckFailedException({ message: 'The conditional request failed', $metadata: {} });
+const silent = { info: () => undefined, warn: () => undefined, error: () => undefined };
+
+const ddb = mockClient(DynamoDBDocumentClient);
+const dynamo = DynamoDBDocumentClient.from(new DynamoDBClient({ region: 'us-east-1', credentials: { accessKeyId: 'x', secretAccessKey: 'x' } }));
+
+describe('token service lease logic', () => {
+  let dir: string;
+  let vault: TokenVault;
+  let oldTokens: SealedTokens;
+  let refreshToken: ReturnType<typeof vi.fn<(rt: string) => Promise<TokenSet>>>;
+  let sleep: ReturnType<typeof vi.fn<(ms: number) => Promise<void>>>;
+  let service: TokenService;
+
+  const item = (over: Record<string, unknown> = {}) => ({
+    pk: 'TENANT#tn_a', sk: 'DS#ds_1', id: 'ds_1', tenantId: 'tn_a', name: 'n', status: 'active', scopes: ['user.info.basic'], openId: 'oid',
+    accessTokenExpiresAt: NOW + 3_600_000, refreshTokenExpiresAt: NOW + 86_400_000, createdAt: 'c', updatedAt: 'u',
+    tokens: oldTokens, tokenVersion: 3, ...over,
+  });
+  const expired = (over: Record<string, unknown> = {}) => item({ accessTokenExpiresAt: NOW - 1, ...over });
+  const newSet: TokenSet = {
+    accessToken: 'act.new-access', refreshToken: 'rft.new-refresh', openId: 'oid', scopes: ['user.info.basic'],
+    accessTokenExpiresAt: NOW + 86_400_000, refreshTokenExpiresAt: NOW + 2 * 86_400_000, tokenType: 'Bearer',
+  };
+  type UpdateInput = { UpdateExpression: string; ConditionExpression?: string; ExpressionAttributeValues: Record<string, unknown> };
+  type Step = 'acquire' | 'release' | 'save' | 'mark';
+  const stepOf = (i: UpdateInput): Step | undefined =>
+    i.UpdateExpression.startsWith('SET leaseOwner') ? 'acquire'
+      : i.UpdateExpression.startsWith('REMOVE leaseOwner') ? 'release'
+        : i.UpdateExpression.includes('SET #tokens') ? 'save'
+          : i.UpdateExpression.includes('#status = :nr') ? 'mark' : undefined;
+  /** One fake for every UpdateItem, dispatched by what the update does (unlisted steps succeed with no attributes). */
+  const onUpdate = (steps: Partial<Record<Step, (i: UpdateInput) => unknown>>) =>
+    ddb.on(UpdateCommand).callsFake(async (i: UpdateInput) => {
+      const step = stepOf(i);
+      return step && steps[step] ? steps[step]!(i) : {};
+    });
+  const leased = () => ({ Attributes: expired({ leaseOwner: 'me', leaseUntil: NOW + 20_000 }) });
+  const stored = (i: UpdateInput) => ({ Attributes: item({ tokens: i.ExpressionAttributeValues[':tokens'], tokenVersion: 4, accessTokenExpiresAt: newSet.accessTokenExpiresAt }) });
+  const fail = (): never => {
+    throw ccf();
+  };
+  const updates = (fragment: string) => ddb.commandCalls(UpdateCommand).filter((c) => String(c.args[0].input.UpdateExpression).includes(fragment));
+
+  beforeAll(async () => {
+    dir = mkdtempSync(path.join(tmpdir(), 'tkc-lease-'));
+    vault = createTokenVault({ keyring: createLocalKeyring(path.join(dir, 'master.key')) });
+    oldTokens = await vault.seal(ref, { accessToken: 'act.old-access', refreshToken: 'rft.old-refresh' });
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  beforeEach(() => {
+    ddb.reset();
+    refreshToken = vi.fn(async () => newSet);
+    sleep = vi.fn(async () => undefined);
+    const client = { refreshToken } as unknown as TikTokClient;
+    service = createTokenService({
+      dynamo, tableName: 't', now: () => NOW, vault, tiktok: async () => client, sleep, logger: silent, newOwnerId: () => 'me', maxWaitMs: 1_000,
+    });
+  });
+
+  const call = () => service.withAccessToken(ref, async (at) => at);
+
+  it('a valid token: one strongly consistent GetItem, no write, no TikTok call', async () => {
+    ddb.on(GetCommand).resolves({ Item: item() });
+    expect(await call()).toBe('act.old-access');
+    expect(ddb.commandCalls(GetCommand)).toHaveLength(1);
+    expect(ddb.commandCalls(GetCommand)[0]!.args[0].input).toMatchObject({ ConsistentRead: true, Key: { pk: 'TENANT#tn_a', sk: 'DS#ds_1' } });
+    expect(ddb.commandCalls(UpdateCommand)).toHaveLength(0);
+    expect(refreshToken).not.toHaveBeenCalled();
+  });
+
+  it('throttling on the read surfaces as the store error, without calling TikTok', async () => {
+    ddb.on(GetCommand).rejects(new ProvisionedThroughputExceededException({ message: 'slow down', $metadata: {} }));
+    await expect(call()).rejects.toThrow(ProvisionedThroughputExceededException);
+    expect(refreshToken).not.toHaveBeenCalled();
+  });
+
+  it('refreshes with the lease: conditional acquire, then ONE update storing both tokens and releasing the lease', async () => {
+    ddb.on(GetCommand).resolves({ Item: expired() });
+    onUpdate({ acquire: leased, save: stored });
+    expect(await call()).toBe('act.new-access');
+    expect(refreshToken).toHaveBeenCalledWith('rft.old-refresh');
+    const [acq] = updates('SET leaseOwner');
+    expect(acq!.args[0].input).toMatchObject({
+      ConditionExpression: 'attribute_exists(pk) AND #status = :active AND tokenVersion = :v AND (attribute_not_exists(leaseUntil) OR leaseUntil < :now)',
+      ExpressionAttributeValues: { ':me': 'me', ':v': 3, ':now': NOW, ':until': NOW + 20_000 },
+    });
+    const saves = updates('SET #tokens');
+    expect(saves).toHaveLength(1);
+    const save = saves[0]!.args[0].input;
+    expect(save.ConditionExpression).toBe('leaseOwner = :me AND tokenVersion = :v');
+    expect(save.UpdateExpression).toContain('REMOVE leaseOwner, leaseUntil');
+    expect(save.UpdateExpression).toContain('gsi2sk = :gsi2sk');
+    expect(JSON.stringify(save)).not.toContain('new-refresh'); // sealed, never in clear
+    expect(await vault.open(ref, save.ExpressionAttributeValues![':tokens'])).toEqual({ accessToken: 'act.new-access', refreshToken: 'rft.new-refresh' });
+  });
+
+  it('a ConditionalCheckFailed on release (lease already gone) does not hide the TikTok error', async () => {
+    ddb.on(GetCommand).resolves({ Item: expired() });
+    onUpdate({ acquire: leased, release: fail });
+    const outage = new TikTokError({ kind: 'upstream', endpoint: '/v2/oauth/token/', tiktokCode: 'internal_error', httpStatus: 503 });
+    refreshToken.mockRejectedValueOnce(outage);
+    await expect(call()).rejects.toBe(outage);
+    expect(updates('REMOVE leaseOwner, leaseUntil').filter((c) => c.args[0].input.ConditionExpression === 'leaseOwner = :me')).toHaveLength(1);
+    expect(updates('#status = :nr')).toHaveLength(0); // a transient failure never changes the status
+  });
+
+  it('a lease lost during the TikTok call: the rotated tokens are still kept, fenced by version', async () => {
+    ddb.on(GetCommand).resolves({ Item: expired() });
+    onUpdate({ acquire: leased, save: (i) => (i.ConditionExpression === 'tokenVersion = :v' ? stored(i) : fail()) });
+    expect(await call()).toBe('act.new-access');
+    expect(updates('SET #tokens').map((c) => c.args[0].input.ConditionExpression)).toEqual(['leaseOwner = :me AND tokenVersion = :v', 'tokenVersion = :v']);
+  });
+
+  it('newer tokens written meanwhile (e.g. a re-connect) win over ours', async () => {
+    const newer = await vault.seal(ref, { accessToken: 'act.reconnected', refreshToken: 'rft.reconnected' });
+    ddb.on(GetCommand).resolvesOnce({ Item: expired() }).resolves({ Item: item({ tokens: newer, tokenVersion: 5 }) });
+    onUpdate({ acquire: leased, save: fail });
+    expect(await call()).toBe('act.reconnected');
+  });
+
+  it('a lease held by another container: waits (bounded backoff), re-reads and uses their tokens without calling TikTok', async () => {
+    const theirs = await vault.seal(ref, { accessToken: 'act.theirs', refreshToken: 'rft.theirs' });
+    ddb
+      .on(GetCommand)
+      .resolvesOnce({ Item: expired() })
+      .resolvesOnce({ Item: expired({ leaseOwner: 'other', leaseUntil: NOW + 10_000 }) })
+      .resolves({ Item: item({ tokens: theirs, tokenVersion: 4 }) });
+    onUpdate({ acquire: fail });
+    expect(await call()).toBe('act.theirs');
+    expect(refreshToken).not.toHaveBeenCalled();
+    expect(sleep).toHaveBeenCalledTimes(1);
+  });
+
+  it('a lease that is never released answers 503 token_refresh_busy after the bounded wait', async () => {
+    ddb.on(GetCommand).resolves({ Item: expired({ leaseOwner: 'other', leaseUntil: NOW + 10_000 }) });
+    onUpdate({ acquire: fail });
+    const err = await call().catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(TokenRefreshBusyError);
+    expect(err).toMatchObject({ status: 503, code: 'token_refresh_busy', headers: { 'retry-after': '5' } });
+    const waited = sleep.mock.calls.reduce((sum, [ms]) => sum + ms, 0);
+    expect(waited).toBeGreaterThanOrEqual(1_000);
+    expect(waited).toBeLessThan(3_000);
+    expect(refreshToken).not.toHaveBeenCalled();
+  });
+
+  it('invalid_grant moves the datasource to needs_reauth (out of the sweep index) and answers 409 with a re-connect hint', async () => {
+    ddb.on(GetCommand).resolves({ Item: expired() });
+    onUpdate({ acquire: leased });
+    refreshToken.mockRejectedValueOnce(new TikTokError({ kind: 'invalid_grant', endpoint: '/v2/oauth/token/', tiktokCode: 'invalid_grant', httpStatus: 400 }));
+    const err = await call().catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(AppError);
+    expect(err).toMatchObject({ status: 409, code: 'needs_reauth', details: { datasourceId: 'ds_1', reconnect: { method: 'POST', path: '/v1/connect-links', body: { name: 'n' } } } });
+    const [mark] = updates('#status = :nr');
+    expect(mark!.args[0].input.ConditionExpression).toBe('leaseOwner = :me AND tokenVersion = :v');
+    expect(mark!.args[0].input.UpdateExpression).toContain('REMOVE leaseOwner, leaseUntil, gsi2pk, gsi2sk');
+    expect(updates('SET #tokens')).toHaveLength(0);
+  });
+
+  it('invalid_grant after losing the lease to a successful refresh elsewhere: their tokens are used, no needs_reauth', async () => {
+    const theirs = await vault.seal(ref, { accessToken: 'act.theirs', refreshToken: 'rft.theirs' });
+    ddb.on(GetCommand).resolvesOnce({ Item: expired() }).resolves({ Item: item({ tokens: theirs, tokenVersion: 4 }) });
+    onUpdate({ acquire: leased, mark: fail });
+    refreshToken.mockRejectedValueOnce(new TikTokError({ kind: 'invalid_grant', endpoint: '/v2/oauth/token/', tiktokCode: 'invalid_grant' }));
+    expect(await call()).toBe('act.theirs');
+  });
+
+  it('needs_reauth and unknown datasources answer 409 and 404 from the read alone', async () => {
+    ddb.on(GetCommand).resolvesOnce({ Item: item({ status: 'needs_reauth', statusReason: 'r' }) }).resolvesOnce({});
+    await expect(call()).rejects.toMatchObject({ status: 409, code: 'needs_reauth', details: { reason: 'r' } });
+    await expect(call()).rejects.toMatchObject({ status: 404, code: 'not_found' });
+    expect(ddb.commandCalls(UpdateCommand)).toHaveLength(0);
+  });
+
+  it('concurrent calls in one container share one refresh', async () => {
+    ddb.on(GetCommand).resolves({ Item: expired() });
+    onUpdate({ acquire: leased, save: stored });
+    const results = await Promise.all(Array.from({ length: 20 }, call));
+    expect(new Set(results)).toEqual(new Set(['act.new-access']));
+    expect(refreshToken).toHaveBeenCalledTimes(1);
+    expect(updates('SET leaseOwner')).toHaveLength(1);
+  });
+});
