@@ -6,6 +6,7 @@
  */
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { defaultDeliveryDeps, executeRun, retryDelaySeconds } from '../../shared/delivery/index.ts';
+import { defaultSnapshotJobDeps, parseSnapshotMessage, runSnapshotJob } from '../../shared/history/index.ts';
 import { logger } from '../../shared/logger.ts';
 import { parseRunMessage, REPORT_QUEUE_SETTINGS, reportQueue } from '../../shared/queue/index.ts';
 
@@ -24,10 +25,14 @@ export const handler = async (event: SQSEvent, context: Context): Promise<SQSBat
     }
     const receiveCount = Number(record.attributes?.ApproximateReceiveCount ?? 1);
     try {
-      const outcome = await executeRun(deps, message, {
-        receiveCount,
-        deadline: Date.now() + Math.max(0, context.getRemainingTimeInMillis() - RESERVE_MS),
-      });
+      // `snapshot:<datasourceId>` messages are the built-in daily snapshots (shared/history/job.ts).
+      const snapshot = parseSnapshotMessage(message);
+      const outcome = snapshot
+        ? await runSnapshotJob(defaultSnapshotJobDeps(), snapshot, { receiveCount })
+        : await executeRun(deps, message, {
+            receiveCount,
+            deadline: Date.now() + Math.max(0, context.getRemainingTimeInMillis() - RESERVE_MS),
+          });
       logger.info('Run handled', { ...message, outcome: outcome.kind, ...('reason' in outcome ? { reason: outcome.reason } : {}) });
       if (outcome.kind === 'retry') {
         const delay = retryDelaySeconds(outcome.attempt, REPORT_QUEUE_SETTINGS, outcome.retryAfterSeconds);

@@ -7,12 +7,11 @@
  * default query `select expand(data.periods);` gives one row per period.
  */
 import { appContext } from '../context.ts';
-import { ValidationError } from '../errors.ts';
 import { getDatasource } from '../datasources/store.ts';
 import { defineReport } from '../reports/types.ts';
-import { addDays, dayOf, daysBetween } from './days.ts';
+import { dayOf } from './days.ts';
 import { computeHistory } from './report.ts';
-import { DEFAULT_HISTORY_DAYS, DEFAULT_HISTORY_QUERY, MAX_HISTORY_DAYS, historyRequestExample, historyRequestSchema } from './request.ts';
+import { DEFAULT_HISTORY_QUERY, historyRequestExample, historyRequestSchema, resolveRange } from './request.ts';
 import { readHistorySettings } from './settings.ts';
 
 export const historyReport = defineReport({
@@ -26,10 +25,7 @@ export const historyReport = defineReport({
     const store = { dynamo: ctx.dynamo, tableName: ctx.config.tableName, now: () => deps.now() };
     // Tenant isolation: another tenant's (or an unknown) datasource is a 404 before anything is read.
     const datasource = await getDatasource(store, { tenantId, datasourceId });
-    const to = request.to ?? dayOf(deps.now());
-    const from = request.from ?? addDays(to, -(DEFAULT_HISTORY_DAYS - 1));
-    if (from > to) throw new ValidationError(`from (${from}) must not be after to (${to}).`, 'from');
-    if (daysBetween(from, to) + 1 > MAX_HISTORY_DAYS) throw new ValidationError(`The range may cover at most ${MAX_HISTORY_DAYS} days.`, 'from');
+    const { from, to } = resolveRange(request, dayOf(deps.now()));
     const data = await computeHistory(
       { datasourceId, from, to, granularity: request.granularity, metrics: request.metrics, topVideos: request.topVideos },
       { ...store, settings: readHistorySettings() },

@@ -5,7 +5,9 @@
  */
 import { z } from 'zod';
 import { cloud9qlSchema, formatSchema, unknownMemberError } from '../reports/request/common.ts';
-import { daysBetween, isDay } from './days.ts';
+import { ValidationError } from '../errors.ts';
+import { once } from '../reports/types.ts';
+import { addDays, daysBetween, isDay, type Day } from './days.ts';
 import { HISTORY_METRICS, type HistoryMetric } from './report.ts';
 
 export const DEFAULT_HISTORY_QUERY = 'select expand(data.periods);';
@@ -44,7 +46,7 @@ const metricsSchema = z
     }
     return names as HistoryMetric[];
   })
-  .optional()
+  .default([...HISTORY_METRICS])
   .meta({
     description:
       'Counters to report, as an array or a comma-separated string; default all. Profile counters (need user.info.stats): follower_count, ' +
@@ -56,40 +58,43 @@ const metricsSchema = z
     examples: [['follower_count', 'video_views']],
   });
 
-export const historyRequestSchema = (() => {
-  let built: ReturnType<typeof build> | undefined;
-  const build = () =>
-    z
-      .strictObject(
-        {
-          from: day('from'),
-          to: day('to'),
-          metrics: metricsSchema,
-          granularity: z
-            .enum(['day', 'week', 'month'], { error: 'granularity must be one of: day, week, month' })
-            .default('day')
-            .meta({ description: 'day, week (ISO weeks, Monday first) or month (calendar months); periods are clipped to from/to.' }),
-          topVideos: z
-            .number({ error: 'topVideos must be an integer' })
-            .int({ error: 'topVideos must be an integer' })
-            .min(0, { error: 'topVideos must be at least 0' })
-            .max(MAX_TOP_VIDEOS, { error: `topVideos must be at most ${MAX_TOP_VIDEOS}` })
-            .default(DEFAULT_TOP_VIDEOS)
-            .meta({ description: `How many videos to rank by views gained in the period (data.top_videos); 0 to skip. Default ${DEFAULT_TOP_VIDEOS}.` }),
-          cloud9ql: cloud9qlSchema(DEFAULT_HISTORY_QUERY),
-          format: formatSchema(),
-        },
-        { error: unknownMemberError('the history report request') },
-      )
-      .superRefine((r, ctx) => {
-        if (r.from && r.to && r.from > r.to) ctx.addIssue({ code: 'custom', path: ['from'], message: 'from must not be after to' });
-        if (r.from && r.to && daysBetween(r.from, r.to) + 1 > MAX_HISTORY_DAYS) {
-          ctx.addIssue({ code: 'custom', path: ['from'], message: `The range may cover at most ${MAX_HISTORY_DAYS} days` });
-        }
-      })
-      .transform((r) => ({ ...r, metrics: r.metrics ?? [...HISTORY_METRICS], fields: (r.metrics ?? [...HISTORY_METRICS]) as string[] }));
-  return () => (built ??= build());
-})();
+/**
+ * A plain object schema (no object-level refinement or transform), so schedules can take its
+ * members as they take the other types'; the from <= to and range checks run with the defaults
+ * resolved (report-type.ts), still as a 400 naming `from`.
+ */
+export const historyRequestSchema = once(() =>
+  z.strictObject(
+    {
+      from: day('from'),
+      to: day('to'),
+      metrics: metricsSchema,
+      granularity: z
+        .enum(['day', 'week', 'month'], { error: 'granularity must be one of: day, week, month' })
+        .default('day')
+        .meta({ description: 'day, week (ISO weeks, Monday first) or month (calendar months); periods are clipped to from/to.' }),
+      topVideos: z
+        .number({ error: 'topVideos must be an integer' })
+        .int({ error: 'topVideos must be an integer' })
+        .min(0, { error: 'topVideos must be at least 0' })
+        .max(MAX_TOP_VIDEOS, { error: `topVideos must be at most ${MAX_TOP_VIDEOS}` })
+        .default(DEFAULT_TOP_VIDEOS)
+        .meta({ description: `How many videos to rank by views gained in the period (data.top_videos); 0 to skip. Default ${DEFAULT_TOP_VIDEOS}.` }),
+      cloud9ql: cloud9qlSchema(DEFAULT_HISTORY_QUERY),
+      format: formatSchema(),
+    },
+    { error: unknownMemberError('the history report request') },
+  ),
+);
+
+/** from/to with their defaults, checked: 400 naming `from` when reversed or too long. */
+export function resolveRange(request: { from?: string; to?: string }, today: Day): { from: Day; to: Day } {
+  const to = request.to ?? today;
+  const from = request.from ?? addDays(to, -(DEFAULT_HISTORY_DAYS - 1));
+  if (from > to) throw new ValidationError(`Invalid from: ${from} is after to (${to}).`, 'from');
+  if (daysBetween(from, to) + 1 > MAX_HISTORY_DAYS) throw new ValidationError(`Invalid from: the range may cover at most ${MAX_HISTORY_DAYS} days.`, 'from');
+  return { from, to };
+}
 
 export type HistoryRequest = z.output<ReturnType<typeof historyRequestSchema>>;
 

@@ -31,7 +31,8 @@ export interface ReportMeta {
 
 /** Fields every report request has after validation. */
 export interface BaseReportRequest {
-  fields: string[];
+  /** TikTok-backed types; history has `metrics` instead. */
+  fields?: string[];
   cloud9ql: string;
   format: string;
 }
