@@ -24,9 +24,17 @@ export async function tiktokAppCredentials(config: Config = appContext().config)
   const { clientKey, clientSecret, secretName } = config.tiktok;
   if (clientKey && clientSecret) return { clientKey, clientSecret };
   if (!secretName) throw new ConfigError('TikTok app credentials are missing: set TIKTOK_CLIENT_KEY and TIKTOK_CLIENT_SECRET, or TIKTOK_SECRET_NAME.');
-  const value = await getSecret(secretName, { maxAge: SECRET_MAX_AGE_SECONDS, transform: 'json' });
+  const shapeError = () => new ConfigError(`Secret ${secretName} must be JSON {"clientKey": "...", "clientSecret": "..."}.`);
+  let value: unknown;
+  try {
+    value = await getSecret(secretName, { maxAge: SECRET_MAX_AGE_SECONDS, transform: 'json' });
+  } catch (err) {
+    // JSON.parse's message quotes the start of the secret: never let it reach a log.
+    if ((err as Error).name === 'TransformParameterError') throw shapeError();
+    throw err;
+  }
   const parsed = secretSchema.safeParse(value);
-  if (!parsed.success) throw new ConfigError(`Secret ${secretName} must be JSON {"clientKey": "...", "clientSecret": "..."}.`);
+  if (!parsed.success) throw shapeError();
   return parsed.data;
 }
 
