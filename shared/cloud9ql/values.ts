@@ -125,21 +125,42 @@ export function keyOf(v: Value): string {
   }
 }
 
-const TYPE_RANK: Record<string, number> = { boolean: 0, number: 1, string: 2, object: 3 };
+/** Sort rank: booleans, then numbers (with numeric text and dates), then other text, then arrays/objects. */
+function sortRank(v: Value): number {
+  switch (typeof v) {
+    case 'boolean':
+      return 0;
+    case 'number':
+      return 1;
+    case 'string':
+      return NUMERIC.test(v) ? 1 : 2;
+    default:
+      return v instanceof Date ? 1 : 3;
+  }
+}
+
+function sortNumber(v: Value): number {
+  return typeof v === 'number' ? v : v instanceof Date ? v.getTime() : Number(v);
+}
 
 /**
- * Total order used by `order by` (the caller puts nulls last): compare() where it applies, otherwise by
- * kind (boolean < number/date < string < array/object) and then by JSON text, so that every sort is
- * deterministic whatever the data.
+ * Total order used by `order by` (the caller puts nulls last). Values map to (rank, key): booleans
+ * (false < true), then numbers, numeric text and dates by numeric value, then other text by code unit,
+ * then arrays and objects by JSON text. Being a total order, the full sort and the top-k heap behind
+ * `limit` always agree, whatever mix of kinds the data holds.
  */
 export function sortCompare(a: Value, b: Value): number {
-  const c = compare(a, b);
-  if (c === c) return c;
-  const ra = a instanceof Date ? 1 : TYPE_RANK[typeof a] ?? 4;
-  const rb = b instanceof Date ? 1 : TYPE_RANK[typeof b] ?? 4;
+  const ra = sortRank(a);
+  const rb = sortRank(b);
   if (ra !== rb) return ra - rb;
-  const ka = keyOf(a);
-  const kb = keyOf(b);
+  if (ra === 1) {
+    const x = sortNumber(a);
+    const y = sortNumber(b);
+    return x < y ? -1 : x > y ? 1 : 0;
+  }
+  if (ra === 0) return a === b ? 0 : a ? 1 : -1;
+  const ka = ra === 2 ? (a as string) : keyOf(a);
+  const kb = ra === 2 ? (b as string) : keyOf(b);
   return ka < kb ? -1 : ka > kb ? 1 : 0;
 }
 

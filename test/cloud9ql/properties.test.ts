@@ -54,7 +54,7 @@ describe('properties of where, order by, limit', () => {
         // With order by, the limited result is the prefix of the full sort.
         expect(runCloud9QL(`select i order by v desc, k limit ${n}`, rows)).toEqual(runCloud9QL('select i order by v desc, k', rows).slice(0, n));
       }),
-      { numRuns: 200 },
+      { numRuns: 500 },
     );
   });
 });

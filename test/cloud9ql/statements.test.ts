@@ -164,6 +164,12 @@ describe('order by and limit', () => {
   it('Knowi example: where + order by desc + limit', () => {
     expect(run('select * where Opened > 50000 order by Opened desc limit 1')).toEqual([campaigns[4]]);
   });
+  it('uses one total order, so limit (top-k) and the full sort agree on mixed kinds', () => {
+    const rows = [{ v: '2' }, { v: null }, { v: 3 }, { v: false }, { v: '2' }, { v: false }, { v: '2' }, { v: '10' }, { v: 0 }, { v: 'x' }];
+    const full = run('select v order by v desc', rows);
+    expect(full.map((r) => r.v)).toEqual(['x', '10', 3, '2', '2', '2', 0, false, false, null]);
+    expect(run('select v order by v desc limit 1', rows)).toEqual(full.slice(0, 1));
+  });
   it('orders text by code unit, mixed kinds deterministically', () => {
     expect(run('select x order by x', [{ x: 'b' }, { x: 'B' }, { x: 'a' }]).map((r) => r.x)).toEqual(['B', 'a', 'b']);
     expect(run('select x order by x', [{ x: 'z' }, { x: true }, { x: 3 }, { x: [1] }]).map((r) => r.x)).toEqual([true, 3, 'z', [1]]);

@@ -19,6 +19,16 @@ function isMap(v: unknown): v is Row {
   return v !== null && typeof v === 'object' && !Array.isArray(v) && !(v instanceof Date);
 }
 
+/** Every element is a plain map. Dates only exist when the run made some (`datesPossible`), so JSON input skips that check. */
+function allMaps(values: readonly unknown[], datesPossible: boolean): boolean {
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    if (v === null || typeof v !== 'object' || Array.isArray(v)) return false;
+  }
+  if (datesPossible) for (const v of values) if (v instanceof Date) return false;
+  return true;
+}
+
 function hasOnlyKey(row: Row, key: string): boolean {
   for (const k in row) if (k !== key) return false;
   return true;
@@ -37,7 +47,17 @@ function tooMany(max: number): Cloud9QLError {
 export function compileExpand(path: readonly PathSegment[], alias: string | null) {
   const read = compilePath(path);
   const name = alias ?? String(path[path.length - 1]);
-  return (rows: readonly Row[], maxRows: number): ExpandResult => {
+  return (rows: readonly Row[], maxRows: number, datesPossible = true): ExpandResult => {
+    if (rows.length === 1) {
+      // The common TikTok case ({data:{videos:[...]}}): one input row whose only field holds an array of
+      // maps. The array itself is the result (statement runners never mutate their input array).
+      const row = rows[0]!;
+      const value = read(row);
+      if (Array.isArray(value) && hasOnlyKey(row, topLevelKey(row, path)) && allMaps(value, datesPossible)) {
+        if (value.length > maxRows) throw tooMany(maxRows);
+        return { rows: value as Row[], fresh: value.length === 0 };
+      }
+    }
     const out: Row[] = [];
     let fresh = true;
     for (const row of rows) {
@@ -60,8 +80,7 @@ export function compileExpand(path: readonly PathSegment[], alias: string | null
       };
       if (Array.isArray(value)) {
         if (out.length + value.length > maxRows) throw tooMany(maxRows);
-        if (siblings === null && value.every(isMap)) {
-          // The common TikTok case ({data:{videos:[...]}}): the elements are the rows, no copy needed.
+        if (siblings === null && allMaps(value, datesPossible)) {
           for (let i = 0; i < value.length; i++) out.push(value[i] as Row);
           if (value.length > 0) fresh = false;
           continue;

@@ -17,7 +17,7 @@ import { copyFields, keyOf, setField, toText, type Row } from '../values.ts';
 import { compileExpand, compileExpandArrays, type ExpandResult } from './expand.ts';
 import { compilePath } from './fields.ts';
 
-export type Reshaper = (rows: readonly Row[], maxRows: number) => ExpandResult;
+export type Reshaper = (rows: readonly Row[], maxRows: number, datesPossible?: boolean) => ExpandResult;
 
 function limitError(errors: ErrorFactory, max: number, at: number) {
   return errors.at('limit_exceeded', `the reshaped result has more than the limit of ${max} rows`, at);

@@ -36,6 +36,9 @@ export type StatementRunner = (rows: Row[], state: RunState) => StatementResult;
 
 type ExprItem = Extract<SelectItem, { kind: 'expr' }>;
 
+/** Integer group keys below this index an array instead of a Map. */
+const DENSE_KEYS = 65_536;
+
 const RESHAPERS = new Set(['expand', 'expand_arrays', 'expand_arrays_with_defaults', 'transpose', 'inverse_transpose', 'pivot']);
 
 function isReshape(item: SelectItem): item is ExprItem & { expr: CallExpr } {
@@ -201,7 +204,7 @@ export class StatementCompiler {
     const tail = this.rowWise({ ...stmt, items: [{ kind: 'star', at: stmt.at }] }, [], this.filter(stmt));
     return (rows, state) => {
       state.budget.charge(rows.length);
-      const reshaped = run(rows, state.maxRowsOut);
+      const reshaped = run(rows, state.maxRowsOut, this.env.sawDate);
       state.budget.charge(reshaped.rows.length);
       const result = tail(reshaped.rows, state);
       return { rows: result.rows, fresh: result.fresh && reshaped.fresh };
@@ -382,29 +385,41 @@ export class StatementCompiler {
         rows = rows.filter((r) => truthy(filter.fn(r)));
       }
       state.budget.charge(rows.length * perRowCost);
+      // Groups in order of first appearance. Small non-negative integer keys (durations, years, counts)
+      // index an array directly; every other key goes through a Map.
+      let list: Group[] = [];
       const groups = new Map<unknown, Group>();
+      const dense: (Group | undefined)[] = [];
       const ns = slots.length;
+      const newGroup = (row: Row): Group => {
+        const g: Group = { first: row, states: slots.map((s) => s.init()), results: [] };
+        list.push(g);
+        return g;
+      };
       for (let i = 0; i < rows.length; i++) {
         const row = rows[i]!;
-        let key: unknown;
+        let g: Group | undefined;
         if (single) {
           const v = single(row);
-          key = v !== null && typeof v === 'object' ? `\u0000${keyOf(v)}` : v;
+          if (typeof v === 'number' && v >= 0 && v < DENSE_KEYS && (v | 0) === v) {
+            g = dense[v];
+            if (g === undefined) g = dense[v] = newGroup(row);
+          } else {
+            const key = v !== null && typeof v === 'object' ? `\u0000${keyOf(v)}` : v;
+            g = groups.get(key);
+            if (g === undefined) groups.set(key, (g = newGroup(row)));
+          }
         } else {
-          key = '';
+          let key = '';
           for (const f of keyFns) key += `${keyOf(f(row))}\u0001`;
-        }
-        let g = groups.get(key);
-        if (g === undefined) {
-          g = { first: row, states: slots.map((s) => s.init()), results: [] };
-          groups.set(key, g);
+          g = groups.get(key);
+          if (g === undefined) groups.set(key, (g = newGroup(row)));
         }
         const states = g.states;
         for (let j = 0; j < ns; j++) slots[j]!.update(states[j], row);
       }
-      if (groups.size === 0 && keyFns.length === 0) groups.set('', { first: {}, states: slots.map((s) => s.init()), results: [] });
-      state.budget.charge(groups.size * itemCost);
-      let list = [...groups.values()];
+      if (list.length === 0 && keyFns.length === 0) newGroup({});
+      state.budget.charge(list.length * itemCost);
       for (const g of list) g.results = slots.map((s, j) => s.result(g.states[j]));
       let out = list.map((g) => project(g, g.first));
       if (having) {
