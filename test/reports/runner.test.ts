@@ -161,6 +161,38 @@ describe('runReport', () => {
     expect(result.meta).toMatchObject({ pages: 2, hasMore: true });
   });
 
+  it('video list, allPages: a token refused mid-paging is refreshed and paging resumes where it stopped', async () => {
+    const tiktok = fakeTikTok(videos(45));
+    const list = tiktok.client.listVideos.bind(tiktok.client);
+    let call = 0;
+    tiktok.client.listVideos = async (token, fields, body) => {
+      call += 1;
+      if (call === 2) throw new TikTokError({ kind: 'token_invalid', endpoint: '/v2/video/list/', tiktokCode: 'access_token_invalid', httpStatus: 401 });
+      return list(token, fields, body);
+    };
+    const tokens: string[] = [];
+    const { deps: d } = deps({
+      client: tiktok.client,
+      // like shared/tokens: on token_invalid, refresh once and call again
+      withAccessToken: async (_ref, fn) => {
+        try {
+          return await fn('act.old', { scopes: ALL_SCOPES });
+        } catch (err) {
+          if (!(err instanceof TikTokError && err.kind === 'token_invalid')) throw err;
+          tokens.push('refreshed');
+          return fn('act.new', { scopes: ALL_SCOPES });
+        }
+      },
+    });
+    const result = await createReportRunner(d)({ ...base, reportType: 'video-list', request: { fields: 'id', requestBody: { max_count: 20, cursor: 0 }, allPages: true } });
+    expect(tokens).toEqual(['refreshed']);
+    // page 1, the refused call, then pages 2 and 3 from page 1's cursor (not page 1 again)
+    const cursors = tiktok.calls.map((c) => (c.arg as { cursor?: number }).cursor);
+    expect(cursors).toEqual([undefined, (1_700_000_000 - 19 * 3_600) * 1000, (1_700_000_000 - 39 * 3_600) * 1000]);
+    expect(result.rows.map((r) => r.id)).toEqual(videos(45).map((v) => v.id));
+    expect(result.meta).toMatchObject({ pages: 3, hasMore: false });
+  });
+
   it('video list, allPages stops paging at the deadline and says where to resume', async () => {
     const tiktok = fakeTikTok(videos(45));
     const run = createReportRunner(deps({ client: tiktok.client }).deps);

@@ -91,27 +91,29 @@ export const videoListReport = defineReport({
       );
       return { input: { data: res.data }, pages: 1, cursor: res.data.cursor ?? null, hasMore: res.data.has_more === true };
     }
-    const merged = await fetchFromTikTok(source, async (client, token) => {
-      const videos: Array<Partial<TikTokVideo>> = [];
-      let last = { page: 0, cursor: null as number | null, hasMore: false, stopReason: 'end' as string };
-      const pages = iterateVideos(client, token, fields, {
-        startCursor: startCursor(requestBody.cursor),
-        maxCount: requestBody.max_count,
-        maxVideos: request.maxVideos ?? DEFAULT_MAX_VIDEOS,
-      });
+    // Paging state lives outside the call: when the token service refreshes a token TikTok refused
+    // mid-paging and calls again, paging resumes after the last page received instead of restarting.
+    const maxVideos = request.maxVideos ?? DEFAULT_MAX_VIDEOS;
+    const videos: Array<Partial<TikTokVideo>> = [];
+    const state = { pages: 0, cursor: startCursor(requestBody.cursor) as number | undefined, hasMore: true, stopReason: 'end' as string };
+    await fetchFromTikTok(source, async (client, token) => {
+      const pages = iterateVideos(client, token, fields, { startCursor: state.cursor, maxCount: requestBody.max_count, maxVideos: maxVideos - videos.length });
       for await (const page of pages) {
         videos.push(...page.videos);
-        last = { page: page.page, cursor: page.cursor, hasMore: page.hasMore, stopReason: page.stopReason ?? 'time_budget' };
+        state.pages += 1;
+        state.cursor = page.cursor;
+        state.hasMore = page.hasMore;
+        state.stopReason = page.stopReason ?? 'time_budget';
         // A request has a deadline (API Gateway answers 504 at 29 s): stop paging in time and say
         // where to resume (hasMore + cursor) rather than lose everything fetched so far.
         if (!page.stopReason && deadlinePassed(deadline)) break;
       }
-      if (last.stopReason === 'repeated_cursor' || last.stopReason === 'max_pages' || last.stopReason === 'time_budget') {
-        logger.warn('Video list paging stopped early', { datasourceId, pages: last.page, videos: videos.length, reason: last.stopReason });
-      }
-      const data: VideoListResponse['data'] = { videos, cursor: last.cursor ?? 0, has_more: last.hasMore };
-      return { data, pages: last.page, cursor: last.cursor, hasMore: last.hasMore };
     });
-    return { input: { data: merged.data }, pages: merged.pages, cursor: merged.cursor, hasMore: merged.hasMore };
+    if (state.stopReason === 'repeated_cursor' || state.stopReason === 'max_pages' || state.stopReason === 'time_budget') {
+      logger.warn('Video list paging stopped early', { datasourceId, pages: state.pages, videos: videos.length, reason: state.stopReason });
+    }
+    // TikTok's own shape, all pages merged; cursor and has_more are those of the last page.
+    const data: VideoListResponse['data'] = { videos, cursor: state.cursor ?? 0, has_more: state.hasMore };
+    return { input: { data }, pages: state.pages, cursor: state.cursor ?? null, hasMore: state.hasMore };
   },
 });
