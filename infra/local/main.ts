@@ -2,6 +2,7 @@
  * `npm start`: the whole service on a laptop. Prints the base URL and the dev API key; stops
  * cleanly on Ctrl-C / SIGTERM.
  */
+import { connectDeps, createConnectLink } from '../../shared/connect/index.ts';
 import { logger } from '../../shared/logger.ts';
 import { PortInUseError, startLocalRuntime } from './runtime.ts';
 
@@ -17,6 +18,11 @@ async function main(): Promise<void> {
     throw err;
   }
   const { baseUrl, apiKey } = runtime;
+  // A ready-to-open connect link for the dev tenant, made by the same domain function the API uses.
+  const link = await createConnectLink(connectDeps(), { tenantId: runtime.tenantId, name: 'Local dev account' }).catch((err: unknown) => {
+    logger.warn('Could not create the dev connect link', { error: err as Error });
+    return undefined;
+  });
   const lines = [
     '',
     `TikTok connector running at ${baseUrl}`,
@@ -26,6 +32,7 @@ async function main(): Promise<void> {
     runtime.sandbox ? `  TikTok         built-in sandbox at ${baseUrl}/sandbox/tiktok (set TIKTOK_CLIENT_KEY/SECRET for the real one)` : '  TikTok         real app (TIKTOK_CLIENT_KEY)',
     '',
     'Connect an account:',
+    ...(link ? [`  open ${link.url}   (a ready-to-open connect link, valid until ${link.expiresAt})`, '  or create one:'] : []),
     `  curl -s -X POST ${baseUrl}/v1/connect-links -H "Authorization: Bearer ${apiKey}" -H 'content-type: application/json' -d '{"name":"My account"}'`,
     '  then open the "url" it returns in a browser.',
     '',
