@@ -16,7 +16,6 @@
  */
 import { DynamoDBServiceException } from '@aws-sdk/client-dynamodb';
 import { S3ServiceException } from '@aws-sdk/client-s3';
-import type { MiddlewareStack } from '@smithy/types';
 import { appContext } from '../../shared/context.ts';
 
 export type AwsErrorKind =
@@ -49,6 +48,17 @@ export interface InjectedFaults {
 }
 
 type Service = 'dynamodb' | 's3';
+
+type Next = (args: { request?: unknown }) => Promise<unknown>;
+
+/** The part of an SDK client's middleware stack used here (typed loosely: one stack serves every command). */
+interface FaultStack {
+  addRelativeTo(
+    middleware: (next: Next, context: { commandName?: string }) => Next,
+    options: { name: string; relation: 'before' | 'after'; toMiddleware: string; override?: boolean },
+  ): void;
+  remove(name: string): boolean;
+}
 
 let sequence = 0;
 
@@ -85,7 +95,7 @@ function bodyText(request: unknown): string {
   return `${r?.path ?? ''} ${text}`;
 }
 
-function inject(service: Service, stack: MiddlewareStack<any, any>, spec: AwsFaultSpec): InjectedFaults {
+function inject(service: Service, stack: FaultStack, spec: AwsFaultSpec): InjectedFaults {
   const name = `injected-fault-${++sequence}`;
   const commands = spec.command === undefined ? undefined : new Set(typeof spec.command === 'string' ? [spec.command] : spec.command);
   const kind = spec.kind ?? 'internal';
@@ -93,8 +103,7 @@ function inject(service: Service, stack: MiddlewareStack<any, any>, spec: AwsFau
   let remaining = spec.count ?? 1;
   const state = { fired: 0, seen: 0 };
   stack.addRelativeTo(
-    // eslint-disable-next-line @typescript-eslint/no-explicit-any
-    (next: any, context: { commandName?: string }) => async (args: { request?: unknown }) => {
+    (next, context) => async (args) => {
       const command = context.commandName ?? '';
       const matches = (!commands || commands.has(command)) && (!spec.match || spec.match.test(bodyText(args.request)));
       if (!matches) return next(args);
@@ -123,10 +132,10 @@ function inject(service: Service, stack: MiddlewareStack<any, any>, spec: AwsFau
 
 /** Faults on the DynamoDB client the handlers use (the DocumentClient shares its client's stack). */
 export function injectDynamoFault(spec: AwsFaultSpec = {}): InjectedFaults {
-  return inject('dynamodb', appContext().dynamo.middlewareStack as MiddlewareStack<any, any>, spec);
+  return inject('dynamodb', appContext().dynamo.middlewareStack as unknown as FaultStack, spec);
 }
 
 /** Faults on the S3 client the handlers use. */
 export function injectS3Fault(spec: AwsFaultSpec = {}): InjectedFaults {
-  return inject('s3', appContext().s3.middlewareStack as MiddlewareStack<any, any>, spec);
+  return inject('s3', appContext().s3.middlewareStack as unknown as FaultStack, spec);
 }
