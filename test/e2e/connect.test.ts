@@ -194,6 +194,27 @@ describe.skipIf(unavailable)('connect flow in a real browser', () => {
     expectPageStayedLocal(guarded);
   });
 
+  it('approving after the OAuth state expired (consent page left open 11 minutes): refused, nothing stored', async () => {
+    const link = await createLink('E2E slow approver');
+    await guarded.reset([/status of 4\d\d.*\/v1\/oauth\/callback\?/]);
+    const { page } = guarded;
+    await page.goto(link.url);
+    const before = await storedDatasourceItems();
+    rt.sandbox!.resetCallLog();
+    clock.offsetMs = 11 * 60_000; // the state lives 10 minutes
+    const [callback] = await Promise.all([page.waitForResponse((r) => new URL(r.url()).pathname === '/v1/oauth/callback'), page.click('#approve')]);
+    await page.waitForLoadState('load');
+    expect(callback.status()).toBeGreaterThanOrEqual(400);
+    expect(callback.status()).toBeLessThan(500);
+    await saveScreenshot(page, 'connect-9-state-expired');
+    expect(await page.locator('#datasource-id').count()).toBe(0);
+    expect(await page.content()).not.toMatch(TOKEN_LIKE);
+    expect(await storedDatasourceItems()).toBe(before);
+    // The code was never exchanged.
+    expect(rt.sandbox!.callLog().filter((c) => c.endpoint === '/v2/oauth/token/')).toEqual([]);
+    expectPageStayedLocal(guarded);
+  });
+
   it('granting only some scopes stores exactly those, and a report needing another answers 403 naming it', async () => {
     const link = await createLink('E2E partial scopes');
     const { page } = guarded;
