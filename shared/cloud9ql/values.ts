@@ -34,9 +34,9 @@ export function toNumber(v: Value): number | null {
   return null;
 }
 
-/** A finite number or null: NaN and ±Infinity never reach a row (JSON cannot hold them). */
+/** A finite number or null: NaN and ±Infinity never reach a row (JSON cannot hold them), and -0 becomes 0. */
 export function finite(n: number): number | null {
-  return n - n === 0 ? n : null;
+  return n - n === 0 ? n + 0 : null;
 }
 
 /** Text of a value (null stays null). Dates are ISO-8601 UTC, arrays and objects JSON. */

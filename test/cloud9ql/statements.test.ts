@@ -182,6 +182,11 @@ describe('arithmetic', () => {
       { a: 3.5, b: 1024, c: 1, d: 7, e: 9, f: -4, g: 512 },
     ]);
   });
+  it('never yields -0', () => {
+    expect(Object.is(run('select -x as v', [{ x: 0 }])[0]!.v, 0)).toBe(true);
+    expect(Object.is(run('select round(-0.4) as v, 0 * -1 as w', [{}])[0]!.w, 0)).toBe(true);
+    expect(Object.is(run('select round(-0.4) as v', [{}])[0]!.v, 0)).toBe(true);
+  });
   it('null in arithmetic gives null; division by zero gives null', () => {
     expect(run('select a + 1 as x, a * 2 as y, 1 / 0 as z, 5 % 0 as w', [{ a: null }])).toEqual([{ x: null, y: null, z: null, w: null }]);
   });

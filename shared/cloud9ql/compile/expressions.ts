@@ -111,7 +111,7 @@ export class ExpressionCompiler {
     const env = this.env;
     return this.fold((r, x) => {
       const v = f(r, x);
-      return typeof v === 'number' ? -v : arithmetic('*', v, -1, env);
+      return typeof v === 'number' ? 0 - v : arithmetic('*', v, -1, env);
     }, [c]);
   }
 

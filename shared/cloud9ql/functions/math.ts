@@ -15,7 +15,7 @@ export function roundHalfAway(x: number, digits: number): number {
   const sign = x < 0 ? -1 : 1;
   const shifted = Math.round(Number(`${Math.abs(x)}e${digits}`));
   const result = sign * Number(`${shifted}e${-digits}`);
-  return Number.isFinite(result) ? result : x;
+  return Number.isFinite(result) ? result + 0 : x;
 }
 
 export const MATH_FUNCTIONS: Record<string, ScalarDef> = {
