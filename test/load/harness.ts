@@ -203,7 +203,7 @@ async function buildMix(baseUrl: string, apiKey: string): Promise<Op[]> {
   const casual = { datasourceId: await connectAccount(remote, { account: 'sandbox.casual' }) };
   const reports = (id: string, type: string): string => `/v1/datasources/${id}/reports/${type}`;
   // Real ids for video-query: the creator's first page.
-  const firstPage = await post(baseUrl, apiKey, { path: reports(creator.datasourceId, 'video-list'), body: { fields: ['id'], requestBody: { max_count: 20 } } });
+  const firstPage = await post(baseUrl, apiKey, { path: reports(creator.datasourceId, 'video-list'), body: { fields: ['id'], requestBody: { max_count: 20, cursor: 0 } } });
   if (firstPage.status !== 200) throw new Error(`listing video ids: ${firstPage.status} ${await firstPage.text()}`);
   const ids = ((await firstPage.json()) as { rows: Array<{ id: string }> }).rows.slice(0, 10).map((r) => String(r.id));
   if (ids.length !== 10) throw new Error(`expected 10 video ids, got ${ids.length}`);
@@ -218,7 +218,7 @@ async function buildMix(baseUrl: string, apiKey: string): Promise<Op[]> {
     {
       name: 'video-list, one page of 20',
       path: reports(creator.datasourceId, 'video-list'),
-      body: { fields: 'id,title,view_count,like_count,create_time', requestBody: { max_count: 20 } },
+      body: { fields: 'id,title,view_count,like_count,create_time', requestBody: { max_count: 20, cursor: 0 } },
       expectRows: 20,
       tiktokCalls: 1,
     },
@@ -226,7 +226,7 @@ async function buildMix(baseUrl: string, apiKey: string): Promise<Op[]> {
       // max_count 2 so that allPages really pages: 5 videos = 3 calls.
       name: 'video-list, allPages (5 videos, pages of 2)',
       path: reports(casual.datasourceId, 'video-list'),
-      body: { fields: 'id,title,view_count', requestBody: { max_count: 2 }, allPages: true },
+      body: { fields: 'id,title,view_count', requestBody: { max_count: 2, cursor: 0 }, allPages: true },
       expectRows: 5,
       tiktokCalls: 3,
     },
