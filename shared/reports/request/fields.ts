@@ -57,7 +57,7 @@ export function fieldsSchema(reportType: TikTokReportType) {
         'TikTok fields to request: an array of names or one comma-separated string. Names are trimmed and repeats dropped; ' +
         `every name must be one of: ${valid.join(', ')}. Each field needs a granted OAuth scope (403 scope_not_granted otherwise).`,
       anyOf: [
-        { type: 'array', items: { type: 'string', enum: valid }, minItems: 1, uniqueItems: false },
+        { type: 'array', items: { type: 'string', enum: valid }, minItems: 1 },
         { type: 'string', pattern: commaSeparated, description: 'Comma-separated field names.' },
       ],
       examples: [valid.slice(0, 3), valid.slice(0, 3).join(',')],
