@@ -11,6 +11,7 @@
  *   3. claim: conditional put of the run item (`attribute_not_exists`) -> exactly one claimer;
  *   4. the claimer queues the message; a run left `queued` by a claimer that died before sending
  *      (seen again because the schedule did not advance) is re-sent once it is REQUEUE_AFTER_MS old;
+ *      a fresh `queued` claim is left to its claimer (no advance, so a dead claimer is noticed);
  *   5. advance nextRunAt, conditioned on the value read in 1 (a concurrent dispatcher or the
  *      worker may have done it already: then nothing happens).
  * A crash between any two steps leaves a state the next tick completes; the run item makes the
@@ -85,11 +86,12 @@ async function dispatchOne(deps: DispatchDeps, tenantId: string, scheduleId: str
   if (claim.claimed) {
     await deps.queue.send([message]);
     outcome = 'claimed';
-  } else if (
-    claim.existing?.status === 'queued' &&
-    Date.parse(claim.existing.queuedAt) <= nowMs - REQUEUE_AFTER_MS &&
-    (await touchQueuedRun(deps, claim.existing, nowMs))
-  ) {
+  } else if (claim.existing?.status === 'queued') {
+    if (Date.parse(claim.existing.queuedAt) > nowMs - REQUEUE_AFTER_MS || !(await touchQueuedRun(deps, claim.existing, nowMs))) {
+      // A fresh claim: its claimer is sending and will advance. If it died instead, the schedule
+      // stays due and a later tick finds the claim stale and re-sends it.
+      return { outcome: 'alreadyClaimed', missed: 0 };
+    }
     await deps.queue.send([message]);
     outcome = 'requeued';
   } else {

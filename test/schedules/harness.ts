@@ -8,7 +8,7 @@ import { GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/clien
 import { invokeFunction } from '../../infra/local/functions.ts';
 import { scheduledEvent } from '../../infra/local/scheduler.ts';
 import { appContext } from '../../shared/context.ts';
-import type { DispatchSummary } from '../../shared/schedules/index.ts';
+import { createSchedule, defaultScheduleServiceDeps, type DispatchSummary } from '../../shared/schedules/index.ts';
 import { SCHEDULES } from '../../shared/topology/schedules.ts';
 import { connectAccount } from '../support/connect.ts';
 import { startTestRuntime, type TestRuntime } from '../support/runtime.ts';
@@ -84,6 +84,8 @@ export interface Harness {
   invokeDispatch(event?: Record<string, unknown>): Promise<DispatchSummary>;
   dispatchEvent(): Record<string, unknown>;
   createSchedule(body: Record<string, unknown>): Promise<Record<string, unknown> & { id: string }>;
+  /** Creates through the domain service (same validation, no HTTP): for bulk setups. */
+  createScheduleDirect(body: Record<string, unknown>): Promise<Record<string, unknown> & { id: string }>;
   runs(scheduleId: string): Promise<Array<Record<string, unknown>>>;
   schedule(scheduleId: string): Promise<Record<string, unknown>>;
   listKeys(prefix: string): Promise<string[]>;
@@ -152,6 +154,9 @@ export async function startHarness(startIso: string, queue: { maxConcurrency?: n
     invokeDispatch: (event = dispatchEvent()) => invokeFunction('schedule-dispatch', event) as Promise<DispatchSummary>,
     async createSchedule(body) {
       return json(await rt.api('/v1/schedules', { method: 'POST', json: body }));
+    },
+    async createScheduleDirect(body) {
+      return createSchedule(defaultScheduleServiceDeps(), rt.tenantId, body);
     },
     async runs(scheduleId) {
       return (await json(await rt.api(`/v1/schedules/${scheduleId}/runs?limit=100`))).items;
