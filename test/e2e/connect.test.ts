@@ -84,7 +84,7 @@ describe.skipIf(unavailable)('connect flow in a real browser', () => {
     const consent = await page.goto(link.url);
     expect(consent?.status()).toBe(200);
     expect(new URL(page.url()).pathname).toBe('/sandbox/tiktok/v2/auth/authorize/');
-    await expect.poll(() => page.title()).toBe(`Authorize ${APP_NAME}`);
+    expect(await page.title()).toBe(`Authorize ${APP_NAME}`);
     expect(await page.locator('h1').innerText()).toContain(APP_NAME);
     const scopeBoxes = await page.locator('input[name=scope]').all();
     expect(await Promise.all(scopeBoxes.map((b) => b.getAttribute('value')))).toEqual([...ALL_SCOPES]);
