@@ -10,7 +10,7 @@
 import { CfnOutput, RemovalPolicy } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import {
-  CfnStage,
+  type CfnStage,
   DomainName,
   HttpApi,
   HttpMethod,
