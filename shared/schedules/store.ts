@@ -127,41 +127,44 @@ export async function updateScheduleDefinition(
   expectedVersion: number,
   timing: boolean,
 ): Promise<void> {
-  const values: Record<string, unknown> = {
-    ':name': record.name,
-    ':ds': record.datasourceId,
-    ':rt': record.reportType,
-    ':req': record.request,
-    ':sch': record.schedule,
-    ':tz': record.timezone,
-    ':en': record.enabled,
-    ':upd': record.updatedAt,
-    ':v': expectedVersion,
-    ':nv': record.version,
+  const set: Record<string, unknown> = {
+    name: record.name,
+    datasourceId: record.datasourceId,
+    reportType: record.reportType,
+    request: record.request,
+    schedule: record.schedule,
+    timezone: record.timezone,
+    enabled: record.enabled,
+    updatedAt: record.updatedAt,
+    version: record.version,
   };
-  const set = ['#name = :name', 'datasourceId = :ds', 'reportType = :rt', '#request = :req', '#schedule = :sch', 'timezone = :tz', 'enabled = :en', 'updatedAt = :upd', '#v = :nv'];
   const remove: string[] = [];
   if (timing) {
-    set.push('anchorAt = :anchor');
-    values[':anchor'] = record.anchorAt;
+    set.anchorAt = record.anchorAt;
     const due = record.enabled ? dueIndex(record) : undefined;
-    if (record.nextRunAt && record.enabled) {
-      set.push('nextRunAt = :next');
-      values[':next'] = record.nextRunAt;
-    } else remove.push('nextRunAt');
-    if (due) {
-      set.push('gsi1pk = :gpk', 'gsi1sk = :gsk');
-      Object.assign(values, { ':gpk': due.gsi1pk, ':gsk': due.gsi1sk });
-    } else remove.push('gsi1pk', 'gsi1sk');
+    if (due) Object.assign(set, { nextRunAt: record.nextRunAt, ...due });
+    else remove.push('nextRunAt', 'gsi1pk', 'gsi1sk');
   }
+  // Every name through a placeholder: several (name, schedule, timezone...) are DynamoDB reserved words.
+  const names: Record<string, string> = { '#v': 'version' };
+  const values: Record<string, unknown> = { ':expected': expectedVersion };
+  const assignments = Object.entries(set).map(([k, v], i) => {
+    names[`#s${i}`] = k;
+    values[`:s${i}`] = v;
+    return `#s${i} = :s${i}`;
+  });
+  const removals = remove.map((k, i) => {
+    names[`#r${i}`] = k;
+    return `#r${i}`;
+  });
   try {
     await deps.dynamo.send(
       new UpdateCommand({
         TableName: deps.tableName,
         Key: scheduleKey(record.tenantId, record.id),
-        UpdateExpression: `SET ${set.join(', ')}${remove.length ? ` REMOVE ${remove.join(', ')}` : ''}`,
-        ConditionExpression: 'attribute_exists(pk) AND #v = :v',
-        ExpressionAttributeNames: { '#v': 'version', '#name': 'name', '#request': 'request', '#schedule': 'schedule' },
+        UpdateExpression: `SET ${assignments.join(', ')}${removals.length ? ` REMOVE ${removals.join(', ')}` : ''}`,
+        ConditionExpression: 'attribute_exists(pk) AND #v = :expected',
+        ExpressionAttributeNames: names,
         ExpressionAttributeValues: values,
       }),
     );
