@@ -22,3 +22,20 @@ export class LruCache<K, V> {
     return this.map.size;
   }
 }
+
+/**
+ * Memoizes `compute` for up to `capacity` keys, then starts over (cheaper than LRU bookkeeping for
+ * per-row lookups of patterns, zones and formats, where the set of keys is almost always tiny).
+ */
+export function boundedMemo<K, V>(capacity: number, compute: (key: K) => V): (key: K) => V {
+  const map = new Map<K, V>();
+  return (key) => {
+    let value = map.get(key);
+    if (value === undefined && !map.has(key)) {
+      value = compute(key);
+      if (map.size >= capacity) map.clear();
+      map.set(key, value);
+    }
+    return value as V;
+  };
+}

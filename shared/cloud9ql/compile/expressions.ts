@@ -5,6 +5,7 @@
  * ordering output rows).
  */
 import type { CallExpr, Expr, FieldExpr } from '../ast.ts';
+import { boundedMemo } from '../cache.ts';
 import { dateTokenResolver } from '../dates/tokens.ts';
 import type { ErrorFactory } from '../errors.ts';
 import { closestFunction, lookupFunction } from '../functions/catalogue.ts';
@@ -181,16 +182,7 @@ export class ExpressionCompiler {
     const p = this.compile(pattern, scope);
     const fo = o.fn;
     const fp = p.fn;
-    const cache = new Map<string, (text: string) => boolean>();
-    const matcherOf = (text: string): ((text: string) => boolean) => {
-      let m = cache.get(text);
-      if (!m) {
-        m = likeMatcher(text);
-        if (cache.size > 100) cache.clear();
-        cache.set(text, m);
-      }
-      return m;
-    };
+    const matcherOf = boundedMemo(100, likeMatcher);
     const fixed = p.isConst && p.value !== null ? likeMatcher(String(toText(p.value))) : null;
     return this.fold((s, x) => {
       const v = fo(s, x);

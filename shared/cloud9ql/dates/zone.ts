@@ -3,6 +3,7 @@
  * through the built-in Intl API (Node ships full ICU). Offsets of IANA zones are cached per 15-minute
  * slot, the finest granularity at which real zones change offset.
  */
+import { boundedMemo } from '../cache.ts';
 import { wallMs } from './civil.ts';
 
 export interface Zone {
@@ -32,8 +33,8 @@ const SLOT = 900_000;
 const MAX_CACHED_SLOTS = 20_000;
 
 class IanaZone implements Zone {
-  private readonly cache = new Map<number, number>();
   private readonly format: Intl.DateTimeFormat;
+  private readonly slotOffset = boundedMemo(MAX_CACHED_SLOTS, (slot: number) => this.compute(slot * SLOT));
   constructor(readonly id: string) {
     this.format = new Intl.DateTimeFormat('en-US', {
       timeZone: id, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric',
@@ -41,14 +42,7 @@ class IanaZone implements Zone {
     });
   }
   offsetAt(utcMs: number): number {
-    const slot = Math.floor(utcMs / SLOT);
-    let offset = this.cache.get(slot);
-    if (offset === undefined) {
-      offset = this.compute(slot * SLOT);
-      if (this.cache.size >= MAX_CACHED_SLOTS) this.cache.clear();
-      this.cache.set(slot, offset);
-    }
-    return offset;
+    return this.slotOffset(Math.floor(utcMs / SLOT));
   }
   private compute(utcMs: number): number {
     const parts: Record<string, string> = {};
@@ -82,32 +76,21 @@ export function formatOffset(offsetMs: number, colon: boolean): string {
 }
 
 const FIXED = /^(?:UTC|GMT)?\s*([+-])(\d{1,2})(?::?(\d{2}))?$/i;
-const zones = new Map<string, Zone>();
 
 /** The zone named by `id`, or null when the name is not a zone. */
-export function resolveZone(id: string): Zone | null {
-  const known = zones.get(id);
-  if (known) return known;
+export const resolveZone: (id: string) => Zone | null = boundedMemo(500, (id: string): Zone | null => {
   const trimmed = id.trim();
-  let zone: Zone | null = null;
-  if (/^(?:UTC|GMT|Z|Etc\/UTC|Etc\/GMT)$/i.test(trimmed)) zone = UTC;
-  else {
-    const fixed = FIXED.exec(trimmed);
-    if (fixed) {
-      const hours = Number(fixed[2]);
-      const minutes = Number(fixed[3] ?? 0);
-      if (hours <= 18 && minutes < 60) zone = new FixedZone(trimmed, (fixed[1] === '-' ? -1 : 1) * (hours * 3_600_000 + minutes * 60_000));
-    } else {
-      try {
-        zone = new IanaZone(trimmed);
-      } catch {
-        zone = null;
-      }
-    }
+  if (/^(?:UTC|GMT|Z|Etc\/UTC|Etc\/GMT)$/i.test(trimmed)) return UTC;
+  const fixed = FIXED.exec(trimmed);
+  if (fixed) {
+    const hours = Number(fixed[2]);
+    const minutes = Number(fixed[3] ?? 0);
+    if (hours > 18 || minutes >= 60) return null;
+    return new FixedZone(trimmed, (fixed[1] === '-' ? -1 : 1) * (hours * 3_600_000 + minutes * 60_000));
   }
-  if (zone) {
-    if (zones.size > 500) zones.clear();
-    zones.set(id, zone);
+  try {
+    return new IanaZone(trimmed);
+  } catch {
+    return null;
   }
-  return zone;
-}
+});

@@ -1,4 +1,5 @@
 /** Conversion and display functions: to_number, to_string, number_format, currency_format. */
+import { boundedMemo } from '../cache.ts';
 import { isNumericString, toNumber, toText, type Value } from '../values.ts';
 import { compileNumberPattern, NumberPatternError } from './number-format.ts';
 import { constant, simple, type ScalarDef } from './types.ts';
@@ -28,16 +29,19 @@ const numberFormat: ScalarDef = {
         ctx.fail(1, (error as Error).message);
       }
     }
-    return (a: Value, b: Value) => {
-      const x = toNumber(a);
-      if (x === null || b === null) return null;
-      if (format) return format(x);
+    const patterns = boundedMemo(100, (pattern: string) => {
       try {
-        return compileNumberPattern(String(toText(b)))(x);
+        return compileNumberPattern(pattern);
       } catch (error) {
         if (error instanceof NumberPatternError) return null;
         throw error;
       }
+    });
+    return (a: Value, b: Value) => {
+      const x = toNumber(a);
+      if (x === null || b === null) return null;
+      const perRow = format ?? patterns(String(toText(b)));
+      return perRow ? perRow(x) : null;
     };
   },
 };
@@ -49,7 +53,14 @@ const REGION_CURRENCY: Record<string, string> = {
   MX: 'MXN', SE: 'SEK', NO: 'NOK', DK: 'DKK', PL: 'PLN', SG: 'SGD', HK: 'HKD', NZ: 'NZD', ZA: 'ZAR', TR: 'TRY',
 };
 
-const formats = new Map<string, Intl.NumberFormat>();
+const currencyFormats = boundedMemo(200, (key: string): Intl.NumberFormat | string => {
+  const [locale, currency] = key.split('|') as [string, string];
+  try {
+    return new Intl.NumberFormat(locale, { style: 'currency', currency });
+  } catch {
+    return `unknown locale or currency "${locale}", "${currency}"`;
+  }
+});
 
 /**
  * currency_format(x) -> "$1,234.57"; currency_format(x, 'EUR') -> "€1,234.57";
@@ -66,18 +77,7 @@ export function currencyFormatter(a?: string, b?: string): Intl.NumberFormat | s
     currency = b?.toUpperCase() ?? (region ? REGION_CURRENCY[region] ?? '' : '');
     if (!currency) return `no currency known for locale "${a}": pass it, e.g. currency_format(x, '${a}', 'EUR')`;
   }
-  const key = `${locale}|${currency}`;
-  let format = formats.get(key);
-  if (!format) {
-    try {
-      format = new Intl.NumberFormat(locale, { style: 'currency', currency });
-    } catch {
-      return `unknown locale or currency "${locale}", "${currency}"`;
-    }
-    if (formats.size > 200) formats.clear();
-    formats.set(key, format);
-  }
-  return format;
+  return currencyFormats(`${locale}|${currency}`);
 }
 
 const currencyFormat: ScalarDef = {

@@ -6,11 +6,12 @@
 import type { DurationUnit } from '../ast.ts';
 import { MS_PER_DAY, fillFields, newFields } from '../dates/civil.ts';
 import { toEpochMs } from '../dates/convert.ts';
-import { compileFormatter, compileParser, PatternError, type DateFormatter, type DateParser } from '../dates/pattern.ts';
+import { boundedMemo } from '../cache.ts';
+import { compileFormatter, compileParser, PatternError } from '../dates/pattern.ts';
 import { addToInstant, parseUnit, truncate, unitsBetween, type TruncUnit } from '../dates/units.ts';
 import { resolveZone, UTC, type Zone } from '../dates/zone.ts';
 import { toNumber, toText, type Value } from '../values.ts';
-import { constant, type BindContext, type ConstArg, type RunEnv, type ScalarDef } from './types.ts';
+import { constant, type BindContext, type ConstArg, type RunEnv, type ScalarDef, type ScalarImpl } from './types.ts';
 
 export function makeDate(env: RunEnv, ms: number): Date {
   env.sawDate = true;
@@ -78,61 +79,63 @@ function patternArg<T>(consts: readonly ConstArg[], ctx: BindContext, compile: (
   }
 }
 
-function perRowPattern<T>(cache: Map<string, T | null>, pattern: string, compile: (p: string) => T): T | null {
-  let compiled = cache.get(pattern);
-  if (compiled === undefined) {
+/** Compiles patterns that vary per row, remembering the recent ones; a bad pattern gives null. */
+function perRowPatterns<T>(compile: (p: string) => T): (pattern: string) => T | null {
+  return boundedMemo(100, (pattern: string) => {
     try {
-      compiled = compile(pattern);
+      return compile(pattern);
     } catch (error) {
-      if (!(error instanceof PatternError)) throw error;
-      compiled = null;
+      if (error instanceof PatternError) return null;
+      throw error;
     }
-    if (cache.size > 100) cache.clear();
-    cache.set(pattern, compiled);
-  }
-  return compiled;
+  });
 }
 
-const dateFormat: ScalarDef = {
-  min: 2,
-  max: 3,
-  bind(consts, ctx) {
-    const fixedFormat = patternArg(consts, ctx, compileFormatter);
-    const fixedZone = zoneArg(consts, 2, ctx);
-    const cache = new Map<string, DateFormatter | null>();
-    if (fixedFormat && fixedZone) {
-      return (a: Value) => {
-        const ms = typeof a === 'number' ? (a > -1e11 && a < 1e11 ? a * 1000 : a) : toEpochMs(a);
-        return ms === null || ms !== ms ? null : fixedFormat(ms, fixedZone);
+/**
+ * A (value, pattern [, zone]) function. The pattern and the zone are checked once when constant,
+ * otherwise compiled per row (remembered); `fast` may supply a leaner closure when both are constant.
+ */
+function withPattern<T>(
+  compile: (pattern: string) => T,
+  apply: (input: Value, compiled: T, zone: Zone, ctx: BindContext) => Value,
+  fast?: (compiled: T, zone: Zone) => ScalarImpl,
+): ScalarDef {
+  return {
+    min: 2,
+    max: 3,
+    bind(consts, ctx) {
+      const fixed = patternArg(consts, ctx, compile);
+      const fixedZone = zoneArg(consts, 2, ctx);
+      if (fast && fixed && fixedZone) return fast(fixed, fixedZone);
+      const compiledOf = perRowPatterns(compile);
+      return (a: Value, b: Value, c: Value) => {
+        const zone = rowZone(fixedZone, c);
+        if (a === null || b === null || zone === null) return null;
+        const compiled = fixed ?? compiledOf(String(toText(b)));
+        return compiled ? apply(a, compiled, zone, ctx) : null;
       };
-    }
-    return (a: Value, b: Value, c: Value) => {
-      const ms = toEpochMs(a);
-      const zone = rowZone(fixedZone, c);
-      if (ms === null || zone === null || b === null) return null;
-      const format = fixedFormat ?? perRowPattern(cache, String(toText(b)), compileFormatter);
-      return format ? format(ms, zone) : null;
-    };
-  },
-};
+    },
+  };
+}
 
-const strToDate: ScalarDef = {
-  min: 2,
-  max: 3,
-  bind(consts, ctx) {
-    const fixedParser = patternArg(consts, ctx, compileParser);
-    const fixedZone = zoneArg(consts, 2, ctx);
-    const cache = new Map<string, DateParser | null>();
-    return (a: Value, b: Value, c: Value) => {
-      const s = toText(a);
-      const zone = rowZone(fixedZone, c);
-      if (s === null || zone === null || b === null) return null;
-      const parse = fixedParser ?? perRowPattern(cache, String(toText(b)), compileParser);
-      const ms = parse ? parse(s, zone) : null;
-      return ms === null ? null : makeDate(ctx.env, ms);
-    };
+const dateFormat = withPattern(
+  compileFormatter,
+  (a, format, zone) => {
+    const ms = toEpochMs(a);
+    return ms === null ? null : format(ms, zone);
   },
-};
+  // The per-row hot path of reports: epoch numbers formatted with a constant pattern.
+  (format, zone) => (a: Value) => {
+    const ms = typeof a === 'number' ? (a > -1e11 && a < 1e11 ? a * 1000 : a) : toEpochMs(a);
+    return ms === null || ms !== ms ? null : format(ms, zone);
+  },
+);
+
+const strToDate = withPattern(compileParser, (a, parse, zone, ctx) => {
+  const s = toText(a);
+  const ms = s === null ? null : parse(s, zone);
+  return ms === null ? null : makeDate(ctx.env, ms);
+});
 
 function delta(unitMs: number): ScalarDef {
   return {
