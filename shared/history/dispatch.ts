@@ -4,10 +4,11 @@
  *
  *   1. reads the day's sweep item (`SNAPSWEEP#<day>`); done already -> nothing to do;
  *   2. lists active datasources from gsi2 (the token-expiry index holds every active datasource);
- *   3. claims each datasource's day once (`DS#<id>` / `SNAPRUN#<day>`, conditional put) and queues a
- *      run message `{tenantId, scheduleId: "snapshot:<datasourceId>", slot: "<day>"}`; a claim left
- *      `queued` by a dispatcher that died before sending is sent again after REQUEUE_AFTER_MS;
- *   4. marks the sweep done. A crash anywhere leaves a state the next tick completes.
+ *   3. claims each datasource's day once (`DS#<id>` / `SNAPRUN#<day>`, conditional put), queues a
+ *      run message `{tenantId, scheduleId: "snapshot:<datasourceId>", slot: "<day>"}` and notes it
+ *      sent; a claim whose message never went out is sent again once REQUEUE_AFTER_MS old;
+ *   4. marks the sweep done once every claim's message is out. A crash anywhere leaves a state the
+ *      next tick completes.
  *
  * report-generate hands `snapshot:` messages to `runSnapshotJob` (job.ts). A datasource that needs
  * re-authorisation is not listed, so its days stay missing (and show as null) until it is back.
@@ -44,6 +45,8 @@ export interface SnapshotDispatchSummary {
   claimed: number;
   alreadyClaimed: number;
   requeued: number;
+  /** Claims whose message has not gone out yet (re-sent once REQUEUE_AFTER_MS old). */
+  pending: number;
   failed: number;
 }
 
@@ -88,7 +91,14 @@ async function* activeDatasources(deps: SnapshotDispatchDeps): AsyncGenerator<{ 
   } while (start);
 }
 
-type ClaimOutcome = 'claimed' | 'alreadyClaimed' | 'requeued';
+type ClaimOutcome = 'claimed' | 'alreadyClaimed' | 'requeued' | 'pending';
+
+/** Records that the claim's message went out, so a later tick neither re-sends it nor waits for it. */
+async function markSent(deps: SnapshotDispatchDeps, key: { pk: string; sk: string }, nowMs: number): Promise<void> {
+  await deps.dynamo.send(
+    new UpdateCommand({ TableName: deps.tableName, Key: key, UpdateExpression: 'SET sentAt = :now', ExpressionAttributeValues: { ':now': nowMs } }),
+  );
+}
 
 async function claimAndQueue(deps: SnapshotDispatchDeps, job: SnapshotJob, nowMs: number): Promise<ClaimOutcome> {
   const key = keys.snapshotRun(job.datasourceId, job.day);
@@ -101,34 +111,38 @@ async function claimAndQueue(deps: SnapshotDispatchDeps, job: SnapshotJob, nowMs
       }),
     );
     await deps.queue.send([snapshotMessage(job)]);
+    await markSent(deps, key, nowMs);
     return 'claimed';
   } catch (err) {
     if ((err as Error).name !== 'ConditionalCheckFailedException') throw err;
   }
-  // Claimed before: re-send only a claim still queued long after it was made (its message was lost).
+  // Claimed before. A claim whose message never went out (the claimer died or the send failed) is
+  // sent again once REQUEUE_AFTER_MS old; until then it is `pending` and the day is not done.
   try {
     await deps.dynamo.send(
       new UpdateCommand({
         TableName: deps.tableName,
         Key: key,
         UpdateExpression: 'SET queuedAt = :now',
-        ConditionExpression: '#s = :queued AND queuedAt <= :stale',
+        ConditionExpression: '#s = :queued AND attribute_not_exists(sentAt) AND queuedAt <= :stale',
         ExpressionAttributeNames: { '#s': 'status' },
         ExpressionAttributeValues: { ':now': nowMs, ':queued': 'queued', ':stale': nowMs - REQUEUE_AFTER_MS },
       }),
     );
   } catch (err) {
-    if ((err as Error).name === 'ConditionalCheckFailedException') return 'alreadyClaimed';
-    throw err;
+    if ((err as Error).name !== 'ConditionalCheckFailedException') throw err;
+    const claim = await deps.dynamo.send(new GetCommand({ TableName: deps.tableName, Key: key, ConsistentRead: true }));
+    return claim.Item?.status === 'queued' && claim.Item.sentAt === undefined ? 'pending' : 'alreadyClaimed';
   }
   await deps.queue.send([snapshotMessage(job)]);
+  await markSent(deps, key, nowMs);
   return 'requeued';
 }
 
 export async function dispatchDailySnapshots(deps: SnapshotDispatchDeps): Promise<SnapshotDispatchSummary> {
   const nowMs = deps.now();
   const day = dayOf(nowMs);
-  const summary: SnapshotDispatchSummary = { day, done: false, datasources: 0, claimed: 0, alreadyClaimed: 0, requeued: 0, failed: 0 };
+  const summary: SnapshotDispatchSummary = { day, done: false, datasources: 0, claimed: 0, alreadyClaimed: 0, requeued: 0, pending: 0, failed: 0 };
   const sweepKey = keys.snapshotSweep(day);
   const sweep = await deps.dynamo.send(new GetCommand({ TableName: deps.tableName, Key: sweepKey, ConsistentRead: true }));
   if (sweep.Item?.status === 'done') return { ...summary, done: true };
@@ -154,7 +168,7 @@ export async function dispatchDailySnapshots(deps: SnapshotDispatchDeps): Promis
     );
   }
   await Promise.all(work);
-  if (summary.failed === 0 && !cutShort) {
+  if (summary.failed === 0 && summary.pending === 0 && !cutShort) {
     await deps.dynamo.send(
       new PutCommand({ TableName: deps.tableName, Item: { ...sweepKey, type: 'snapshotSweep', day, status: 'done', at: nowMs, datasources: summary.datasources, ttl: claimTtl(nowMs) } }),
     );

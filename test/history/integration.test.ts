@@ -9,6 +9,7 @@ import { addDays, eachDay } from '../../shared/history/days.ts';
 import { profileOnDay, videoOnDay } from '../../shared/tiktok/sandbox/growth.ts';
 import { seedAccounts } from '../../shared/tiktok/sandbox/index.ts';
 import { connectAccount } from '../support/connect.ts';
+import { readJson } from '../support/http.ts';
 import { startTestRuntime, type TestRuntime } from '../support/runtime.ts';
 
 const DAY0 = '2024-06-03'; // a Monday
@@ -93,7 +94,7 @@ describe('daily snapshots through the dispatcher', () => {
   it('reports each day from the known series; the re-auth gap is null, never zero', async () => {
     const res = await history({ from: DAY0, to: addDays(DAY0, DAYS - 1), metrics: 'follower_count,following_count,likes_count,video_count,video_views' });
     expect(res.status).toBe(200);
-    const body = (await res.json()) as { rows: Array<Record<string, number | null | string | boolean>>; meta: Record<string, unknown> };
+    const body = (await readJson(res)) as { rows: Array<Record<string, number | null | string | boolean>>; meta: Record<string, unknown> };
     expect(body.rows.map((r) => r.period)).toEqual(eachDay(DAY0, addDays(DAY0, DAYS - 1)));
     const missing = new Set([REAUTH_FROM, REAUTH_FROM + 1, REAUTH_FROM + 2]);
     let wentDown = 0;
@@ -113,14 +114,14 @@ describe('daily snapshots through the dispatcher', () => {
 
   it('rolls weeks up from the days, flags the incomplete ones, and ranks videos by views gained', async () => {
     const res = await history({ from: DAY0, to: addDays(DAY0, DAYS - 1), metrics: ['follower_count'], granularity: 'week', topVideos: 5 });
-    const body = (await res.json()) as { rows: Array<Record<string, unknown>>; meta: { history: { topVideos: Array<{ id: string; views_gained: number }>; topVideosFrom: string } } };
+    const body = (await readJson(res)) as { rows: Array<Record<string, unknown>>; meta: { history: { topVideos: Array<{ id: string; views_gained: number }>; topVideosFrom: string } } };
     expect(body.rows.map((r) => [r.period, r.days_with_data, r.complete])).toEqual([
       ['2024-W23', 4, false],
       ['2024-W24', 7, false],
     ]);
     expect(body.rows[0]!.follower_count).toBe(expected(3).follower_count);
     expect(body.rows[1]!.follower_count_delta).toBe(expected(13).follower_count - expected(3).follower_count);
-    const top = await (await history({ from: addDays(DAY0, 8), to: addDays(DAY0, 13), metrics: 'follower_count', topVideos: 5 })).json();
+    const top = await readJson(await history({ from: addDays(DAY0, 8), to: addDays(DAY0, 13), metrics: 'follower_count', topVideos: 5 }));
     const gained = expected(13).videos
       .map((v) => ({ id: v.id, views_gained: v.view_count - expected(7).videos.find((x) => x.id === v.id)!.view_count }))
       .sort((a, b) => b.views_gained - a.views_gained || (a.id < b.id ? -1 : 1))
@@ -133,7 +134,7 @@ describe('daily snapshots through the dispatcher', () => {
   it('runs Cloud9QL on the history data, renders HTML, and validates input', async () => {
     const q = await history({ from: addDays(DAY0, 8), to: addDays(DAY0, 13), topVideos: 3, cloud9ql: 'select expand(data.top_videos); select rank, id, views_gained' });
     expect(q.status).toBe(200);
-    const rows = (await q.json()).rows as Array<Record<string, unknown>>;
+    const rows = (await readJson(q)).rows as Array<Record<string, unknown>>;
     expect(rows.map((r) => Object.keys(r))).toEqual([['rank', 'id', 'views_gained'], ['rank', 'id', 'views_gained'], ['rank', 'id', 'views_gained']]);
 
     const page = await history({ from: DAY0, to: addDays(DAY0, DAYS - 1), format: 'html' });
@@ -147,7 +148,7 @@ describe('daily snapshots through the dispatcher', () => {
     const bad = async (body: Record<string, unknown>, field: string | undefined, message?: string) => {
       const res = await history(body);
       expect(res.status, JSON.stringify(body)).toBe(400);
-      const { error } = await res.json();
+      const { error } = await readJson(res);
       expect(error.field).toBe(field);
       if (message) expect(error.message).toContain(message);
     };
@@ -170,10 +171,10 @@ describe('daily snapshots through the dispatcher', () => {
       json: { name: 'weekly growth', datasourceId: dsId, reportType: 'history', schedule: 'rate(7 days)', format: 'html', granularity: 'week', metrics: ['follower_count'] },
     });
     expect(created.status).toBe(201);
-    const { id } = await created.json();
+    const { id } = await readJson(created);
     expect((await rt.api(`/v1/schedules/${id}/run`, { method: 'POST' })).status).toBe(202);
     await rt.reportQueue.drain();
-    const runs = await (await rt.api(`/v1/schedules/${id}/runs`)).json();
+    const runs = await readJson(await rt.api(`/v1/schedules/${id}/runs`));
     expect(runs.items[0]).toMatchObject({ status: 'succeeded' });
     expect(runs.items[0].s3Key).toMatch(/\.html$/);
   });
