@@ -188,6 +188,17 @@ describe('video query report', () => {
     expect(body.meta).toMatchObject({ reportType: 'video-query', pages: 1, cursor: null, hasMore: false });
   });
 
+  it('answers CSV that csv-parse reads back to the JSON rows', async () => {
+    const fields = reportFields('video-query').filter((f) => f !== 'cover_image_url');
+    const request = { fields, requestBody: { filters: { video_ids: ids } } };
+    const json = await readJson(await report('video-query', casualDs, request));
+    const res = await report('video-query', casualDs, { ...request, format: 'csv' });
+    expect(res.headers.get('content-type')).toBe('text/csv; charset=utf-8');
+    const records = parse(await res.text(), { columns: true }) as Record<string, string>[];
+    expect(records).toHaveLength(ids.length);
+    expect(records).toEqual(json.rows.map((row: Record<string, unknown>) => Object.fromEntries(fields.map((f) => [f, cellText(row[f])]))));
+  });
+
   it('post-processes with chained Cloud9QL', async () => {
     const res = await report('video-query', casualDs, {
       fields: 'id,view_count',
