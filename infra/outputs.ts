@@ -5,6 +5,7 @@ export const OUTPUTS = {
   tableName: 'TableName',
   bucketName: 'BucketName',
   tiktokSecretName: 'TikTokSecretName',
+  tiktokSecretArn: 'TikTokSecretArn',
   tokenKeyArn: 'TokenKeyArn',
   reportQueueUrl: 'ReportQueueUrl',
   deadLetterQueueUrl: 'ReportDeadLetterQueueUrl',

@@ -77,6 +77,7 @@ export class ConnectorStack extends Stack {
     output(OUTPUTS.tableName, this.data.table.tableName, 'DynamoDB table (tenants, keys, datasources, schedules, runs)');
     output(OUTPUTS.bucketName, this.delivery.bucket.bucketName, 'S3 bucket scheduled reports are delivered to');
     output(OUTPUTS.tiktokSecretName, this.secrets.tiktokApp.secretName, 'Secrets Manager secret for {"clientKey","clientSecret"}');
+    output(OUTPUTS.tiktokSecretArn, this.secrets.tiktokApp.secretArn, 'ARN of that secret (what the functions read)');
     output(OUTPUTS.tokenKeyArn, this.data.tokenKey.keyArn, 'KMS key of the token vault');
     output(OUTPUTS.reportQueueUrl, this.scheduling.reportQueue.queueUrl, 'Queue of scheduled report runs');
     output(OUTPUTS.deadLetterQueueUrl, this.scheduling.deadLetterQueue.queueUrl, 'Report runs that failed every retry');

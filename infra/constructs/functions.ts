@@ -61,7 +61,8 @@ export class Functions extends Construct {
       TABLE_NAME: props.table.tableName,
       BUCKET_NAME: props.bucket.bucketName,
       PUBLIC_BASE_URL: props.publicBaseUrl,
-      TIKTOK_SECRET_NAME: props.tiktokSecret.secretName,
+      // The ARN: an exact SecretId (GetSecretValue takes a name or an ARN).
+      TIKTOK_SECRET_NAME: props.tiktokSecret.secretArn,
       TIKTOK_AUTH_BASE_URL: config.tiktokAuthBaseUrl,
       TIKTOK_API_BASE_URL: config.tiktokApiBaseUrl,
       TOKEN_KEYRING: 'kms',

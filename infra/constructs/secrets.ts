@@ -18,7 +18,8 @@ export class Secrets extends Construct {
   constructor(scope: Construct, id: string, props: SecretsProps) {
     super(scope, id);
     this.tiktokApp = new Secret(this, 'TikTokApp', {
-      secretName: `tiktok-connector/${props.stage}/tiktok-app`,
+      // No fixed name: a deleted secret keeps its name reserved for the recovery window, so a fixed
+      // name would block re-creating a torn-down dev stack. The stack outputs the generated name.
       description: 'TikTok app credentials as JSON {"clientKey": "...", "clientSecret": "..."}; set with aws secretsmanager put-secret-value',
       // A placeholder until the operator sets the real pair: TikTok rejects it, so nothing works half-configured.
       generateSecretString: {
