@@ -4,7 +4,10 @@
  *   REPORT_TYPES                      the registered report types
  *   reportRequestSchema(reportType)   zod schema of a request body (the one the API validates with)
  *   runReport({tenantId, datasourceId, reportType, request})  -> ReportResult
- *   renderReport(result, format)      -> {body, contentType} (json | csv)
+ *   renderReport(result, format)      -> {body, contentType} (json | csv | html: the renderer registry)
+ *
+ * Adding a report type: a ReportDefinition + one line in registry.ts. Adding a format: a renderer +
+ * one line in render/registry.ts (the request schemas' `format` enum follows).
  */
 import { reportDefinition, type ReportDefinitionOf, type ReportType } from './registry.ts';
 import { createReportRunner, type RunReportArgs } from './runner.ts';
@@ -16,6 +19,7 @@ export { reportResponse } from './http.ts';
 export { createReportRunner, type RunReportArgs } from './runner.ts';
 export { ScopeNotGrantedError } from './errors.ts';
 export { MAX_CLOUD9QL_LENGTH } from './request/common.ts';
+export { requestDeadline, RESPONSE_RESERVE_MS } from './deadline.ts';
 export type { ReportDeps, TikTokReads, GrantedDatasource, DatasourceRef } from './deps.ts';
 export type { ReportResult, ReportMeta } from './types.ts';
 
@@ -44,4 +48,3 @@ export async function runReport(args: RunReportArgs): Promise<ReportResult> {
   }
   return runner(args);
 }
-export { requestDeadline, RESPONSE_RESERVE_MS } from './deadline.ts';
