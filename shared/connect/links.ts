@@ -7,6 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { keys, ttlFromMs } from '../store/table.ts';
+import { unlessConditionFails } from '../datasources/conditional-write.ts';
 import type { DatasourceStoreDeps } from '../datasources/store.ts';
 import { connectLinkUrl } from './deps.ts';
 
@@ -86,8 +87,8 @@ export async function getConnectLink(deps: DatasourceStoreDeps, linkId: string):
 
 /** Marks the link used on behalf of one OAuth state; false if it was already used. */
 export async function claimConnectLink(deps: DatasourceStoreDeps, linkId: string, stateHash: string): Promise<boolean> {
-  try {
-    await deps.dynamo.send(
+  const claimed = await unlessConditionFails(
+    deps.dynamo.send(
       new UpdateCommand({
         TableName: deps.tableName,
         Key: keys.connectLink(linkId),
@@ -96,18 +97,15 @@ export async function claimConnectLink(deps: DatasourceStoreDeps, linkId: string
         ExpressionAttributeNames: { '#status': 'status' },
         ExpressionAttributeValues: { ':used': 'used', ':open': 'open', ':now': new Date(deps.now()).toISOString(), ':h': stateHash },
       }),
-    );
-    return true;
-  } catch (err) {
-    if ((err as Error).name === 'ConditionalCheckFailedException') return false;
-    throw err;
-  }
+    ),
+  );
+  return claimed !== undefined;
 }
 
 /** Undoes our claim when storing the datasource failed, so the owner can try again with the same link. */
 export async function releaseConnectLink(deps: DatasourceStoreDeps, linkId: string, stateHash: string): Promise<void> {
-  try {
-    await deps.dynamo.send(
+  await unlessConditionFails(
+    deps.dynamo.send(
       new UpdateCommand({
         TableName: deps.tableName,
         Key: keys.connectLink(linkId),
@@ -116,8 +114,6 @@ export async function releaseConnectLink(deps: DatasourceStoreDeps, linkId: stri
         ExpressionAttributeNames: { '#status': 'status' },
         ExpressionAttributeValues: { ':open': 'open', ':h': stateHash },
       }),
-    );
-  } catch (err) {
-    if ((err as Error).name !== 'ConditionalCheckFailedException') throw err;
-  }
+    ),
+  );
 }

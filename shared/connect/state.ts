@@ -8,6 +8,7 @@
 import { createHash, hkdfSync, randomBytes } from 'node:crypto';
 import { DeleteCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { keys, ttlFromMs } from '../store/table.ts';
+import { unlessConditionFails } from '../datasources/conditional-write.ts';
 import type { DatasourceStoreDeps } from '../datasources/store.ts';
 import { createPkceVerifier } from '../tiktok/index.ts';
 import { DecryptionError, gcmOpen, gcmSeal } from '../tokens/crypto.ts';
@@ -69,20 +70,12 @@ export type ConsumedState =
 export async function consumeState(deps: DatasourceStoreDeps, state: string | undefined): Promise<ConsumedState> {
   if (!state || !STATE_FORMAT.test(state)) return { ok: false, reason: 'invalid' };
   const stateHash = hashState(state);
-  let item: Record<string, unknown> | undefined;
-  try {
-    const res = await deps.dynamo.send(
-      new DeleteCommand({
-        TableName: deps.tableName,
-        Key: keys.oauthState(stateHash),
-        ConditionExpression: 'attribute_exists(pk)',
-        ReturnValues: 'ALL_OLD',
-      }),
-    );
-    item = res.Attributes;
-  } catch (err) {
-    if ((err as Error).name !== 'ConditionalCheckFailedException') throw err;
-  }
+  const deleted = await unlessConditionFails(
+    deps.dynamo.send(
+      new DeleteCommand({ TableName: deps.tableName, Key: keys.oauthState(stateHash), ConditionExpression: 'attribute_exists(pk)', ReturnValues: 'ALL_OLD' }),
+    ),
+  );
+  const item = deleted?.Attributes;
   if (!item) return { ok: false, reason: 'invalid' };
   // DynamoDB's TTL deletes late and the local store never: the expiry is checked here.
   if (Number(item.expiresAt) <= deps.now()) return { ok: false, reason: 'expired' };

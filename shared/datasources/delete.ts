@@ -11,6 +11,7 @@ import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { logger } from '../logger.ts';
 import { isTikTokError, type TikTokClient } from '../tiktok/index.ts';
 import type { TokenSecrets, TokenVault } from '../tokens/vault.ts';
+import { unlessConditionFails } from './conditional-write.ts';
 import { datasourceNotFound } from './errors.ts';
 import { datasourceKey, type DatasourceRef } from './model.ts';
 import { deleteDatasourceItems, getDatasourceRecord, type DatasourceStoreDeps } from './store.ts';
@@ -24,19 +25,23 @@ export type DeleteResult =
   | { deleted: true; revoked: true }
   | { deleted: true; revoked: false; reason: string; message: string };
 
-async function forgetTokens(deps: DatasourceStoreDeps, ref: DatasourceRef): Promise<void> {
-  await deps.dynamo.send(
-    new UpdateCommand({
-      TableName: deps.tableName,
-      Key: datasourceKey(ref),
-      // The version bump fences off a refresh in flight: it can no longer store tokens here.
-      UpdateExpression:
-        'SET #status = :revoked, updatedAt = :now, tokenVersion = if_not_exists(tokenVersion, :zero) + :one REMOVE #tokens, gsi2pk, gsi2sk, leaseOwner, leaseUntil',
-      ConditionExpression: 'attribute_exists(pk)',
-      ExpressionAttributeNames: { '#status': 'status', '#tokens': 'tokens' },
-      ExpressionAttributeValues: { ':revoked': 'revoked', ':now': new Date(deps.now()).toISOString(), ':zero': 0, ':one': 1 },
-    }),
+/** false when the item is gone already. */
+async function forgetTokens(deps: DatasourceStoreDeps, ref: DatasourceRef): Promise<boolean> {
+  const done = await unlessConditionFails(
+    deps.dynamo.send(
+      new UpdateCommand({
+        TableName: deps.tableName,
+        Key: datasourceKey(ref),
+        // The version bump fences off a refresh in flight: it can no longer store tokens here.
+        UpdateExpression:
+          'SET #status = :revoked, updatedAt = :now, tokenVersion = if_not_exists(tokenVersion, :zero) + :one REMOVE #tokens, gsi2pk, gsi2sk, leaseOwner, leaseUntil',
+        ConditionExpression: 'attribute_exists(pk)',
+        ExpressionAttributeNames: { '#status': 'status', '#tokens': 'tokens' },
+        ExpressionAttributeValues: { ':revoked': 'revoked', ':now': new Date(deps.now()).toISOString(), ':zero': 0, ':one': 1 },
+      }),
+    ),
   );
+  return done !== undefined;
 }
 
 async function revokeAtTikTok(deps: DeleteDatasourceDeps, ref: DatasourceRef, secrets: TokenSecrets | undefined): Promise<DeleteResult> {
@@ -70,12 +75,7 @@ export async function deleteDatasource(deps: DeleteDatasourceDeps, ref: Datasour
       logger.error('Stored tokens could not be opened; deleting without revoke', { ...ref, error: err as Error });
     }
   }
-  try {
-    await forgetTokens(deps, ref);
-  } catch (err) {
-    if ((err as Error).name === 'ConditionalCheckFailedException') throw datasourceNotFound(ref.datasourceId);
-    throw err;
-  }
+  if (!(await forgetTokens(deps, ref))) throw datasourceNotFound(ref.datasourceId);
   const result = await revokeAtTikTok(deps, ref, secrets);
   await deleteDatasourceItems(deps, ref, record.openId);
   return result;

@@ -9,6 +9,7 @@
 import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { TokenSet } from '../tiktok/index.ts';
 import type { TokenVault } from '../tokens/vault.ts';
+import { unlessConditionFails } from './conditional-write.ts';
 import type { DatasourceStoreDeps } from './store.ts';
 import { datasourceKey, newDatasourceId, openIdKey, publicDatasource, recordFromItem, tokenExpiryIndex, type Datasource } from './model.ts';
 
@@ -36,21 +37,19 @@ async function resolveDatasourceId(deps: DatasourceStoreDeps, tenantId: string, 
   const existing = await mappedDatasourceId(deps, tenantId, openId);
   if (existing) return existing;
   const id = newDatasourceId();
-  try {
-    await deps.dynamo.send(
+  const claimed = await unlessConditionFails(
+    deps.dynamo.send(
       new PutCommand({
         TableName: deps.tableName,
         Item: { ...openIdKey(tenantId, openId), type: 'datasourceOpenId', tenantId, openId, datasourceId: id, createdAt: new Date(deps.now()).toISOString() },
         ConditionExpression: 'attribute_not_exists(pk)',
       }),
-    );
-    return id;
-  } catch (err) {
-    if ((err as Error).name !== 'ConditionalCheckFailedException') throw err;
-    const winner = await mappedDatasourceId(deps, tenantId, openId);
-    if (!winner) throw err;
-    return winner;
-  }
+    ),
+  );
+  if (claimed) return id;
+  const winner = await mappedDatasourceId(deps, tenantId, openId);
+  if (!winner) throw new Error('The open_id mapping was claimed but cannot be read back.');
+  return winner;
 }
 
 export async function saveConnectedAccount(deps: DatasourceStoreDeps, vault: TokenVault, account: ConnectedAccount): Promise<SavedConnection> {

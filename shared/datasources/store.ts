@@ -5,6 +5,7 @@
 import { DeleteCommand, GetCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { ValidationError } from '../errors.ts';
 import { keys } from '../store/table.ts';
+import { unlessConditionFails } from './conditional-write.ts';
 import { datasourceNotFound } from './errors.ts';
 import { DATASOURCE_SK_PREFIX, datasourceKey, openIdKey, publicDatasource, recordFromItem, type Datasource, type DatasourceRecord, type DatasourceRef } from './model.ts';
 
@@ -78,16 +79,14 @@ export async function listDatasources(
 /** Removes the datasource item and its open_id mapping (if it still points here). Idempotent. */
 export async function deleteDatasourceItems(deps: DatasourceStoreDeps, ref: DatasourceRef, openId: string): Promise<void> {
   await deps.dynamo.send(new DeleteCommand({ TableName: deps.tableName, Key: datasourceKey(ref) }));
-  try {
-    await deps.dynamo.send(
+  await unlessConditionFails(
+    deps.dynamo.send(
       new DeleteCommand({
         TableName: deps.tableName,
         Key: openIdKey(ref.tenantId, openId),
         ConditionExpression: 'datasourceId = :id',
         ExpressionAttributeValues: { ':id': ref.datasourceId },
       }),
-    );
-  } catch (err) {
-    if ((err as Error).name !== 'ConditionalCheckFailedException') throw err;
-  }
+    ),
+  );
 }

@@ -5,13 +5,10 @@
  */
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { datasourceKey, recordFromItem, tokenExpiryIndex, type DatasourceRecord, type DatasourceRef } from '../datasources/model.ts';
+import { unlessConditionFails } from '../datasources/conditional-write.ts';
 import type { DatasourceStoreDeps } from '../datasources/store.ts';
 import type { TokenSet } from '../tiktok/index.ts';
 import type { SealedTokens } from './vault.ts';
-
-export function isConditionFailed(err: unknown): boolean {
-  return (err as Error | undefined)?.name === 'ConditionalCheckFailedException';
-}
 
 /**
  * Takes the lease if the item is active, still at `observedVersion`, and nobody holds an unexpired
@@ -23,8 +20,8 @@ export async function acquireLease(
   p: { owner: string; observedVersion: number; leaseMs: number },
 ): Promise<DatasourceRecord | undefined> {
   const now = deps.now();
-  try {
-    const res = await deps.dynamo.send(
+  const res = await unlessConditionFails(
+    deps.dynamo.send(
       new UpdateCommand({
         TableName: deps.tableName,
         Key: datasourceKey(ref),
@@ -35,18 +32,15 @@ export async function acquireLease(
         ExpressionAttributeValues: { ':me': p.owner, ':until': now + p.leaseMs, ':now': now, ':v': p.observedVersion, ':active': 'active' },
         ReturnValues: 'ALL_NEW',
       }),
-    );
-    return recordFromItem(res.Attributes ?? {});
-  } catch (err) {
-    if (isConditionFailed(err)) return undefined;
-    throw err;
-  }
+    ),
+  );
+  return res && recordFromItem(res.Attributes ?? {});
 }
 
 /** Gives the lease back after a failed refresh. A lease that is no longer ours is left alone. */
 export async function releaseLease(deps: DatasourceStoreDeps, ref: DatasourceRef, owner: string): Promise<void> {
-  try {
-    await deps.dynamo.send(
+  await unlessConditionFails(
+    deps.dynamo.send(
       new UpdateCommand({
         TableName: deps.tableName,
         Key: datasourceKey(ref),
@@ -54,10 +48,8 @@ export async function releaseLease(deps: DatasourceStoreDeps, ref: DatasourceRef
         ConditionExpression: 'leaseOwner = :me',
         ExpressionAttributeValues: { ':me': owner },
       }),
-    );
-  } catch (err) {
-    if (!isConditionFailed(err)) throw err;
-  }
+    ),
+  );
 }
 
 export type Fence = { kind: 'lease'; owner: string; observedVersion: number } | { kind: 'version'; observedVersion: number };
@@ -83,8 +75,8 @@ export async function saveRefreshedTokens(
   const now = new Date(deps.now()).toISOString();
   const cond = fenceCondition(fence);
   const index = tokenExpiryIndex(ref, tokens.accessTokenExpiresAt);
-  try {
-    const res = await deps.dynamo.send(
+  const res = await unlessConditionFails(
+    deps.dynamo.send(
       new UpdateCommand({
         TableName: deps.tableName,
         Key: datasourceKey(ref),
@@ -107,12 +99,9 @@ export async function saveRefreshedTokens(
         },
         ReturnValues: 'ALL_NEW',
       }),
-    );
-    return recordFromItem(res.Attributes ?? {});
-  } catch (err) {
-    if (isConditionFailed(err)) return undefined;
-    throw err;
-  }
+    ),
+  );
+  return res && recordFromItem(res.Attributes ?? {});
 }
 
 /**
@@ -121,8 +110,8 @@ export async function saveRefreshedTokens(
  */
 export async function markNeedsReauth(deps: DatasourceStoreDeps, ref: DatasourceRef, fence: Fence, reason: string): Promise<boolean> {
   const cond = fenceCondition(fence);
-  try {
-    await deps.dynamo.send(
+  const res = await unlessConditionFails(
+    deps.dynamo.send(
       new UpdateCommand({
         TableName: deps.tableName,
         Key: datasourceKey(ref),
@@ -132,10 +121,7 @@ export async function markNeedsReauth(deps: DatasourceStoreDeps, ref: Datasource
         ExpressionAttributeNames: { '#status': 'status' },
         ExpressionAttributeValues: { ...cond.values, ':nr': 'needs_reauth', ':reason': reason, ':now': new Date(deps.now()).toISOString(), ':one': 1 },
       }),
-    );
-    return true;
-  } catch (err) {
-    if (isConditionFailed(err)) return false;
-    throw err;
-  }
+    ),
+  );
+  return res !== undefined;
 }

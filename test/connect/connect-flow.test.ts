@@ -4,19 +4,13 @@
  */
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { appContext, type Clock } from '../../shared/context.ts';
+import { appContext } from '../../shared/context.ts';
 import { hashState } from '../../shared/connect/index.ts';
 import { ALL_SCOPES } from '../../shared/tiktok/index.ts';
 import { readJson } from '../support/http.ts';
+import { OffsetClock } from './offset-clock.ts';
 import { startTestRuntime, type TestRuntime } from '../support/runtime.ts';
 import { connectThroughBrowserSteps, consent, createLink, elementText, openLink } from './consent.ts';
-
-class OffsetClock implements Clock {
-  offsetMs = 0;
-  now(): number {
-    return Date.now() + this.offsetMs;
-  }
-}
 
 describe('connect flow over HTTP', () => {
   const clock = new OffsetClock();

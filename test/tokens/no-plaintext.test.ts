@@ -5,19 +5,13 @@
  */
 import { ScanCommand, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { appContext, type Clock } from '../../shared/context.ts';
+import { appContext } from '../../shared/context.ts';
 import { getTikTokClient } from '../../shared/credentials/tiktok-app.ts';
 import { keys } from '../../shared/store/table.ts';
 import { tokenVault, withAccessToken } from '../../shared/tokens/index.ts';
+import { OffsetClock } from '../connect/offset-clock.ts';
 import { startTestRuntime, type TestRuntime } from '../support/runtime.ts';
 import { consent, createLink, elementText, openLink } from '../connect/consent.ts';
-
-class OffsetClock implements Clock {
-  offsetMs = 0;
-  now(): number {
-    return Date.now() + this.offsetMs;
-  }
-}
 
 const TOKEN_LIKE = /\b(act|rft)\.[A-Za-z0-9_-]{8,}/;
 const CLIENT_SECRET = 'sandbox-client-secret';

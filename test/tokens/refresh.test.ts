@@ -5,7 +5,7 @@
  */
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { appContext, type Clock } from '../../shared/context.ts';
+import { appContext } from '../../shared/context.ts';
 import { getTikTokClient } from '../../shared/credentials/tiktok-app.ts';
 import { datasourceDeps } from '../../shared/datasources/index.ts';
 import { keys } from '../../shared/store/table.ts';
@@ -13,15 +13,9 @@ import { isTikTokError, TikTokError } from '../../shared/tiktok/index.ts';
 import { createTokenService, tokenVault, withAccessToken } from '../../shared/tokens/index.ts';
 import { AppError } from '../../shared/errors.ts';
 import { readJson } from '../support/http.ts';
+import { OffsetClock } from '../connect/offset-clock.ts';
 import { startTestRuntime, type TestRuntime } from '../support/runtime.ts';
 import { connectThroughBrowserSteps, elementText } from '../connect/consent.ts';
-
-class OffsetClock implements Clock {
-  offsetMs = 0;
-  now(): number {
-    return Date.now() + this.offsetMs;
-  }
-}
 
 const DAY = 86_400_000;
 

@@ -4,19 +4,13 @@
  */
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { appContext, type Clock } from '../../shared/context.ts';
+import { appContext } from '../../shared/context.ts';
 import { keys } from '../../shared/store/table.ts';
 import type { SweepSummary } from '../../shared/tokens/index.ts';
 import { readJson } from '../support/http.ts';
+import { OffsetClock } from '../connect/offset-clock.ts';
 import { startTestRuntime, type TestRuntime } from '../support/runtime.ts';
 import { connectThroughBrowserSteps, elementText } from '../connect/consent.ts';
-
-class OffsetClock implements Clock {
-  offsetMs = 0;
-  now(): number {
-    return Date.now() + this.offsetMs;
-  }
-}
 
 const HOUR = 3_600_000;
 
