@@ -45,7 +45,7 @@ function checkStatements(query: Query, limits: Cloud9QLLimits): Query {
 /** Parses a query into its AST (syntax only: functions are checked when the query is compiled to run). */
 export function parseCloud9QL(query: string, options?: Partial<Cloud9QLLimits>): Query {
   const limits = resolveLimits(options);
-  return checkStatements(parseQuery(checkText(query, limits)), limits);
+  return guardDepth(() => checkStatements(parseQuery(checkText(query, limits)), limits));
 }
 
 /** Canonical query text of an AST; parseCloud9QL(printCloud9QL(ast)) equals ast up to positions. */
@@ -53,8 +53,27 @@ export function printCloud9QL(query: Query): string {
   return printQuery(query);
 }
 
+/**
+ * Stack exhaustion (a query or data nested thousands of levels deep) becomes a Cloud9QLError, so that
+ * nothing but Cloud9QLError ever leaves the engine for bad input.
+ */
+function guardDepth<T>(work: () => T): T {
+  try {
+    return work();
+  } catch (error) {
+    if (error instanceof RangeError && /call stack/i.test(error.message)) {
+      throw new Cloud9QLError('limit_exceeded', 'The query or the data is nested too deeply to evaluate');
+    }
+    throw error;
+  }
+}
+
 /** Runs a query on a JSON array of rows or a JSON object; returns plain row objects. Throws Cloud9QLError. */
 export function runCloud9QL(query: string, input: unknown, options: Cloud9QLOptions = {}): Record<string, unknown>[] {
+  return guardDepth(() => runChecked(query, input, options));
+}
+
+function runChecked(query: string, input: unknown, options: Cloud9QLOptions): Record<string, unknown>[] {
   const { now, ...overrides } = options;
   const limits = resolveLimits(overrides);
   const text = checkText(query, limits);

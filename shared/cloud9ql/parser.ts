@@ -511,6 +511,8 @@ export function pathText(path: readonly PathSegment[]): string {
 }
 
 let parser: Cloud9QLParser | undefined;
+/** Deeper nesting than any real query has; keeps the recursive parser and compiler far from the stack limit. */
+const MAX_NESTING = 100;
 
 /** Parses a whole query: `;`-separated statements, blank ones ignored. Throws Cloud9QLError. */
 export function parseQuery(text: string): Query {
@@ -525,6 +527,13 @@ export function parseQuery(text: string): Query {
       : char === '[' ? 'Unclosed "["'
       : `Unexpected character "${char}"`;
     throw errors.at('syntax_error', message, error.offset);
+  }
+  let depth = 0;
+  for (const token of lexed.tokens) {
+    if (token.tokenType === T.LParen && ++depth > MAX_NESTING) {
+      throw errors.at('limit_exceeded', `Parentheses nest deeper than ${MAX_NESTING} levels`, token.startOffset);
+    }
+    if (token.tokenType === T.RParen) depth--;
   }
   parser ??= new Cloud9QLParser();
   parser.text = text;

@@ -51,3 +51,18 @@ describe('limits', () => {
     expect(runCloud9QL(`select x where x like '${pattern}'`, [{ x: text }])).toEqual([]);
   });
 });
+
+describe('nesting', () => {
+  it('refuses parentheses nested deeper than 100 levels', () => {
+    expect(() => runCloud9QL(`select ${'('.repeat(101)}1${')'.repeat(101)}`, {})).toThrow(expect.objectContaining({ code: 'limit_exceeded', column: 108 }));
+    expect(runCloud9QL(`select ${'('.repeat(100)}1${')'.repeat(100)} as v`, {})).toEqual([{ v: 1 }]);
+  });
+  it('turns stack exhaustion from deep queries or data into a Cloud9QLError', () => {
+    expect(() => runCloud9QL(`select ${'- '.repeat(4000)}1`, {})).toThrow(limitError);
+    // The shared parser is still usable afterwards.
+    expect(runCloud9QL('select 1 + 1 as v', {})).toEqual([{ v: 2 }]);
+    let deep: unknown = 1;
+    for (let i = 0; i < 100_000; i++) deep = [deep];
+    expect(() => runCloud9QL('select distinct a', [{ a: deep }])).toThrow(limitError);
+  });
+});
