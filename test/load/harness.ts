@@ -16,7 +16,7 @@ import path from 'node:path';
 import { DEFAULT_REFRESH_MARGIN_MS } from '../../shared/tokens/index.ts';
 import { connectAccount } from '../support/connect.ts';
 import type { TestRuntime } from '../support/runtime.ts';
-import { LOAD_HOST, type LoadServerReady } from './protocol.ts';
+import { LOAD_HOST, type CpuReport, type CpuRequest, type LoadServerReady } from './protocol.ts';
 
 export const LIMITS = Object.freeze({ minClients: 1, maxClients: 64, minSeconds: 1, maxSeconds: 120 });
 
@@ -62,6 +62,14 @@ export interface LoadResult {
   errorSamples: string[];
   requestsPerSecond: number;
   latencyMs: LatencySummary;
+  /**
+   * CPU time the server process (handlers + TikTok sandbox + embedded DynamoDB and S3, one Node
+   * process) spent per request during the run. Unlike req/s it does not depend on what else the
+   * machine is doing; 1000 / cpuMsPerRequest is the req/s one fully available core would give.
+   */
+  serverCpuMsPerRequest: number;
+  /** Load average (1 min) when the run ended, and cores: how busy the machine was. */
+  loadAverage: number;
   byReport: Record<string, { requests: number; errors: number; latencyMs: LatencySummary; tiktokCallsEach: number }>;
   tiktok: {
     /** Display API calls (user/info, video/list, video/query) seen by the sandbox during the run. */
@@ -139,6 +147,21 @@ async function startServer(accessTokenSeconds: number): Promise<{ child: ChildPr
   ]);
   if (new URL(ready.baseUrl).hostname !== LOAD_HOST) throw new Error(`load server must listen on ${LOAD_HOST}, got ${ready.baseUrl}`);
   return { child, ready, logFile };
+}
+
+async function serverCpuMs(child: ChildProcess): Promise<number> {
+  const reply = new Promise<CpuReport>((resolve) => {
+    const onMessage = (m: CpuReport): void => {
+      if (m?.type !== 'cpu') return;
+      child.off('message', onMessage);
+      resolve(m);
+    };
+    child.on('message', onMessage);
+  });
+  const ask: CpuRequest = { type: 'cpu?' };
+  child.send(ask);
+  const r = await reply;
+  return (r.userMicros + r.systemMicros) / 1000;
 }
 
 async function stopServer(child: ChildProcess): Promise<void> {
@@ -266,6 +289,7 @@ export async function runLoad(options: LoadOptions = {}): Promise<LoadResult> {
     const perOp = mix.map(() => ({ latencies: [] as number[], errors: 0 }));
     const errorSamples: string[] = [];
     let errors = 0;
+    const cpuBefore = await serverCpuMs(child);
     const started = performance.now();
     const deadline = started + seconds * 1000;
     let forcedExpiries = 0;
@@ -301,6 +325,7 @@ export async function runLoad(options: LoadOptions = {}): Promise<LoadResult> {
     );
     const elapsedSeconds = (performance.now() - started) / 1000;
     clearInterval(expiry);
+    const cpuMs = (await serverCpuMs(child)) - cpuBefore;
 
     const { calls } = (await sandboxAdmin(baseUrl, 'GET', 'calls')) as { calls: Array<{ endpoint: string; status: number }> };
     const api = calls.filter((c) => DISPLAY.has(c.endpoint));
@@ -320,6 +345,8 @@ export async function runLoad(options: LoadOptions = {}): Promise<LoadResult> {
       errorSamples,
       requestsPerSecond: Math.round((requests / elapsedSeconds) * 10) / 10,
       latencyMs: summarise(latencies),
+      serverCpuMsPerRequest: Math.round((cpuMs / Math.max(1, requests)) * 100) / 100,
+      loadAverage: Math.round(os.loadavg()[0]! * 10) / 10,
       byReport: Object.fromEntries(
         mix.map((op, i) => [op.name, { requests: perOp[i]!.latencies.length, errors: perOp[i]!.errors, latencyMs: summarise(perOp[i]!.latencies), tiktokCallsEach: op.tiktokCalls }]),
       ),

@@ -9,3 +9,15 @@ export interface LoadServerReady {
   baseUrl: string;
   apiKey: string;
 }
+
+/** Parent -> server: report your CPU time so far. */
+export interface CpuRequest {
+  type: 'cpu?';
+}
+
+/** Server -> parent: `process.cpuUsage()` of the server process (user + system, microseconds). */
+export interface CpuReport {
+  type: 'cpu';
+  userMicros: number;
+  systemMicros: number;
+}

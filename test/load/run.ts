@@ -29,6 +29,8 @@ function formatLoadResult(r: LoadResult): string {
     ['requests', String(r.requests)],
     ['requests/s', String(r.requestsPerSecond)],
     ['latency p50 / p95 / p99 / max', `${r.latencyMs.p50} / ${r.latencyMs.p95} / ${r.latencyMs.p99} / ${r.latencyMs.max} ms`],
+    ['server CPU per request', `${r.serverCpuMsPerRequest} ms (≈ ${Math.round(1000 / r.serverCpuMsPerRequest)} req/s per free core; handlers + sandbox + embedded stores)`],
+    ['machine', `${r.machine.cpus} cores, load average ${r.loadAverage} at the end (req/s and latency shrink/grow with it)`],
     ['errors', String(r.errors)],
     ['TikTok API calls per request', `${r.tiktok.apiCallsPerRequest} (minimum for this mix ${r.tiktok.idealApiCallsPerRequest}; ${r.tiktok.apiCallsFailed} answered non-200)`],
     ['TikTok refresh calls', `${r.tiktok.refreshCalls} (${r.tiktok.refreshCallsPerRequest} per request)`],

@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { startLocalRuntime } from '../../infra/local/runtime.ts';
-import { LOAD_HOST, type LoadServerReady } from './protocol.ts';
+import { LOAD_HOST, type CpuReport, type LoadServerReady } from './protocol.ts';
 
 async function main(): Promise<void> {
   if (!process.send) throw new Error('test/load/server.ts is started by test/load/harness.ts (it needs an IPC channel)');
@@ -23,6 +23,13 @@ async function main(): Promise<void> {
   };
   process.on('SIGTERM', () => void stop());
   process.on('disconnect', () => void stop());
+  // CPU time is what a busy machine cannot distort: the harness turns it into CPU ms per request.
+  process.on('message', (m: { type?: string }) => {
+    if (m?.type !== 'cpu?') return;
+    const usage = process.cpuUsage();
+    const report: CpuReport = { type: 'cpu', userMicros: usage.user, systemMicros: usage.system };
+    process.send?.(report);
+  });
   const ready: LoadServerReady = { type: 'ready', baseUrl: runtime.baseUrl, apiKey: runtime.apiKey };
   process.send(ready);
 }
