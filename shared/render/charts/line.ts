@@ -6,7 +6,7 @@
 import { scaleLinear, scaleUtc } from 'd3-scale';
 import { line } from 'd3-shape';
 import { esc } from '../escape.ts';
-import { formatCompact, formatNumber, r1 } from '../format.ts';
+import { formatNumber, r1 } from '../format.ts';
 
 export interface LinePoint {
   /** ISO day `YYYY-MM-DD` (or any Date.parse-able instant). */
@@ -64,9 +64,11 @@ export function lineChart(spec: LineChartSpec): string {
     parts.push(`<rect class="gap" x="${r1(left)}" y="${M.top}" width="${r1(Math.max(1, right - left))}" height="${height - M.top - M.bottom}"><title>${esc(p.label)}: no snapshot</title></rect>`);
   }
 
+  // d3's SI format with the precision the tick step needs (1.34M, 1.36M ... never two equal labels).
+  const yFormat = y.tickFormat(5, '~s');
   for (const tick of y.ticks(5)) {
     const ty = r1(y(tick));
-    parts.push(`<line class="grid" x1="${M.left}" x2="${width - M.right}" y1="${ty}" y2="${ty}"/>`, `<text class="yl" x="${M.left - 6}" y="${ty}" dy="0.32em" text-anchor="end">${esc(formatCompact(tick))}</text>`);
+    parts.push(`<line class="grid" x1="${M.left}" x2="${width - M.right}" y1="${ty}" y2="${ty}"/>`, `<text class="yl" x="${M.left - 6}" y="${ty}" dy="0.32em" text-anchor="end">${esc(yFormat(tick))}</text>`);
   }
   const xTicks = x.ticks(Math.min(7, Math.max(2, pts.length)));
   const xFormat = x.tickFormat(Math.min(7, Math.max(2, pts.length)));
