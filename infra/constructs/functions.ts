@@ -70,8 +70,8 @@ export class Functions extends Construct {
       REPORT_QUEUE_URL: props.reportQueue.queueUrl,
       POWERTOOLS_SERVICE_NAME: SERVICE_NAME,
       POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
-      // Minified bundles ship a .map: stack traces in logs point at the TypeScript sources.
-      NODE_OPTIONS: '--enable-source-maps',
+      // Minified bundles ship a .map; with this flag stack traces in logs point at the sources.
+      ...(config.sourceMapStackTraces ? { NODE_OPTIONS: '--enable-source-maps' } : {}),
     };
 
     const byName = new Map<FunctionName, DeployedFunction>();

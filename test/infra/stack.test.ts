@@ -345,6 +345,12 @@ describe('prod stage settings', () => {
   });
   afterAll(() => prod && rmSync(prod.outdir, { recursive: true, force: true }));
 
+  it('leaves source-map stack traces off (cold start) where the stage says so', () => {
+    for (const f of Object.values(prod.template.findResources('AWS::Lambda::Function'))) {
+      if (f.Properties.Environment) expect(f.Properties.Environment.Variables.NODE_OPTIONS).toBeUndefined();
+    }
+  });
+
   it('retains data and protects the table', () => {
     prod.template.hasResource('AWS::DynamoDB::Table', { DeletionPolicy: 'Retain', Properties: Match.objectLike({ DeletionProtectionEnabled: true }) });
     for (const b of Object.values(prod.template.findResources('AWS::S3::Bucket'))) expect(b.DeletionPolicy).toBe('Retain');
