@@ -1,7 +1,8 @@
 /**
  * The OAuth callback, every step explicit and validated (oauth4webapi style):
  * 1. consume the one-time state (forged, replayed or expired: stop, nothing stored);
- * 2. the link it was issued for must still be unused;
+ * 2. the link it was issued for must still be unused (it may have expired meanwhile: the state was
+ *    issued while it was valid and itself lives only 10 minutes);
  * 3. TikTok's `error` (e.g. access_denied) stops here;
  * 4. exchange the code with the state's PKCE verifier and the same redirect_uri;
  * 5. user.info.basic must be granted (other scopes may be missing: stored as granted, shown as missing);

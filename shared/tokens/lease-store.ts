@@ -54,49 +54,29 @@ export async function releaseLease(deps: DatasourceStoreDeps, ref: DatasourceRef
 
 export type Fence = { kind: 'lease'; owner: string; observedVersion: number } | { kind: 'version'; observedVersion: number };
 
-function fenceCondition(fence: Fence): { expression: string; values: Record<string, unknown> } {
-  return fence.kind === 'lease'
-    ? { expression: 'leaseOwner = :me AND tokenVersion = :v', values: { ':me': fence.owner, ':v': fence.observedVersion } }
-    : { expression: 'tokenVersion = :v', values: { ':v': fence.observedVersion } };
-}
-
 /**
- * Stores the rotated refresh token and the new access token in ONE conditional update that also
- * releases the lease and moves the gsi2 expiry. Returns the new item, or undefined when the fence failed.
+ * One UpdateItem under the fence (lease owner and/or token version). Every write after a refresh
+ * goes through here; it also bumps tokenVersion and drops the lease. Undefined when the fence failed.
  */
-export async function saveRefreshedTokens(
+async function fencedUpdate(
   deps: DatasourceStoreDeps,
   ref: DatasourceRef,
   fence: Fence,
-  sealed: SealedTokens,
-  tokens: TokenSet,
-  previousScopes: string[],
+  update: { set: string; remove: string; names: Record<string, string>; values: Record<string, unknown> },
 ): Promise<DatasourceRecord | undefined> {
-  const now = new Date(deps.now()).toISOString();
-  const cond = fenceCondition(fence);
-  const index = tokenExpiryIndex(ref, tokens.accessTokenExpiresAt);
+  const condition =
+    fence.kind === 'lease'
+      ? { expression: 'leaseOwner = :me AND tokenVersion = :v', values: { ':me': fence.owner, ':v': fence.observedVersion } }
+      : { expression: 'tokenVersion = :v', values: { ':v': fence.observedVersion } };
   const res = await unlessConditionFails(
     deps.dynamo.send(
       new UpdateCommand({
         TableName: deps.tableName,
         Key: datasourceKey(ref),
-        UpdateExpression:
-          'SET #tokens = :tokens, tokenVersion = tokenVersion + :one, accessTokenExpiresAt = :atExp, refreshTokenExpiresAt = :rtExp, ' +
-          'scopes = :scopes, lastRefreshAt = :now, updatedAt = :now, gsi2pk = :gsi2pk, gsi2sk = :gsi2sk REMOVE leaseOwner, leaseUntil',
-        ConditionExpression: cond.expression,
-        ExpressionAttributeNames: { '#tokens': 'tokens' },
-        ExpressionAttributeValues: {
-          ...cond.values,
-          ':tokens': sealed,
-          ':one': 1,
-          ':atExp': tokens.accessTokenExpiresAt,
-          ':rtExp': tokens.refreshTokenExpiresAt,
-          // A refresh response without `scope` keeps what was granted.
-          ':scopes': tokens.scopes.length > 0 ? tokens.scopes : previousScopes,
-          ':now': now,
-          ':gsi2pk': index.gsi2pk,
-          ':gsi2sk': index.gsi2sk,
-        },
+        UpdateExpression: `SET ${update.set}, tokenVersion = tokenVersion + :one, updatedAt = :now REMOVE leaseOwner, leaseUntil${update.remove}`,
+        ConditionExpression: condition.expression,
+        ExpressionAttributeNames: update.names,
+        ExpressionAttributeValues: { ...condition.values, ...update.values, ':one': 1, ':now': new Date(deps.now()).toISOString() },
         ReturnValues: 'ALL_NEW',
       }),
     ),
@@ -105,23 +85,45 @@ export async function saveRefreshedTokens(
 }
 
 /**
+ * Stores the rotated refresh token and the new access token in ONE conditional update that also
+ * releases the lease and moves the gsi2 expiry. Returns the new item, or undefined when the fence failed.
+ */
+export function saveRefreshedTokens(
+  deps: DatasourceStoreDeps,
+  ref: DatasourceRef,
+  fence: Fence,
+  sealed: SealedTokens,
+  tokens: TokenSet,
+  previousScopes: string[],
+): Promise<DatasourceRecord | undefined> {
+  const index = tokenExpiryIndex(ref, tokens.accessTokenExpiresAt);
+  return fencedUpdate(deps, ref, fence, {
+    set:
+      '#tokens = :tokens, accessTokenExpiresAt = :atExp, refreshTokenExpiresAt = :rtExp, scopes = :scopes, lastRefreshAt = :now, gsi2pk = :gsi2pk, gsi2sk = :gsi2sk',
+    remove: '',
+    names: { '#tokens': 'tokens' },
+    values: {
+      ':tokens': sealed,
+      ':atExp': tokens.accessTokenExpiresAt,
+      ':rtExp': tokens.refreshTokenExpiresAt,
+      // A refresh response without `scope` keeps what was granted.
+      ':scopes': tokens.scopes.length > 0 ? tokens.scopes : previousScopes,
+      ':gsi2pk': index.gsi2pk,
+      ':gsi2sk': index.gsi2sk,
+    },
+  });
+}
+
+/**
  * TikTok rejected the refresh token: `needs_reauth`, out of the sweep's index, lease released. The
  * datasource, its settings and its history stay. Returns false when the fence failed.
  */
 export async function markNeedsReauth(deps: DatasourceStoreDeps, ref: DatasourceRef, fence: Fence, reason: string): Promise<boolean> {
-  const cond = fenceCondition(fence);
-  const res = await unlessConditionFails(
-    deps.dynamo.send(
-      new UpdateCommand({
-        TableName: deps.tableName,
-        Key: datasourceKey(ref),
-        UpdateExpression:
-          'SET #status = :nr, statusReason = :reason, updatedAt = :now, tokenVersion = tokenVersion + :one REMOVE leaseOwner, leaseUntil, gsi2pk, gsi2sk',
-        ConditionExpression: cond.expression,
-        ExpressionAttributeNames: { '#status': 'status' },
-        ExpressionAttributeValues: { ...cond.values, ':nr': 'needs_reauth', ':reason': reason, ':now': new Date(deps.now()).toISOString(), ':one': 1 },
-      }),
-    ),
-  );
+  const res = await fencedUpdate(deps, ref, fence, {
+    set: '#status = :nr, statusReason = :reason',
+    remove: ', gsi2pk, gsi2sk',
+    names: { '#status': 'status' },
+    values: { ':nr': 'needs_reauth', ':reason': reason },
+  });
   return res !== undefined;
 }

@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import { errorBodySchema } from '../../http/openapi.ts';
 import type { OperationDoc } from '../../http/operation.ts';
 import { DATASOURCE_STATUSES } from '../../datasources/model.ts';
 
@@ -70,11 +69,5 @@ export const deleteDatasource = {
     200: { description: 'Deleted, but TikTok did not confirm the revocation.', schema: deleteDatasourceResultSchema },
   },
 } satisfies OperationDoc;
-
-/** The 409 every token-using operation can answer (reports, schedules): documented once, reused. */
-export const needsReauthResponse = {
-  description: 'The datasource needs re-authorisation (`needs_reauth`): create a connect link and have the account owner open it.',
-  schema: errorBodySchema,
-};
 
 export const datasourceOperations: OperationDoc[] = [listDatasources, getDatasource, deleteDatasource];
