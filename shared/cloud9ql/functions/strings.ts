@@ -1,4 +1,5 @@
 /** String functions. Null input gives null, except concat (nulls become ''). Non-text input is converted with toText. */
+import { boundedMemo } from '../cache.ts';
 import { toNumber, toText, type Value } from '../values.ts';
 import { constant, NOT_CONSTANT, simple, type BindContext, type ConstArg, type ScalarDef } from './types.ts';
 
@@ -57,15 +58,15 @@ const regexReplace: ScalarDef = {
   bind(consts, ctx) {
     const fixed = regexArg(consts, 1, 'g', ctx);
     const fixedRepl = consts[2] !== NOT_CONSTANT && typeof consts[2] === 'string' ? javaReplacement(consts[2]) : null;
+    const perRow = boundedMemo(100, (source: string) => {
+      const made = safeRegex(source, 'g');
+      return typeof made === 'string' ? null : made;
+    });
     return (a: Value, b: Value, c: Value) => {
       const s = toText(a);
       if (s === null || b === null || c === null) return null;
-      let re = fixed;
-      if (re === null) {
-        const made = safeRegex(String(b), 'g');
-        if (typeof made === 'string') return null;
-        re = made;
-      }
+      const re = fixed ?? perRow(String(toText(b)));
+      if (re === null) return null;
       return s.replace(re, fixedRepl ?? javaReplacement(String(toText(c))));
     };
   },
