@@ -375,7 +375,12 @@ class Cloud9QLParser extends EmbeddedActionsParser {
       {
         ALT: (): Expr => {
           const token = this.CONSUME(T.NumberLiteral);
-          return { kind: 'literal', value: this.ACTION(() => Number(token.image)), at: token.startOffset };
+          const value = this.ACTION(() => {
+            const n = Number(token.image);
+            if (!Number.isFinite(n)) throw new ErrorFactory(this.text).at('syntax_error', `The number ${token.image} is out of range`, token.startOffset);
+            return n;
+          });
+          return { kind: 'literal', value, at: token.startOffset };
         },
       },
       {

@@ -112,6 +112,7 @@ describe('parser: errors', () => {
     ['select a\nwhere x = = 1', 'Expected an expression', 2, 11],
     ['select', 'Expected a select item', 1, 7],
     ['select a # b', 'Unexpected character "#"', 1, 10],
+    ['select 1e400', 'out of range', 1, 8],
   ])('%s -> %s at %i:%i', (query, message, line, column) => {
     const error = syntaxError(query);
     expect(error.code).toBe('syntax_error');
