@@ -64,6 +64,16 @@ async function measure(c: Case): Promise<{ api: number[]; direct: number[]; roun
   return { api: rounds.flatMap((r) => r.api), direct: rounds.flatMap((r) => r.direct), rounds };
 }
 
+const CPU_CALLS = 200;
+
+/** CPU time of this process per call: the client, the API, the sandbox and the stores all run here. */
+async function cpuPerCall(fn: () => Promise<void>): Promise<number> {
+  const start = process.cpuUsage();
+  for (let i = 0; i < CPU_CALLS; i += 1) await fn();
+  const used = process.cpuUsage(start);
+  return (used.user + used.system) / 1000 / CPU_CALLS;
+}
+
 export async function run(): Promise<BenchResult[]> {
   const previousLevel = process.env.LOG_LEVEL;
   process.env.LOG_LEVEL = 'WARN';
@@ -126,6 +136,15 @@ export async function run(): Promise<BenchResult[]> {
           `best of ${ROUNDS} rounds (API p50 ${best.api.toFixed(2)} ms); all ${api.length} iterations: overhead p50 ${(a50 - d50).toFixed(2)} ms ` +
           `(API ${a50.toFixed(2)} vs direct ${d50.toFixed(2)}); load average ${load.toFixed(1)} on ${os.cpus().length} CPUs; ` +
           'warm container: the grant cache (shared/reports/grant-cache.ts) spares the DynamoDB datasource read, which a cold report adds',
+      });
+      const cpu = { api: await cpuPerCall(c.api), direct: await cpuPerCall(c.direct) };
+      results.push({
+        name: `reports: ${c.name} CPU overhead per report`,
+        value: cpu.api - cpu.direct,
+        unit: 'ms',
+        baseline: { name: 'CPU per direct sandbox call', value: cpu.direct },
+        ratio: cpu.api / cpu.direct,
+        note: `process CPU (user+system) per call over ${CPU_CALLS} calls, everything in one process: not disturbed by other processes' load`,
       });
       results.push({
         name: `reports: ${c.name} overhead p99`,
