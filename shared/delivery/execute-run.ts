@@ -5,8 +5,9 @@
  * Idempotent per (schedule, slot), whatever the queue delivers twice:
  *   - the run item decides: a finished run short-circuits; a run another worker holds (live lease)
  *     is skipped; only the lease holder writes;
- *   - before fetching anything, HeadObject looks for the object a previous try wrote before dying
- *     unrecorded: it is adopted, not written again (s3rver ignores If-None-Match, AWS honours it too).
+ *   - on a second or later try, HeadObject looks (before fetching anything) for the object an earlier
+ *     try wrote before dying unrecorded: it is adopted, not written again. A first try cannot find
+ *     one, so it does not look (s3rver ignores If-None-Match; AWS honours it as a second guard).
  * Failures: transient ones put the run back to `queued` and ask the queue for a retry with backoff;
  * permanent ones (and the last try) mark it `failed` with the reason. A needs_reauth datasource is
  * permanent: the run fails with a clear error and the schedule stays as it is.
@@ -84,18 +85,18 @@ function skippedFor(status: string | undefined): RunOutcome {
 export async function executeRun(deps: DeliveryDeps, message: RunMessage, attemptInfo: AttemptInfo): Promise<RunOutcome> {
   const { tenantId, scheduleId, slot } = message;
   const ref = { scheduleId, slot };
-  const before = await getRun(deps, scheduleId, slot);
-  if (!before || before.tenantId !== tenantId) {
-    // Runs are claimed before their message is sent, so this message was not sent by us.
-    logger.error('Run message without its run item; dropped', { tenantId, scheduleId, slot });
-    return skippedFor(undefined);
-  }
-  if (before.status === 'succeeded' || before.status === 'failed') return skippedFor(before.status);
-
   const owner = deps.newLeaseOwner();
   const startedMs = deps.now();
-  const run = await acquireRunLease(deps, ref, owner, startedMs, deps.leaseMs);
-  if (!run) return skippedFor((await getRun(deps, scheduleId, slot))?.status);
+  const run = await acquireRunLease(deps, { ...ref, tenantId }, owner, startedMs, deps.leaseMs);
+  if (!run) {
+    const current = await getRun(deps, scheduleId, slot);
+    if (!current || current.tenantId !== tenantId) {
+      // Runs are claimed before their message is sent, so this message was not sent by us.
+      logger.error('Run message without its run item; dropped', { tenantId, scheduleId, slot });
+      return skippedFor(undefined);
+    }
+    return skippedFor(current.status);
+  }
   const attempt = Math.max(run.attempts, attemptInfo.receiveCount);
 
   try {
@@ -107,7 +108,9 @@ export async function executeRun(deps: DeliveryDeps, message: RunMessage, attemp
     let rowCount: number;
     let bytes: number;
     let reused = false;
-    const existing = await headDelivery(deps.s3, deps.bucketName, key);
+    // Only a run tried before can have left an object behind (written, then the try died before
+    // recording it): the first try skips the HeadObject.
+    const existing = run.attempts > 1 ? await headDelivery(deps.s3, deps.bucketName, key) : undefined;
     if (existing && existing.metadata.slot === slot && existing.metadata['schedule-id'] === scheduleId) {
       reused = true;
       rowCount = existing.rows ?? 0;
@@ -154,8 +157,8 @@ export async function executeRun(deps: DeliveryDeps, message: RunMessage, attemp
     });
     if (!recorded) logger.warn('Run lease lost before recording success (another try took over)', { scheduleId, slot });
     await recordLastRun(deps, tenantId, scheduleId, { slot, status: 'succeeded', at: new Date(finishedMs).toISOString(), s3Key: key });
-    if (run.trigger === 'schedule') {
-      // Normally the dispatcher advanced already; this covers a dispatcher that died right after sending.
+    if (run.trigger === 'schedule' && (!schedule.nextRunAt || slotTime(slot) >= Date.parse(schedule.nextRunAt))) {
+      // Normally the dispatcher advanced already (then nothing to do); this covers one that died right after sending.
       const next = nextRunAfter(parseScheduleExpression(schedule.schedule), slotTime(slot), {
         timezone: schedule.timezone,
         anchorMs: Date.parse(schedule.anchorAt),

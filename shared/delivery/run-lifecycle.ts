@@ -12,11 +12,12 @@ export interface RunRef {
 
 /**
  * Takes the run: from `queued`, or from `running` whose lease ran out (its worker died). Counts the
- * try. Undefined when the run is finished or another worker holds a live lease.
+ * try. Undefined when there is no such run of this tenant, the run is finished, or another worker
+ * holds a live lease (the caller reads the run to tell which).
  */
 export async function acquireRunLease(
   deps: RunStoreDeps,
-  ref: RunRef,
+  ref: RunRef & { tenantId: string },
   owner: string,
   nowMs: number,
   leaseMs: number,
@@ -27,7 +28,7 @@ export async function acquireRunLease(
         TableName: deps.tableName,
         Key: runKey(ref.scheduleId, ref.slot),
         UpdateExpression: 'SET #status = :running, leaseOwner = :owner, leaseUntil = :until, startedAt = :started ADD attempts :one',
-        ConditionExpression: 'attribute_exists(pk) AND (#status = :queued OR (#status = :running AND leaseUntil < :now))',
+        ConditionExpression: 'attribute_exists(pk) AND tenantId = :tenant AND (#status = :queued OR (#status = :running AND leaseUntil < :now))',
         ExpressionAttributeNames: { '#status': 'status' },
         ExpressionAttributeValues: {
           ':running': 'running',
@@ -37,6 +38,7 @@ export async function acquireRunLease(
           ':now': nowMs,
           ':started': new Date(nowMs).toISOString(),
           ':one': 1,
+          ':tenant': ref.tenantId,
         },
         ReturnValues: 'ALL_NEW',
       }),

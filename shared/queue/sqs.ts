@@ -1,5 +1,5 @@
 /** The report queue on SQS: batched sends (all or an error), backoff through the visibility timeout. */
-import { ChangeMessageVisibilityCommand, SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { ChangeMessageVisibilityCommand, SendMessageBatchCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import type { RunMessage } from './message.ts';
 import type { Delivery, ReportQueue } from './port.ts';
 

@@ -9,6 +9,7 @@ import { appContext } from '../../shared/context.ts';
 import { getRun } from '../../shared/schedules/index.ts';
 import { seedAccounts } from '../../shared/tiktok/sandbox/index.ts';
 import { REPORT_QUEUE_SETTINGS } from '../../shared/queue/index.ts';
+import { readJson } from '../support/http.ts';
 import { startHarness, type Harness } from '../schedules/harness.ts';
 
 const creator = seedAccounts().find((a) => a.user.username === 'sandbox.creator')!;
@@ -33,7 +34,7 @@ beforeEach(() => {
 
 // Each test's schedules are removed after it, so later clock moves do not make them due again.
 afterEach(async () => {
-  const list = await (await h.rt.api('/v1/schedules?limit=100')).json();
+  const list = await readJson(await h.rt.api('/v1/schedules?limit=100'));
   for (const s of list.items) await h.rt.api(`/v1/schedules/${s.id}`, { method: 'DELETE' });
 });
 
@@ -122,7 +123,7 @@ describe('a rate(1 minute) schedule on the local runtime', () => {
       method: 'POST',
       json: { fields: 'id,title,view_count', requestBody: { max_count: 5, cursor: 0 }, cloud9ql: 'select expand(data.videos); select id, title, view_count order by view_count desc limit 3' },
     });
-    expect((await api.json()).rows).toEqual(body.rows);
+    expect((await readJson(api)).rows).toEqual(body.rows);
   });
 });
 

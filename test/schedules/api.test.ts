@@ -10,6 +10,7 @@ import { ensureTenant, storeApiKey } from '../../shared/auth/api-keys.ts';
 import { createSchedule, defaultScheduleServiceDeps, SCHEDULE_LIMITS } from '../../shared/schedules/index.ts';
 import { connectAccount } from '../support/connect.ts';
 import type { TestRuntime } from '../support/runtime.ts';
+import { readJson } from '../support/http.ts';
 import { startHarness, type Harness } from './harness.ts';
 
 let h: Harness;
@@ -46,7 +47,7 @@ const valid = () => ({
 
 async function post(body: unknown, as: TestRuntime = rt) {
   const res = await as.api('/v1/schedules', { method: 'POST', json: body });
-  return { status: res.status, body: await res.json() };
+  return { status: res.status, body: await readJson(res) };
 }
 
 beforeAll(async () => {
@@ -82,7 +83,7 @@ describe('create and read', () => {
     });
     const got = await rt.api(`/v1/schedules/${body.id}`);
     expect(got.status).toBe(200);
-    expect(await got.json()).toEqual(body);
+    expect(await readJson(got)).toEqual(body);
   });
 
   it('takes every report type member, a time zone and a disabled start', async () => {
@@ -180,13 +181,13 @@ describe('list', () => {
     do {
       const res = await rt.api(`/v1/schedules?limit=2${token ? `&nextToken=${encodeURIComponent(token)}` : ''}`);
       expect(res.status).toBe(200);
-      const page = await res.json();
+      const page = await readJson(res);
       expect(page.items.length).toBeLessThanOrEqual(2);
       seen.push(...page.items.map((s: { id: string }) => s.id));
       token = page.nextToken;
       pages += 1;
     } while (token && pages < 50);
-    const all = await (await rt.api('/v1/schedules?limit=100')).json();
+    const all = await readJson(await rt.api('/v1/schedules?limit=100'));
     expect(all.nextToken).toBeUndefined();
     expect(new Set(seen).size).toBe(seen.length);
     expect(seen.sort()).toEqual(all.items.map((s: { id: string }) => s.id).sort());
@@ -201,7 +202,7 @@ describe('list', () => {
   ])('rejects %s naming %s', async (query, field) => {
     const res = await rt.api(`/v1/schedules?${query}`);
     expect(res.status).toBe(400);
-    expect((await res.json()).error.field).toBe(field);
+    expect((await readJson(res)).error.field).toBe(field);
   });
 });
 
@@ -210,20 +211,20 @@ describe('change', () => {
     const { body: s } = await post(valid());
     const renamed = await rt.api(`/v1/schedules/${s.id}`, { method: 'PATCH', json: { name: 'Renamed' } });
     expect(renamed.status).toBe(200);
-    expect(await renamed.json()).toMatchObject({ name: 'Renamed', nextRunAt: s.nextRunAt, fields: s.fields });
+    expect(await readJson(renamed)).toMatchObject({ name: 'Renamed', nextRunAt: s.nextRunAt, fields: s.fields });
     h.clock.advance(5 * 60_000);
     const res = await rt.api(`/v1/schedules/${s.id}`, { method: 'PATCH', json: { schedule: 'rate(1 hour)' } });
     expect(res.status).toBe(200);
-    const changed = await res.json();
+    const changed = await readJson(res);
     expect(changed).toMatchObject({ schedule: 'rate(1 hour)', nextRunAt: '2032-06-01T11:05:00.000Z', updatedAt: '2032-06-01T10:05:00.000Z' });
     h.clock.advance(-5 * 60_000);
   });
 
   it('disabling clears the next run, enabling computes it again', async () => {
     const { body: s } = await post(valid());
-    const off = await (await rt.api(`/v1/schedules/${s.id}`, { method: 'PATCH', json: { enabled: false } })).json();
+    const off = await readJson(await rt.api(`/v1/schedules/${s.id}`, { method: 'PATCH', json: { enabled: false } }));
     expect(off).toMatchObject({ enabled: false, nextRunAt: null });
-    const on = await (await rt.api(`/v1/schedules/${s.id}`, { method: 'PATCH', json: { enabled: true } })).json();
+    const on = await readJson(await rt.api(`/v1/schedules/${s.id}`, { method: 'PATCH', json: { enabled: true } }));
     expect(on).toMatchObject({ enabled: true, nextRunAt: '2032-06-02T08:00:00.000Z' });
   });
 
@@ -232,13 +233,13 @@ describe('change', () => {
     // profile fields are not video-list fields
     const typeOnly = await rt.api(`/v1/schedules/${s.id}`, { method: 'PATCH', json: { reportType: 'video-list' } });
     expect(typeOnly.status).toBe(400);
-    expect((await typeOnly.json()).error).toMatchObject({ field: 'fields' });
+    expect((await readJson(typeOnly)).error).toMatchObject({ field: 'fields' });
     const typeAndFields = await rt.api(`/v1/schedules/${s.id}`, {
       method: 'PATCH',
       json: { reportType: 'video-list', fields: ['id'], requestBody: { max_count: 5, cursor: 0 }, cloud9ql: null },
     });
     expect(typeAndFields.status).toBe(200);
-    const changed = await typeAndFields.json();
+    const changed = await readJson(typeAndFields);
     expect(changed).toMatchObject({ reportType: 'video-list', fields: ['id'], requestBody: { max_count: 5, cursor: 0 } });
     expect(changed).not.toHaveProperty('cloud9ql');
 
@@ -250,15 +251,15 @@ describe('change', () => {
     ] as const) {
       const res = await rt.api(`/v1/schedules/${s.id}`, { method: 'PATCH', json: patch });
       expect(res.status, JSON.stringify(patch)).toBe(400);
-      expect((await res.json()).error.field).toBe(field);
+      expect((await readJson(res)).error.field).toBe(field);
     }
     const empty = await rt.api(`/v1/schedules/${s.id}`, { method: 'PATCH', json: {} });
     expect(empty.status).toBe(400);
     const otherDsPatch = await rt.api(`/v1/schedules/${s.id}`, { method: 'PATCH', json: { datasourceId: otherDs } });
     expect(otherDsPatch.status).toBe(404);
-    expect((await otherDsPatch.json()).error.field).toBe('datasourceId');
+    expect((await readJson(otherDsPatch)).error.field).toBe('datasourceId');
     // Nothing of the rejected changes stuck.
-    expect(await (await rt.api(`/v1/schedules/${s.id}`)).json()).toMatchObject(changed);
+    expect(await readJson(await rt.api(`/v1/schedules/${s.id}`))).toMatchObject(changed);
   });
 });
 
@@ -280,16 +281,16 @@ describe('tenancy', () => {
     const other = asOther();
     const error = async (res: Response) => {
       expect(res.status).toBe(404);
-      expect((await res.json()).error.code).toBe('schedule_not_found');
+      expect((await readJson(res)).error.code).toBe('schedule_not_found');
     };
     await error(await other.api(`/v1/schedules/${s.id}`));
     await error(await other.api(`/v1/schedules/${s.id}`, { method: 'PATCH', json: { name: 'mine now' } }));
     await error(await other.api(`/v1/schedules/${s.id}`, { method: 'DELETE' }));
     await error(await other.api(`/v1/schedules/${s.id}/run`, { method: 'POST' }));
     await error(await other.api(`/v1/schedules/${s.id}/runs`));
-    const list = await (await other.api('/v1/schedules?limit=100')).json();
+    const list = await readJson(await other.api('/v1/schedules?limit=100'));
     expect(list.items.map((x: { id: string }) => x.id)).not.toContain(s.id);
-    expect(await (await rt.api(`/v1/schedules/${s.id}`)).json()).toMatchObject({ name: 'Daily profile' });
+    expect(await readJson(await rt.api(`/v1/schedules/${s.id}`))).toMatchObject({ name: 'Daily profile' });
   });
 });
 
@@ -301,13 +302,13 @@ describe('run history', () => {
       h.clock.advance(1000);
       const res = await rt.api(`/v1/schedules/${s.id}/run`, { method: 'POST' });
       expect(res.status).toBe(202);
-      slots.push((await res.json()).slot);
+      slots.push((await readJson(res)).slot);
     }
     await rt.reportQueue.drain();
-    const first = await (await rt.api(`/v1/schedules/${s.id}/runs?limit=2`)).json();
+    const first = await readJson(await rt.api(`/v1/schedules/${s.id}/runs?limit=2`));
     expect(first.items.map((r: { slot: string }) => r.slot)).toEqual([slots[2], slots[1]]);
     expect(first.nextToken).toBeTruthy();
-    const second = await (await rt.api(`/v1/schedules/${s.id}/runs?limit=2&nextToken=${encodeURIComponent(first.nextToken)}`)).json();
+    const second = await readJson(await rt.api(`/v1/schedules/${s.id}/runs?limit=2&nextToken=${encodeURIComponent(first.nextToken)}`));
     expect(second.items.map((r: { slot: string }) => r.slot)).toEqual([slots[0]]);
     for (const r of [...first.items, ...second.items]) expect(r).toMatchObject({ status: 'succeeded', trigger: 'manual', rowCount: 1 });
   });
@@ -317,7 +318,7 @@ describe('the per-tenant limit', () => {
   it(`holds at ${SCHEDULE_LIMITS.maxPerTenant} under concurrent creates, and frees a place on delete`, async () => {
     const deps = defaultScheduleServiceDeps();
     const body = { ...valid(), datasourceId: otherDs, schedule: 'rate(1 day)' };
-    const existing = (await (await asOther().api('/v1/schedules?limit=100')).json()).items.length;
+    const existing = (await readJson(await asOther().api('/v1/schedules?limit=100'))).items.length;
     for (let i = existing; i < SCHEDULE_LIMITS.maxPerTenant - 5; i += 10) {
       await Promise.all(
         Array.from({ length: Math.min(10, SCHEDULE_LIMITS.maxPerTenant - 5 - i) }, () => createSchedule(deps, OTHER_TENANT, body)),
@@ -337,7 +338,7 @@ describe('the per-tenant limit', () => {
 
 describe('OpenAPI', () => {
   it('documents every schedule route with its request schema', async () => {
-    const doc = await (await rt.api('/v1/openapi.json', { auth: false })).json();
+    const doc = await readJson(await rt.api('/v1/openapi.json', { auth: false }));
     expect(doc.paths['/v1/schedules'].post.operationId).toBe('createSchedule');
     expect(doc.paths['/v1/schedules'].post.requestBody).toBeTruthy();
     expect(doc.paths['/v1/schedules'].get.operationId).toBe('listSchedules');

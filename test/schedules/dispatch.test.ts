@@ -8,6 +8,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { appContext } from '../../shared/context.ts';
 import { REPORT_QUEUE_SETTINGS } from '../../shared/queue/index.ts';
 import { claimRun, defaultScheduleServiceDeps, deleteSchedule, listSchedules } from '../../shared/schedules/index.ts';
+import { readJson } from '../support/http.ts';
 import { startHarness, type Harness } from './harness.ts';
 
 const MINUTE = 60_000;
@@ -165,7 +166,7 @@ describe('run now', () => {
     const s = await create({ schedule: 'rate(1 day)', format: 'csv' });
     const res = await h.rt.api(`/v1/schedules/${s.id}/run`, { method: 'POST' });
     expect(res.status).toBe(202);
-    const run = await res.json();
+    const run = await readJson(res);
     expect(run).toMatchObject({ trigger: 'manual', status: 'queued', attempts: 0 });
     expect(run.slot).toMatch(/^20310313T000030Z-manual-[a-z0-9]+$/);
     await h.rt.reportQueue.drain();
