@@ -183,3 +183,16 @@ describe('date arithmetic and grouping by day', () => {
     ]);
   });
 });
+
+describe('date_format memo', () => {
+  it('gives the right text for every row when many rows share a day, across zones and DST', () => {
+    const rows = Array.from({ length: 500 }, (_, i) => ({ t: Date.UTC(2024, 2, 9) + i * 1_234_567 }));
+    const out = runCloud9QL("select date_format(t, 'yyyy-MM-dd a', 'America/New_York') as d", rows);
+    const expected = rows.map(({ t }) => {
+      const parts = new Intl.DateTimeFormat('en-US', { timeZone: 'America/New_York', year: 'numeric', month: '2-digit', day: '2-digit', hour: 'numeric', hourCycle: 'h23' }).formatToParts(new Date(t));
+      const get = (type: string) => parts.find((p) => p.type === type)!.value;
+      return `${get('year')}-${get('month')}-${get('day')} ${Number(get('hour')) < 12 ? 'AM' : 'PM'}`;
+    });
+    expect(out.map((r) => r.d)).toEqual(expected);
+  });
+});

@@ -65,8 +65,9 @@ function pad(n: number, width: number): string {
   const s = String(n);
   return s.length >= width ? s : '0'.repeat(width - s.length) + s;
 }
+const TWO_DIGITS = Array.from({ length: 100 }, (_, i) => (i < 10 ? `0${i}` : String(i)));
 function pad2(n: number): string {
-  return n < 10 ? `0${n}` : String(n);
+  return n >= 0 && n < 100 ? TWO_DIGITS[n]! : String(n);
 }
 
 type FieldWriter = (f: DateFields, zone: Zone, utc: number) => string;
@@ -131,18 +132,55 @@ function offsetText(offset: number, count: number): string {
 export type DateFormatter = (utcMs: number, zone: Zone) => string;
 
 /** Compiles a pattern into a formatter; throws PatternError for a bad pattern. */
+/** The finest unit a pattern shows, in ms: texts of instants within one such unit (and offset) are equal. */
+function granularity(parts: readonly Part[]): number {
+  let finest = 86_400_000;
+  for (const p of parts) {
+    if (!('letter' in p)) continue;
+    const unit = p.letter === 'S' ? 1 : p.letter === 's' ? 1000 : p.letter === 'm' ? 60_000 : 'HkKha'.includes(p.letter) ? 3_600_000 : 86_400_000;
+    finest = Math.min(finest, unit);
+  }
+  return finest;
+}
+
+const MEMO_SIZE = 4096;
+
+/**
+ * Compiles a pattern into a formatter; throws PatternError for a bad pattern. Patterns no finer than an
+ * hour (`yyyy-MM-dd`, `yyyy-MM`, `MMM d`...) remember recent texts per hour or day of local time, so
+ * formatting a column of timestamps allocates one string per distinct day, not one per row.
+ */
 export function compileFormatter(pattern: string): DateFormatter {
   const parts = lex(pattern);
   const writers: FieldWriter[] = parts.map((p) => ('literal' in p ? () => p.literal : writer(p.letter, p.count)));
   const fields = newFields();
   const n = writers.length;
-  return (utcMs, zone) => {
-    const offset = zone.offsetAt(utcMs);
+  const format = (utcMs: number, zone: Zone, offset: number): string => {
     fields.offset = offset;
     fillFields(fields, utcMs + offset);
     let out = '';
     for (let i = 0; i < n; i++) out += writers[i]!(fields, zone, utcMs);
     return out;
+  };
+  const unit = granularity(parts);
+  if (unit < 3_600_000 || parts.some((p) => 'letter' in p && p.letter === 'z')) return (utcMs, zone) => format(utcMs, zone, zone.offsetAt(utcMs));
+  let memoZone: Zone | null = null;
+  const memo = new Map<number, string>();
+  return (utcMs, zone) => {
+    const offset = zone.offsetAt(utcMs);
+    if (zone !== memoZone) {
+      memo.clear();
+      memoZone = zone;
+    }
+    // Local time bucket and offset (in minutes, shifted positive) in one exact number.
+    const key = Math.floor((utcMs + offset) / unit) * 4096 + (offset / 60_000 + 2048);
+    let text = memo.get(key);
+    if (text === undefined) {
+      text = format(utcMs, zone, offset);
+      if (memo.size >= MEMO_SIZE) memo.clear();
+      memo.set(key, text);
+    }
+    return text;
   };
 }
 
