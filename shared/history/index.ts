@@ -1,6 +1,8 @@
 /**
- * Growth history: one public entry. Daily snapshots (capture, compact storage, retention), the
- * dispatcher hook and the queued job, and the history report.
+ * Growth history: one public entry for the snapshot side (capture, compact storage, retention, the
+ * dispatcher hook, the queued job) and the report computation. The `history` report type itself
+ * (report-type.ts, request.ts) is imported by the report registry and the API operations directly,
+ * so the dispatcher and the queue consumer do not bundle the report and HTML-rendering stack.
  */
 export { captureSnapshot, ttlFor, type CaptureDeps, type CaptureResult, type CapturedVideo, type SnapshotSource } from './capture.ts';
 export { addDays, dayOf, eachDay, periodsCovering, type Day, type Granularity } from './days.ts';
@@ -8,8 +10,6 @@ export { dispatchDailySnapshots, parseSnapshotMessage, snapshotMessage, SNAPSHOT
 export { defaultSnapshotJobDeps, dispatchSnapshotsFromDispatcher } from './defaults.ts';
 export { runSnapshotJob, type SnapshotJobDeps, type SnapshotOutcome } from './job.ts';
 export { computeHistory, HISTORY_METRICS, type HistoryData, type HistoryMetric, type HistoryQuery } from './report.ts';
-export { historyReport } from './report-type.ts';
-export { historyRequestSchema, DEFAULT_HISTORY_QUERY, MAX_HISTORY_DAYS } from './request.ts';
 export { readHistorySettings, type HistorySettings } from './settings.ts';
 export { tiktokSnapshotSource } from './source.ts';
 export { videoStateAt } from './replay.ts';
