@@ -1,0 +1,165 @@
+/**
+ * The report queue: the local stand-in's SQS semantics (bounded concurrency, redelivery after the
+ * requested delay, maxReceiveCount then the DLQ, receive counts on the records) and the SQS adapter
+ * (batches of 10, a partial batch failure is an error, backoff through the visibility timeout).
+ */
+import { ChangeMessageVisibilityCommand, SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
+import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import { mockClient } from 'aws-sdk-client-mock';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createLocalReportQueue, type LocalReportQueue } from '../../infra/local/queue.ts';
+import { createSqsReportQueue, parseRunMessage, QueueSendError, REPORT_QUEUE_SETTINGS } from '../../shared/queue/index.ts';
+
+const msg = (i: number) => ({ tenantId: 'tn_1', scheduleId: `sch_${i}`, slot: '20300101T000000Z' });
+const tick = () => new Promise((r) => setTimeout(r, 1));
+
+let queue: LocalReportQueue | undefined;
+afterEach(async () => {
+  await queue?.close();
+  queue = undefined;
+});
+
+describe('local report queue', () => {
+  it('never runs more consumers at once than maxConcurrency, and delivers every message once', async () => {
+    let inFlight = 0;
+    let max = 0;
+    const seen: string[] = [];
+    queue = createLocalReportQueue(
+      async (event: SQSEvent) => {
+        inFlight += 1;
+        max = Math.max(max, inFlight);
+        expect(event.Records).toHaveLength(1);
+        seen.push(JSON.parse(event.Records[0]!.body).scheduleId);
+        await new Promise((r) => setTimeout(r, 3));
+        inFlight -= 1;
+      },
+      { maxConcurrency: 3, delayScale: 0 },
+    );
+    await queue.send(Array.from({ length: 30 }, (_, i) => msg(i)));
+    await queue.drain();
+    expect(max).toBe(3);
+    expect(queue.stats()).toMatchObject({ sent: 30, received: 30, maxInFlight: 3, inFlight: 0, pending: 0, deadLettered: 0 });
+    expect(seen.sort()).toEqual(Array.from({ length: 30 }, (_, i) => `sch_${i}`).sort());
+  });
+
+  it('redelivers a reported failure with a growing receive count, then dead-letters it', async () => {
+    const counts: string[] = [];
+    queue = createLocalReportQueue(
+      async (event): Promise<SQSBatchResponse> => {
+        const r = event.Records[0]!;
+        counts.push(r.attributes.ApproximateReceiveCount);
+        return { batchItemFailures: [{ itemIdentifier: r.messageId }] };
+      },
+      { maxConcurrency: 2, maxReceiveCount: 3, delayScale: 0 },
+    );
+    await queue.send([msg(1)]);
+    await queue.drain();
+    expect(counts).toEqual(['1', '2', '3']);
+    expect(queue.deadLetters).toHaveLength(1);
+    expect(queue.deadLetters[0]).toMatchObject({ receiveCount: 3 });
+    expect(parseRunMessage(queue.deadLetters[0]!.body)).toEqual(msg(1));
+  });
+
+  it('a consumer that throws is retried like a reported failure; success stops the retries', async () => {
+    let calls = 0;
+    queue = createLocalReportQueue(
+      async () => {
+        calls += 1;
+        if (calls === 1) throw new Error('boom');
+      },
+      { delayScale: 0 },
+    );
+    await queue.send([msg(1)]);
+    await queue.drain();
+    expect(calls).toBe(2);
+    expect(queue.deadLetters).toHaveLength(0);
+  });
+
+  it('holds a failed message for the delay the consumer asked for with retryLater (scaled)', async () => {
+    const receivedAt: number[] = [];
+    queue = createLocalReportQueue(
+      async (event): Promise<SQSBatchResponse> => {
+        receivedAt.push(performance.now());
+        const r = event.Records[0]!;
+        if (receivedAt.length === 1) {
+          await queue!.retryLater({ messageId: r.messageId, receiptHandle: r.receiptHandle }, 40);
+          return { batchItemFailures: [{ itemIdentifier: r.messageId }] };
+        }
+        return { batchItemFailures: [] };
+      },
+      { delayScale: 0.001 }, // 40 s -> 40 ms
+    );
+    await queue.send([msg(1)]);
+    await tick();
+    expect(queue.stats().delayed).toBe(1);
+    await queue.drain();
+    expect(receivedAt).toHaveLength(2);
+    expect(receivedAt[1]! - receivedAt[0]!).toBeGreaterThanOrEqual(35);
+  });
+
+  it('pause holds deliveries until resume; drain waits for them', async () => {
+    let calls = 0;
+    queue = createLocalReportQueue(async () => {
+      calls += 1;
+    });
+    queue.pause();
+    await queue.send([msg(1), msg(2)]);
+    await tick();
+    expect(calls).toBe(0);
+    expect(queue.stats().pending).toBe(2);
+    queue.resume();
+    await queue.drain();
+    expect(calls).toBe(2);
+  });
+
+  it('refuses sends after close', async () => {
+    queue = createLocalReportQueue(async () => undefined);
+    await queue.close();
+    await expect(queue.send([msg(1)])).rejects.toThrow(/closed/);
+  });
+});
+
+describe('SQS report queue', () => {
+  const sqsMock = mockClient(SQSClient);
+  afterEach(() => sqsMock.reset());
+
+  it('sends in batches of 10 with the message as the body', async () => {
+    sqsMock.on(SendMessageBatchCommand).resolves({ Successful: [], Failed: [] });
+    const q = createSqsReportQueue('https://sqs.example/q', new SQSClient({ region: 'us-east-1' }));
+    await q.send(Array.from({ length: 23 }, (_, i) => msg(i)));
+    const calls = sqsMock.commandCalls(SendMessageBatchCommand);
+    expect(calls.map((c) => c.args[0].input.Entries!.length)).toEqual([10, 10, 3]);
+    expect(calls[0]!.args[0].input.QueueUrl).toBe('https://sqs.example/q');
+    expect(JSON.parse(calls[2]!.args[0].input.Entries![2]!.MessageBody!)).toEqual(msg(22));
+  });
+
+  it('a partially failed batch is an error, not a silent drop', async () => {
+    sqsMock.on(SendMessageBatchCommand).resolves({ Successful: [], Failed: [{ Id: '1', Code: 'InternalError', SenderFault: false, Message: 'x' }] });
+    const q = createSqsReportQueue('https://sqs.example/q', new SQSClient({ region: 'us-east-1' }));
+    await expect(q.send([msg(1), msg(2)])).rejects.toThrow(QueueSendError);
+  });
+
+  it('backs off through the visibility timeout, clamped to what SQS accepts', async () => {
+    sqsMock.on(ChangeMessageVisibilityCommand).resolves({});
+    const q = createSqsReportQueue('https://sqs.example/q', new SQSClient({ region: 'us-east-1' }));
+    await q.retryLater({ messageId: 'm', receiptHandle: 'rh' }, 90.4);
+    await q.retryLater({ messageId: 'm', receiptHandle: 'rh' }, 10 ** 9);
+    expect(sqsMock.commandCalls(ChangeMessageVisibilityCommand).map((c) => c.args[0].input)).toEqual([
+      { QueueUrl: 'https://sqs.example/q', ReceiptHandle: 'rh', VisibilityTimeout: 90 },
+      { QueueUrl: 'https://sqs.example/q', ReceiptHandle: 'rh', VisibilityTimeout: 43_200 },
+    ]);
+  });
+
+  it('parses run messages strictly', () => {
+    expect(parseRunMessage(JSON.stringify(msg(1)))).toEqual(msg(1));
+    expect(parseRunMessage('not json')).toBeUndefined();
+    expect(parseRunMessage(JSON.stringify({ ...msg(1), extra: 1 }))).toBeUndefined();
+    expect(parseRunMessage(JSON.stringify({ tenantId: 'tn_1' }))).toBeUndefined();
+  });
+
+  it('the settings keep a running try from being delivered twice', () => {
+    // Visibility must outlast report-generate's timeout (300 s) so SQS does not hand a running try to a second consumer.
+    expect(REPORT_QUEUE_SETTINGS.visibilityTimeoutSeconds).toBeGreaterThan(300);
+    expect(REPORT_QUEUE_SETTINGS.maxConcurrency).toBeGreaterThanOrEqual(2); // the AWS minimum for maxConcurrency
+  });
+});
