@@ -8,7 +8,8 @@
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { appContext, type Clock } from '../../shared/context.ts';
+import { OffsetClock } from '../connect/offset-clock.ts';
+import { appContext } from '../../shared/context.ts';
 import { ALL_SCOPES } from '../../shared/tiktok/index.ts';
 import { browserUnavailableReason, guardPage, launchChromium, saveScreenshot, type GuardedPage } from '../support/browser.ts';
 import { readJson } from '../support/http.ts';
@@ -21,13 +22,6 @@ const APP_NAME = 'TikTok Connector (local)';
 /** Token-shaped strings (TikTok's `act.` / `rft.` prefixes): never on a page or in an API answer. */
 const TOKEN_LIKE = /\b(act|rft)\.[A-Za-z0-9_-]{8,}/;
 
-/** The test's clock: real time plus an offset the expiry test moves forward. */
-class OffsetClock implements Clock {
-  offsetMs = 0;
-  now(): number {
-    return Date.now() + this.offsetMs;
-  }
-}
 
 describe.skipIf(unavailable)('connect flow in a real browser', () => {
   const clock = new OffsetClock();

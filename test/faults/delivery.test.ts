@@ -8,19 +8,14 @@
  */
 import { GetObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { appContext, type Clock } from '../../shared/context.ts';
+import { OffsetClock } from '../connect/offset-clock.ts';
+import { appContext } from '../../shared/context.ts';
 import { connectAccount } from '../support/connect.ts';
 import { readJson, type Json } from '../support/http.ts';
 import { startTestRuntime, type TestRuntime } from '../support/runtime.ts';
 import { injectDynamoFault, injectS3Fault, type InjectedFaults } from './inject-aws.ts';
 import { PROFILE_FIELDS, TOKEN_LIKE } from './support.ts';
 
-class OffsetClock implements Clock {
-  offsetMs = 0;
-  now(): number {
-    return Date.now() + this.offsetMs;
-  }
-}
 
 /** markRunSucceeded (shared/delivery/run-lifecycle.ts): this schedule's run item moving to `succeeded`. */
 const runSucceeded = (scheduleId: string): RegExp => new RegExp(`SCHED#${scheduleId}"[\\s\\S]*":s0":\\{"S":"succeeded"\\}`);

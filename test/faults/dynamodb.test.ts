@@ -8,7 +8,7 @@
  * that needs the datasource read moves the runtime's clock past that first (`forgetGrants`).
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { Clock } from '../../shared/context.ts';
+import { OffsetClock } from '../connect/offset-clock.ts';
 import { connectAccount } from '../support/connect.ts';
 import { startTestRuntime, type TestRuntime } from '../support/runtime.ts';
 import { injectDynamoFault, type InjectedFaults } from './inject-aws.ts';
@@ -16,16 +16,9 @@ import { callsTo, datasourceStatus, expectApiError, expectRows, expectStoredRefr
 
 /** The datasource item's key in requests (README "Data model": sk `DS#<id>`). */
 const DATASOURCE_ITEM = /"sk":\{"S":"DS#/;
-/** The write that stores refreshed tokens (shared/tokens/lease-store.ts saveRefreshedTokens). */
-const TOKEN_SAVE = /SET #tokens = :tokens, tokenVersion = tokenVersion \+ :one/;
+/** The write that stores refreshed tokens (shared/tokens/lease-store.ts saveRefreshedTokens): new tokens + lastRefreshAt, version bumped. */
+const TOKEN_SAVE = /"UpdateExpression":"SET #tokens = :tokens[^"]*lastRefreshAt = :now[^"]*tokenVersion = tokenVersion \+ :one/;
 
-/** Real time plus an offset the tests move forward. */
-class OffsetClock implements Clock {
-  offsetMs = 0;
-  now(): number {
-    return Date.now() + this.offsetMs;
-  }
-}
 
 describe('DynamoDB faults: reports and tokens', () => {
   const clock = new OffsetClock();
