@@ -56,4 +56,12 @@ export async function ensureTable(client: DynamoDBClient, tableName: string): Pr
       })),
     }),
   );
+  // dynalite flips a new table to ACTIVE on a timer; wait for it so a stop right after the first
+  // start cannot leave a table stuck in CREATING on disk.
+  for (let i = 0; i < 100; i++) {
+    const { Table } = await client.send(new DescribeTableCommand({ TableName: tableName }));
+    if (Table?.TableStatus === 'ACTIVE') return;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  throw new Error(`Local table ${tableName} did not become ACTIVE`);
 }
