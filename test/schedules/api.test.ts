@@ -7,6 +7,8 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureTenant, storeApiKey } from '../../shared/auth/api-keys.ts';
+import { REPORT_TYPES } from '../../shared/reports/index.ts';
+import { reportDefinition } from '../../shared/reports/registry.ts';
 import { createSchedule, defaultScheduleServiceDeps, SCHEDULE_LIMITS } from '../../shared/schedules/index.ts';
 import { connectAccount } from '../support/connect.ts';
 import type { TestRuntime } from '../support/runtime.ts';
@@ -112,6 +114,13 @@ describe('create and read', () => {
     const off = await post({ ...valid(), schedule: 'rate(15 minutes)', enabled: false });
     expect(off.status).toBe(201);
     expect(off.body).toMatchObject({ enabled: false, nextRunAt: null });
+  });
+
+  it.each(REPORT_TYPES)('schedules the %s report with its documented example request', async (reportType) => {
+    const example = reportDefinition(reportType).example as Record<string, unknown>;
+    const { status, body } = await post({ name: `example ${reportType}`, datasourceId: ds, schedule: 'rate(1 day)', format: 'json', ...example, reportType });
+    expect(status, JSON.stringify(body)).toBe(201);
+    expect(body).toMatchObject({ reportType, nextRunAt: expect.any(String) });
   });
 
   it('answers 401 without an API key', async () => {
