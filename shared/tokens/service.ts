@@ -8,6 +8,8 @@
  *   concurrent calls make one) and across Lambdas (a conditional lease on the datasource item; the
  *   others poll with bounded backoff and re-read). The rotated refresh token and the new access token
  *   are written in one conditional update that also releases the lease.
+ * - Rotated tokens that DynamoDB will not take are retried, then kept in memory so the next refresh
+ *   in this container starts from the rotated refresh token (TikTok already retired the stored one).
  * - A refresh token TikTok rejects (`invalid_grant`) moves the datasource to `needs_reauth` (409);
  *   transient failures (5xx, timeout, 429) change nothing and surface as the TikTok error.
  */
@@ -52,6 +54,8 @@ export interface TokenService {
 
 export const DEFAULT_REFRESH_MARGIN_MS = 5 * 60_000;
 export const DEFAULT_LEASE_MS = 20_000;
+/** Store attempts for rotated tokens (each is itself a DynamoDB call with the SDK's own retries). */
+const SAVE_ATTEMPTS = 3;
 
 export class TokenRefreshBusyError extends AppError {
   constructor(datasourceId: string) {
@@ -110,35 +114,66 @@ export function createTokenService(deps: TokenServiceDeps): TokenService {
     throw new TokenRefreshBusyError(ref.datasourceId);
   }
 
+  /**
+   * Rotated tokens TikTok issued but DynamoDB did not take (store failing after retries). TikTok has
+   * already retired the stored refresh token, so the next refresh in this container starts from this
+   * one instead; dropped once stored or once the item moved past the version it was based on.
+   */
+  const unsaved = new Map<string, { baseVersion: number; tokens: TokenSet }>();
+
   async function refreshWithLease(ref: DatasourceRef, leased: DatasourceRecord, owner: string): Promise<DatasourceRecord> {
     const fence: Fence = { kind: 'lease', owner, observedVersion: leased.tokenVersion };
+    const key = `${ref.tenantId}/${ref.datasourceId}`;
+    const pending = unsaved.get(key);
+    if (pending && pending.baseVersion !== leased.tokenVersion) unsaved.delete(key);
     let tokens: TokenSet;
     try {
-      const secrets = await deps.vault.open(ref, leased.tokens);
-      tokens = await (await deps.tiktok()).refreshToken(secrets.refreshToken);
+      const refreshToken =
+        pending?.baseVersion === leased.tokenVersion ? pending.tokens.refreshToken : (await deps.vault.open(ref, leased.tokens)).refreshToken;
+      tokens = await (await deps.tiktok()).refreshToken(refreshToken);
     } catch (err) {
       if (isTikTokError(err, 'invalid_grant')) return rejected(ref, leased, fence, err);
       await releaseLease(deps, ref, owner).catch((e: unknown) => log.warn('Could not release the refresh lease', { ...ref, error: e as Error }));
       throw err;
     }
+    unsaved.set(key, { baseVersion: leased.tokenVersion, tokens });
+    let saved: DatasourceRecord | undefined;
     try {
-      const sealed = await deps.vault.seal(ref, tokens);
-      // If our lease ran out meanwhile but nobody wrote newer tokens, ours are still the only valid
-      // ones (TikTok rotated the refresh token): keep them, fenced by version alone.
-      const saved =
-        (await saveRefreshedTokens(deps, ref, fence, sealed, tokens, leased.scopes)) ??
-        (await saveRefreshedTokens(deps, ref, { kind: 'version', observedVersion: leased.tokenVersion }, sealed, tokens, leased.scopes));
-      if (saved) {
-        log.info('TikTok access token refreshed', { ...ref, tokenVersion: saved.tokenVersion, accessTokenExpiresAt: saved.accessTokenExpiresAt });
-        return saved;
-      }
+      saved = await storeRotated(ref, fence, leased, tokens);
     } catch (err) {
-      log.error('Refreshed tokens could not be stored', { ...ref, error: err as Error });
+      log.error('Refreshed tokens could not be stored; kept in memory for the next refresh here', { ...ref, error: err as Error });
       await releaseLease(deps, ref, owner).catch(() => undefined);
       throw err;
     }
+    unsaved.delete(key);
+    if (saved) {
+      log.info('TikTok access token refreshed', { ...ref, tokenVersion: saved.tokenVersion, accessTokenExpiresAt: saved.accessTokenExpiresAt });
+      return saved;
+    }
     // Newer tokens were written meanwhile (a re-connect): they win.
     return readActive(ref);
+  }
+
+  /**
+   * Writes rotated tokens, retrying store errors a few times: after a rotation they are the only
+   * valid refresh token, so they are worth more than a fast failure. If our lease ran out meanwhile
+   * but nobody wrote newer tokens, they are kept all the same, fenced by version alone.
+   */
+  async function storeRotated(ref: DatasourceRef, fence: Fence, leased: DatasourceRecord, tokens: TokenSet): Promise<DatasourceRecord | undefined> {
+    const sealed = await deps.vault.seal(ref, tokens);
+    const byVersion: Fence = { kind: 'version', observedVersion: leased.tokenVersion };
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        return (
+          (await saveRefreshedTokens(deps, ref, fence, sealed, tokens, leased.scopes)) ??
+          (await saveRefreshedTokens(deps, ref, byVersion, sealed, tokens, leased.scopes))
+        );
+      } catch (err) {
+        if (attempt >= SAVE_ATTEMPTS) throw err;
+        log.warn('Storing refreshed tokens failed; retrying', { ...ref, attempt, error: err as Error });
+        await sleep(100 * 2 ** attempt);
+      }
+    }
   }
 
   async function rejected(ref: DatasourceRef, leased: DatasourceRecord, fence: Fence, err: TikTokError): Promise<DatasourceRecord> {

@@ -6,7 +6,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { DynamoDBClient, ConditionalCheckFailedException, ProvisionedThroughputExceededException } from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient, ConditionalCheckFailedException, InternalServerError, ProvisionedThroughputExceededException } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
@@ -131,6 +131,33 @@ describe('token service lease logic', () => {
     onUpdate({ acquire: leased, save: (i) => (i.ConditionExpression === 'tokenVersion = :v' ? stored(i) : fail()) });
     expect(await call()).toBe('act.new-access');
     expect(updates('SET #tokens').map((c) => c.args[0].input.ConditionExpression)).toEqual(['leaseOwner = :me AND tokenVersion = :v', 'tokenVersion = :v']);
+  });
+
+  it('a store error while saving rotated tokens is retried, and the tokens are stored', async () => {
+    ddb.on(GetCommand).resolves({ Item: expired() });
+    let saves = 0;
+    onUpdate({ acquire: leased, save: (i) => (++saves === 1 ? Promise.reject(new InternalServerError({ message: 'boom', $metadata: {} })) : stored(i)) });
+    expect(await call()).toBe('act.new-access');
+    expect(saves).toBe(2);
+    expect(refreshToken).toHaveBeenCalledTimes(1);
+    expect(sleep).toHaveBeenCalledTimes(1);
+  });
+
+  it('DynamoDB refusing the rotated tokens throughout: the error surfaces, and the next refresh starts from the rotated refresh token', async () => {
+    ddb.on(GetCommand).resolves({ Item: expired() });
+    const down = () => Promise.reject(new InternalServerError({ message: 'boom', $metadata: {} }));
+    onUpdate({ acquire: leased, save: down });
+    await expect(call()).rejects.toThrow(InternalServerError);
+    expect(updates('SET #tokens')).toHaveLength(3);
+    expect(updates('REMOVE leaseOwner, leaseUntil').filter((c) => c.args[0].input.ConditionExpression === 'leaseOwner = :me')).toHaveLength(1);
+
+    ddb.reset();
+    ddb.on(GetCommand).resolves({ Item: expired() });
+    onUpdate({ acquire: leased, save: stored });
+    refreshToken.mockResolvedValueOnce({ ...newSet, accessToken: 'act.second', refreshToken: 'rft.second' });
+    expect(await call()).toBe('act.second');
+    // TikTok retired rft.old-refresh at the first rotation: the second refresh used the one kept in memory.
+    expect(refreshToken.mock.calls.map(([rt]) => rt)).toEqual(['rft.old-refresh', 'rft.new-refresh']);
   });
 
   it('newer tokens written meanwhile (e.g. a re-connect) win over ours', async () => {
