@@ -1,8 +1,8 @@
 /**
  * Rebuilds the per-video state of a day from its chain: the latest full checkpoint on or before it,
  * then every committed delta in order. Every link is checked (a delta must differ from the day
- * before it in the chain, its chunk count must match the marker); a broken link ends the replay
- * at the last good day instead of inventing numbers.
+ * before it in the chain, its chunk count must match the marker); a day whose link is broken is
+ * left out (the state stays at the last good day) instead of inventing numbers.
  */
 import type { Day } from './days.ts';
 import { markersBackToCheckpoint, queryVideoChunks, type HistoryStoreDeps, type SnapshotMarker, type VideoChunk } from './store.ts';
@@ -43,9 +43,11 @@ export function replayChain(chain: readonly SnapshotMarker[], all: Map<string, V
   let good = checkpoint;
   const used: SnapshotMarker[] = [checkpoint];
   for (const m of chain.slice(1)) {
-    if (m.videoKind !== 'delta' || m.videoPrev !== good.day) break;
+    // A day that does not follow from the last good one (its chunks lost, or it follows a lost day)
+    // is skipped; a later capture diffs from the last good day, so the chain goes on from there.
+    if (m.videoKind !== 'delta' || m.videoPrev !== good.day) continue;
     const chunks = chunksOf(all, m);
-    if (!chunks) break;
+    if (!chunks) continue;
     applyDelta(state, decodeDelta(chunks as DeltaChunk[]));
     good = m;
     used.push(m);

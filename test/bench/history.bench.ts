@@ -123,6 +123,36 @@ export async function run(): Promise<BenchResult[]> {
       ...latency,
     ];
 
+    // Worst case for the layout: 1,000 videos, every counter of every video changing every day.
+    {
+      const ids = Array.from({ length: 1000 }, (_, i) => String(7_300_000_000_000_000_000n + BigInt(i) * 1_000_003n));
+      let wNow = Date.parse(`${START}T00:05:00Z`);
+      const wDeps = { ...deps, now: () => wNow };
+      for (let d = 0; d < DAYS; d += 1) {
+        wNow = Date.parse(`${addDays(START, d)}T00:05:00Z`);
+        const videos = ids.map((id, i) => ({ id, counters: [100_000 + i * 10 + d * (50 + (i % 97)), 5_000 + d * (3 + (i % 7)), 100 + d, 50 + (d >> 1)] as const, title: `Video ${i}` }));
+        await captureSnapshot(
+          { tenantId: 'tn_bench', datasourceId: 'ds_worst', day: dayOf(wNow) },
+          { profile: async () => ({ follower_count: 1000 + d, following_count: 10, likes_count: 5, video_count: 1000 }), videos: async () => videos },
+          wDeps,
+        );
+      }
+      const worst: Record<string, unknown>[] = [];
+      let s2: Record<string, unknown> | undefined;
+      do {
+        const res = await table.dynamo.send(new QueryCommand({ TableName: table.tableName, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': 'DS#ds_worst' }, ExclusiveStartKey: s2 }));
+        worst.push(...((res.Items ?? []) as Record<string, unknown>[]));
+        s2 = res.LastEvaluatedKey;
+      } while (s2);
+      const wBytes = worst.reduce((acc, i) => acc + itemSize(i), 0);
+      results.push({
+        name: 'history storage, 1,000 videos all changing daily, 1 year (worst case)',
+        value: round(wBytes / 1024 / 1024, 2),
+        unit: 'MiB',
+        note: `${worst.length} items, largest ${round(Math.max(...worst.map((i) => itemSize(i))) / 1024)} KiB`,
+      });
+    }
+
     // The year as an HTML report (size), and a quarter with the gap as the screenshot (legible at 1280 px).
     const asResult = (h: Awaited<ReturnType<typeof computeHistory>>): ReportResult => ({
       rows: h.periods,

@@ -1,4 +1,4 @@
-import { QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { captureSnapshot } from '../../shared/history/capture.ts';
 import { addDays, dayOf } from '../../shared/history/days.ts';
@@ -92,6 +92,28 @@ describe('captureSnapshot', () => {
     }
     // A day inside the gap resolves to the last stored day before it.
     expect((await videoStateAt(deps, 'ds_chain', '2024-01-06'))?.day).toBe('2024-01-04');
+  });
+
+  it('skips a day whose chunks were lost: the next capture differs from the last good day', async () => {
+    const clock = testClock('2024-09-01T00:10:00Z');
+    const deps = captureDeps(table, clock.now);
+    const { state, source } = fakeSource({ profile: profile(1), videos: [['1', [10, 0, 0, 0]], ['2', [20, 0, 0, 0]]] });
+    await captureSnapshot({ tenantId: 't1', datasourceId: 'ds_lost', day: '2024-09-01' }, source, deps);
+    clock.advanceDays(1);
+    state.videos = [['1', [11, 0, 0, 0]], ['2', [25, 0, 0, 0]]];
+    await captureSnapshot({ tenantId: 't1', datasourceId: 'ds_lost', day: '2024-09-02' }, source, deps);
+    for (const item of (await allItems('ds_lost')).filter((i) => String(i.sk).startsWith('VSNAP#2024-09-02'))) {
+      await table.dynamo.send(new DeleteCommand({ TableName: table.tableName, Key: { pk: item.pk, sk: item.sk } }));
+    }
+    expect((await videoStateAt(deps, 'ds_lost', '2024-09-02'))?.day).toBe('2024-09-01');
+    clock.advanceDays(1);
+    state.videos = [['1', [12, 0, 0, 0]], ['3', [1, 0, 0, 0]]];
+    const r = await captureSnapshot({ tenantId: 't1', datasourceId: 'ds_lost', day: '2024-09-03' }, source, deps);
+    expect(r.videoKind).toBe('delta');
+    expect(await getMarker(deps, 'ds_lost', '2024-09-03')).toMatchObject({ videoPrev: '2024-09-01' });
+    const s3 = await videoStateAt(deps, 'ds_lost', '2024-09-03');
+    expect(s3?.day).toBe('2024-09-03');
+    expect(s3?.state.present()).toEqual(new Map([['1', [12, 0, 0, 0]], ['3', [1, 0, 0, 0]]]));
   });
 
   it('records a day without video data when video.list was not granted, and without profile stats when stats were not', async () => {
