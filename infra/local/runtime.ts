@@ -119,6 +119,9 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
         : {}),
     };
     for (const [k, v] of Object.entries(env)) if (v !== undefined && !(k in handlerEnv) && /^(TIKTOK_|PKCE_|LOG_LEVEL|MAX_BODY_BYTES|SANDBOX_|REPORT_)/.test(k)) handlerEnv[k] = v;
+    // Handlers read the env contract from process.env, as in Lambda. Remember what was there so
+    // close() restores it: a second runtime in the same process must see the caller's env, not ours.
+    const previousEnv = Object.fromEntries(Object.keys(handlerEnv).map((k) => [k, process.env[k]]));
     Object.assign(process.env, handlerEnv);
     resetAppContext();
     clearApiKeyCache();
@@ -169,6 +172,10 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
         await localS3.close();
         await localDynamo.close();
         docClient.destroy();
+        for (const [k, v] of Object.entries(previousEnv)) {
+          if (v === undefined) delete process.env[k];
+          else process.env[k] = v;
+        }
         resetAppContext();
       },
     };
