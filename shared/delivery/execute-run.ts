@@ -110,8 +110,8 @@ export async function executeRun(deps: DeliveryDeps, message: RunMessage, attemp
     let reused = false;
     // Only a run tried before can have left an object behind (written, then the try died before
     // recording it): the first try skips the HeadObject.
-    const existing = run.attempts > 1 ? await headDelivery(deps.s3, deps.bucketName, key) : undefined;
-    if (existing && existing.metadata.slot === slot && existing.metadata['schedule-id'] === scheduleId) {
+    const existing = run.attempts > 1 ? await headDelivery(deps.s3, deps.bucketName, key) : 'absent';
+    if (typeof existing === 'object' && existing.metadata.slot === slot && existing.metadata['schedule-id'] === scheduleId) {
       reused = true;
       rowCount = existing.rows ?? 0;
       bytes = existing.bytes;

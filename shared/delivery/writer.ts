@@ -29,15 +29,20 @@ function httpStatus(err: unknown): number | undefined {
   return (err as { $metadata?: { httpStatusCode?: number } })?.$metadata?.httpStatusCode;
 }
 
-/** The object already at `key`, if any (a previous try that wrote it and died before recording it). */
-export async function headDelivery(s3: S3Client, bucket: string, key: string): Promise<ExistingDelivery | undefined> {
+/**
+ * The object already at `key` (a previous try that wrote it and died before recording it), 'absent',
+ * or 'unknown' when S3 will not say: without s3:GetObject on the key S3 answers 403 whether or not
+ * the object exists. Then the conditional PutObject (If-None-Match) is what decides, in AWS.
+ */
+export async function headDelivery(s3: S3Client, bucket: string, key: string): Promise<ExistingDelivery | 'absent' | 'unknown'> {
   try {
     const res = await s3.send(new HeadObjectCommand({ Bucket: bucket, Key: key }));
     const metadata = res.Metadata ?? {};
     const rows = Number(metadata.rows);
     return { bytes: res.ContentLength ?? 0, metadata, ...(Number.isFinite(rows) ? { rows } : {}) };
   } catch (err) {
-    if ((err as Error).name === 'NotFound' || (err as Error).name === 'NoSuchKey' || httpStatus(err) === 404) return undefined;
+    if ((err as Error).name === 'NotFound' || (err as Error).name === 'NoSuchKey' || httpStatus(err) === 404) return 'absent';
+    if (httpStatus(err) === 403) return 'unknown';
     throw err;
   }
 }

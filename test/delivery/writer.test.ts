@@ -64,10 +64,11 @@ describe('headDelivery', () => {
     expect(await headDelivery(new S3Client({ region: 'us-east-1' }), 'b', 'k')).toEqual({ bytes: 11, rows: 7, metadata: { rows: '7', slot: 's' } });
   });
 
-  it('no object is undefined; access denied is an error', async () => {
-    s3Mock.on(HeadObjectCommand).rejectsOnce(s3Error('NotFound', 404)).rejectsOnce(s3Error('Forbidden', 403));
+  it('404 is absent; 403 (no s3:GetObject) is unknown, left to the conditional put; other errors throw', async () => {
+    s3Mock.on(HeadObjectCommand).rejectsOnce(s3Error('NotFound', 404)).rejectsOnce(s3Error('Forbidden', 403)).rejectsOnce(s3Error('InternalError', 500));
     const client = new S3Client({ region: 'us-east-1' });
-    expect(await headDelivery(client, 'b', 'k')).toBeUndefined();
-    await expect(headDelivery(client, 'b', 'k')).rejects.toThrow('Forbidden');
+    expect(await headDelivery(client, 'b', 'k')).toBe('absent');
+    expect(await headDelivery(client, 'b', 'k')).toBe('unknown');
+    await expect(headDelivery(client, 'b', 'k')).rejects.toThrow('InternalError');
   });
 });
