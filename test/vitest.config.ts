@@ -14,5 +14,6 @@ export default defineConfig({
     maxWorkers: 2,
     // s3rver builds list continuation tokens with DES, which Node 20 only offers with the legacy provider.
     execArgv: ['--openssl-legacy-provider'],
+    env: { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
   },
 });

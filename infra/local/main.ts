@@ -7,6 +7,8 @@ import { logger } from '../../shared/logger.ts';
 import { PortInUseError, startLocalRuntime } from './runtime.ts';
 
 async function main(): Promise<void> {
+  // Lambda runs Node 24; on a Node 20 laptop the SDK's "Node 22 from 2027" notice is only noise here.
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   let runtime;
   try {
     runtime = await startLocalRuntime({ host: process.env.HOST ?? '127.0.0.1' });
