@@ -9,13 +9,14 @@
  */
 import type { CallExpr, Expr, FieldExpr, SelectItem, Statement } from '../ast.ts';
 import type { ErrorFactory } from '../errors.ts';
-import { AGGREGATES, type AggregateSlot } from '../functions/aggregates.ts';
+import { AGGREGATES } from '../functions/aggregates.ts';
 import { lookupFunction } from '../functions/catalogue.ts';
 import { WINDOW_FUNCTIONS, type WindowCursor, type WindowInstance } from '../functions/window.ts';
 import type { RunEnv } from '../functions/types.ts';
 import type { StepBudget } from '../limits.ts';
 import { pathText } from '../parser.ts';
 import { keyOf, setField, truthy, type Row, type Value } from '../values.ts';
+import { GroupAccumulators, type AccumulatorSpec } from './accumulators.ts';
 import { ExpressionCompiler, type Fn, type Scope } from './expressions.ts';
 import { compilePath } from './fields.ts';
 import { compileReshape } from './reshape.ts';
@@ -147,6 +148,14 @@ function projector(items: readonly SelectItem[], fns: readonly (Fn | null)[]): (
     }
     return out;
   };
+}
+
+/** count(*), count(x), sum and avg accumulate inline; every other aggregate through its slot. */
+function accumulatorSpec(node: CallExpr, args: Fn[], consts: Value[]): AccumulatorSpec {
+  const def = AGGREGATES[node.name]!;
+  if (node.star || args.length === 0) return { kind: 'countStar' };
+  if (def.inline && !node.distinct) return { kind: def.inline, arg: args[0]! };
+  return { kind: 'slot', slot: def.make!(args, { consts }) };
 }
 
 function distinctKey(row: Row): string {
@@ -329,8 +338,8 @@ export class StatementCompiler {
   }
 
   private grouped(stmt: Statement, items: ExprItem[], filter: { fn: Fn; cost: number } | null): StatementRunner {
-    interface Group { first: Row; states: unknown[]; results: Value[] }
-    const slots: AggregateSlot[] = [];
+    interface Group { first: Row; index: number; results: Value[] }
+    const specs: AccumulatorSpec[] = [];
     const slotKeys = new Map<string, number>();
     const aggregate = (node: CallExpr): Fn => {
       const key = JSON.stringify(node, (k, v) => (k === 'at' ? undefined : v));
@@ -341,9 +350,8 @@ export class StatementCompiler {
         if (node.name === 'array' && args.slice(1).some((a) => !a.isConst)) {
           throw this.errors.at('wrong_arguments', 'array(): the remove-duplicates and drop-nulls flags must be constants (true/false)', node.at);
         }
-        const def = AGGREGATES[node.name]!;
-        index = slots.length;
-        slots.push(def.make(args.map((a) => a.fn), { star: node.star, distinct: node.distinct, consts: args.map((a) => a.value) }));
+        index = specs.length;
+        specs.push(accumulatorSpec(node, args.map((a) => a.fn), args.map((a) => a.value)));
         slotKeys.set(key, index);
       }
       const slot = index;
@@ -374,7 +382,7 @@ export class StatementCompiler {
       if (containsAggregate(source)) throw this.errors.at('invalid_query', 'group by cannot use an aggregate', expr.at);
       return this.exprs.compile(source, rowScope('group by')).fn;
     });
-    const perRowCost = 1 + keyFns.length + slots.length;
+    const perRowCost = 1 + keyFns.length + specs.length;
     const itemCost = items.reduce((sum, i) => sum + exprCost(i.expr), 1);
     const single = keyFns.length === 1 ? keyFns[0]! : null;
 
@@ -387,12 +395,12 @@ export class StatementCompiler {
       state.budget.charge(rows.length * perRowCost);
       // Groups in order of first appearance. Small non-negative integer keys (durations, years, counts)
       // index an array directly; every other key goes through a Map.
-      let list: Group[] = [];
+      const list: Group[] = [];
       const groups = new Map<unknown, Group>();
       const dense: (Group | undefined)[] = [];
-      const ns = slots.length;
+      const accumulators = new GroupAccumulators(specs);
       const newGroup = (row: Row): Group => {
-        const g: Group = { first: row, states: slots.map((s) => s.init()), results: [] };
+        const g: Group = { first: row, index: accumulators.addGroup(), results: [] };
         list.push(g);
         return g;
       };
@@ -415,23 +423,23 @@ export class StatementCompiler {
           g = groups.get(key);
           if (g === undefined) groups.set(key, (g = newGroup(row)));
         }
-        const states = g.states;
-        for (let j = 0; j < ns; j++) slots[j]!.update(states[j], row);
+        accumulators.update(g.index, row);
       }
       if (list.length === 0 && keyFns.length === 0) newGroup({});
       state.budget.charge(list.length * itemCost);
-      for (const g of list) g.results = slots.map((s, j) => s.result(g.states[j]));
-      let out = list.map((g) => project(g, g.first));
+      let kept = list;
+      for (const g of kept) g.results = accumulators.results(g.index);
+      let out = kept.map((g) => project(g, g.first));
       if (having) {
-        const keep = out.map((o, i) => truthy(having(list[i], o)));
+        const keep = out.map((o, i) => truthy(having(kept[i], o)));
         out = out.filter((_o, i) => keep[i]);
-        list = list.filter((_g, i) => keep[i]);
+        kept = kept.filter((_g, i) => keep[i]);
       }
-      if (stmt.distinct) [out, list] = this.distinct(out, list, state);
+      if (stmt.distinct) [out, kept] = this.distinct(out, kept, state);
       if (order.length > 0) {
         const n = out.length;
         state.budget.charge(n * order.length * 2);
-        const keys = order.map((k) => list.map((g, i) => k.fn(g, out[i])));
+        const keys = order.map((k) => kept.map((g, i) => k.fn(g, out[i])));
         out = sortedIndices(n, { keys, desc: order.map((k) => k.desc) }, stmt.limit).map((i) => out[i]!);
       } else if (stmt.limit !== null) out = out.slice(0, stmt.limit);
       return { rows: out, fresh: true };

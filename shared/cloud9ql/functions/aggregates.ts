@@ -1,5 +1,6 @@
 /**
- * Aggregate functions. Each aggregate is a slot with a per-group state: `update` folds one row in,
+ * Aggregate functions. count/sum/avg are folded inline by the grouping loop (compile/accumulators.ts);
+ * the others are slots with a per-group state: `update` folds one row in,
  * `result` reads the group's value. Aggregates ignore nulls; sum of no values is 0, avg/min/max/median/sd
  * of no values are null; sd is the sample standard deviation (n-1), 0 for one value; median of an even
  * count is the mean of the two middle values. Numeric text counts as a number for sum/avg/median/sd.
@@ -19,32 +20,10 @@ export interface AggregateDef {
   readonly max: number;
   readonly allowsStar?: boolean;
   readonly allowsDistinct?: boolean;
-  make(args: Arg[], options: { star: boolean; distinct: boolean; consts: Value[] }): AggregateSlot;
-}
-
-interface NumState { sum: number; n: number }
-
-function numeric(arg: Arg, finish: (s: NumState) => Value): AggregateSlot {
-  return {
-    init: () => ({ sum: 0, n: 0 }),
-    update(state, row) {
-      const s = state as NumState;
-      const v = arg(row);
-      if (typeof v === 'number') {
-        if (v - v === 0) {
-          s.sum += v;
-          s.n++;
-        }
-      } else if (v !== null) {
-        const x = toNumber(v);
-        if (x !== null) {
-          s.sum += x;
-          s.n++;
-        }
-      }
-    },
-    result: (state) => finish(state as NumState),
-  };
+  /** Folded inline by the grouping loop (compile/accumulators.ts) unless `distinct` is given. */
+  readonly inline?: 'count' | 'sum' | 'avg';
+  /** The slot of an aggregate that is not folded inline. */
+  make?(args: Arg[], options: { consts: Value[] }): AggregateSlot;
 }
 
 function collect(arg: Arg, keepNulls: boolean, finish: (values: Value[]) => Value): AggregateSlot {
@@ -96,32 +75,21 @@ export const AGGREGATES: Record<string, AggregateDef> = {
     max: 1,
     allowsStar: true,
     allowsDistinct: true,
-    make(args, { star, distinct }) {
-      if (star || args.length === 0) {
-        return { init: () => ({ n: 0 }), update: (s) => { (s as { n: number }).n++; }, result: (s) => (s as { n: number }).n };
-      }
-      const arg = args[0]!;
-      if (distinct) {
-        return {
-          init: () => new Set<string>(),
-          update(state, row) {
-            const v = arg(row);
-            if (v !== null) (state as Set<string>).add(keyOf(v));
-          },
-          result: (state) => (state as Set<string>).size,
-        };
-      }
+    inline: 'count',
+    /** count(distinct x): non-null values, by identity key (1 and '1' differ). */
+    make([arg]) {
       return {
-        init: () => ({ n: 0 }),
+        init: () => new Set<string>(),
         update(state, row) {
-          if (arg(row) !== null) (state as { n: number }).n++;
+          const v = arg!(row);
+          if (v !== null) (state as Set<string>).add(keyOf(v));
         },
-        result: (state) => (state as { n: number }).n,
+        result: (state) => (state as Set<string>).size,
       };
     },
   },
-  sum: { min: 1, max: 1, make: ([arg]) => numeric(arg!, (s) => s.sum) },
-  avg: { min: 1, max: 1, make: ([arg]) => numeric(arg!, (s) => (s.n === 0 ? null : s.sum / s.n)) },
+  sum: { min: 1, max: 1, inline: 'sum' },
+  avg: { min: 1, max: 1, inline: 'avg' },
   min: { min: 1, max: 1, make: ([arg]) => extreme(arg!, -1) },
   max: { min: 1, max: 1, make: ([arg]) => extreme(arg!, 1) },
   median: { min: 1, max: 1, make: ([arg]) => collect(arg!, false, (values) => median(numbersOf(values))) },
