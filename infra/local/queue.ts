@@ -7,8 +7,12 @@
  *   - after `maxReceiveCount` receives a failing record moves to the dead-letter list, which tests
  *     and `npm start` users can inspect.
  * Delays are real time multiplied by `delayScale` (0 in tests: retries come back at once).
+ * With `persistFile` (npm start: DATA_DIR/report-queue.json) every message not yet done and the
+ * dead letters survive a restart, like SQS: messages that were in flight come back as received once.
  */
 import { randomUUID } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import { rename, writeFile } from 'node:fs/promises';
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { logger } from '../../shared/logger.ts';
 import { REPORT_QUEUE_SETTINGS, type Delivery, type ReportQueue, type RunMessage } from '../../shared/queue/index.ts';
@@ -18,6 +22,8 @@ export interface LocalQueueOptions {
   maxReceiveCount?: number;
   /** Multiplies every delay; 1 = the real seconds, 0 = immediately. */
   delayScale?: number;
+  /** Keep the queue's state in this JSON file (written after changes, read at creation). */
+  persistFile?: string;
 }
 
 export interface DeadLetter {
@@ -93,10 +99,42 @@ export function createLocalReportQueue(consume: QueueConsumer, options: LocalQue
   const timers = new Set<NodeJS.Timeout>();
   const running = new Set<Promise<void>>();
   const deadLetters: DeadLetter[] = [];
+  /** Every message not yet deleted or dead-lettered: pending, delayed or in flight. */
+  const live = new Set<Message>();
   let waiters: Array<() => void> = [];
   let closed = false;
   let paused = false;
   const counters = { sent: 0, received: 0, maxInFlight: 0 };
+
+  // Persistence: writes coalesce (one per tick at most) and run one after another (tmp file + rename).
+  let writeScheduled = false;
+  let writing: Promise<void> = Promise.resolve();
+  const persist = () => {
+    if (!options.persistFile || writeScheduled) return;
+    writeScheduled = true;
+    setImmediate(() => {
+      writeScheduled = false;
+      const file = options.persistFile!;
+      const state = JSON.stringify({
+        messages: [...live].map((m) => ({ messageId: m.messageId, body: m.body, sentAt: m.sentAt, receiveCount: m.receiveCount })),
+        deadLetters,
+      });
+      writing = writing
+        .then(() => writeFile(`${file}.tmp`, state))
+        .then(() => rename(`${file}.tmp`, file))
+        .catch((err: unknown) => logger.error('Could not save the local report queue', { error: err as Error }));
+    });
+  };
+  if (options.persistFile && existsSync(options.persistFile)) {
+    const saved = JSON.parse(readFileSync(options.persistFile, 'utf8')) as { messages?: Message[]; deadLetters?: DeadLetter[] };
+    for (const m of saved.messages ?? []) {
+      const message: Message = { messageId: m.messageId, body: m.body, sentAt: m.sentAt, receiveCount: m.receiveCount };
+      live.add(message);
+      ready.push(message);
+    }
+    deadLetters.push(...(saved.deadLetters ?? []));
+    if (ready.length > 0) queueMicrotask(() => pump());
+  }
 
   const idle = () => ready.length === 0 && timers.size === 0 && running.size === 0;
   const settle = () => {
@@ -118,8 +156,13 @@ export function createLocalReportQueue(consume: QueueConsumer, options: LocalQue
 
   const afterReceive = (m: Message, failed: boolean, error?: string) => {
     if (m.receiptHandle) byReceipt.delete(m.receiptHandle);
-    if (!failed) return;
+    persist();
+    if (!failed) {
+      live.delete(m);
+      return;
+    }
     if (m.receiveCount >= maxReceiveCount) {
+      live.delete(m);
       deadLetters.push({ messageId: m.messageId, body: m.body, receiveCount: m.receiveCount, lastError: error, deadLetteredAt: new Date().toISOString() });
       logger.warn('Report run message dead-lettered', { messageId: m.messageId, receiveCount: m.receiveCount });
       return;
@@ -135,6 +178,7 @@ export function createLocalReportQueue(consume: QueueConsumer, options: LocalQue
       m.receiptHandle = randomUUID();
       m.retryDelayMs = undefined;
       byReceipt.set(m.receiptHandle, m);
+      persist();
       counters.received += 1;
       const p: Promise<void> = consume({ Records: [sqsRecord(m)] })
         .then((res) => afterReceive(m, (res?.batchItemFailures ?? []).some((f) => f.itemIdentifier === m.messageId)))
@@ -154,9 +198,12 @@ export function createLocalReportQueue(consume: QueueConsumer, options: LocalQue
     async send(messages: readonly RunMessage[]): Promise<void> {
       if (closed) throw new Error('The local report queue is closed.');
       for (const message of messages) {
-        ready.push({ messageId: randomUUID(), body: JSON.stringify(message), sentAt: Date.now(), receiveCount: 0 });
+        const m: Message = { messageId: randomUUID(), body: JSON.stringify(message), sentAt: Date.now(), receiveCount: 0 };
+        live.add(m);
+        ready.push(m);
         counters.sent += 1;
       }
+      persist();
       // Like SQS, sending never waits for the consumer.
       queueMicrotask(pump);
     },
@@ -199,6 +246,10 @@ export function createLocalReportQueue(consume: QueueConsumer, options: LocalQue
       timers.forEach(clearTimeout);
       timers.clear();
       await Promise.allSettled([...running]);
+      // Last save: whatever is still live comes back at the next start.
+      persist();
+      await new Promise((r) => setImmediate(r));
+      await writing;
       settle();
     },
   };

@@ -135,7 +135,11 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     await seedDevTenant(docClient, tableName, apiKey, () => clock.now());
 
     const mounted = useSandbox ? await mountSandbox(env, clock) : undefined;
-    const reportQueue = createLocalReportQueue((event) => invokeFunction('report-generate', event) as ReturnType<QueueConsumer>, options.reportQueue);
+    // The queue is kept under DATA_DIR with the rest of the state (not when DynamoDB is in memory: its runs would be gone).
+    const reportQueue = createLocalReportQueue((event) => invokeFunction('report-generate', event) as ReturnType<QueueConsumer>, {
+      ...(options.inMemory ? {} : { persistFile: path.join(dataDir, 'report-queue.json') }),
+      ...options.reportQueue,
+    });
     overrideReportQueue(reportQueue);
     const scheduler = startLocalScheduler({ enabled: options.scheduler ?? true, now: () => clock.now() });
 

@@ -163,3 +163,45 @@ describe('SQS report queue', () => {
     expect(REPORT_QUEUE_SETTINGS.maxConcurrency).toBeGreaterThanOrEqual(2); // the AWS minimum for maxConcurrency
   });
 });
+
+describe('local report queue persistence', () => {
+  it('messages not yet done and dead letters survive a restart', async () => {
+    const { mkdtempSync, rmSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const path = await import('node:path');
+    const dir = mkdtempSync(path.join(tmpdir(), 'tkc-queue-'));
+    const persistFile = path.join(dir, 'report-queue.json');
+    try {
+      const first = createLocalReportQueue(
+        async (event): Promise<SQSBatchResponse> => ({ batchItemFailures: [{ itemIdentifier: event.Records[0]!.messageId }] }),
+        { delayScale: 0, maxReceiveCount: 1, persistFile },
+      );
+      await first.send([msg(1)]);
+      await first.drain(); // dead-lettered after one receive
+      first.pause();
+      await first.send([msg(2), msg(3)]);
+      await first.close();
+
+      const seen: string[] = [];
+      queue = createLocalReportQueue(
+        async (event) => {
+          seen.push(JSON.parse(event.Records[0]!.body).scheduleId);
+        },
+        { delayScale: 0, persistFile },
+      );
+      await queue.drain();
+      expect(seen.sort()).toEqual(['sch_2', 'sch_3']);
+      expect(queue.deadLetters.map((d) => parseRunMessage(d.body)?.scheduleId)).toEqual(['sch_1']);
+      await queue.close();
+      // Done messages are not delivered a third time.
+      const third: string[] = [];
+      queue = createLocalReportQueue(async (event) => void third.push(event.Records[0]!.body), { delayScale: 0, persistFile });
+      await queue.drain();
+      expect(third).toEqual([]);
+      await queue.close();
+      queue = undefined;
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
