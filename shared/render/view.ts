@@ -5,6 +5,7 @@
  * - any rows with a day column (`start`, `day`, `date`) and numeric columns: line charts;
  * - rows with `view_count` (video list / query): the top videos by views.
  */
+import { flattenRow } from '../reports/shape.ts';
 import type { ReportResult } from '../reports/types.ts';
 import { formatSigned } from './format.ts';
 import type { BarChartSpec } from './charts/bar.ts';
@@ -67,9 +68,14 @@ const isDayLike = (v: unknown) => typeof v === 'string' && /^\d{4}-\d{2}-\d{2}/.
 
 function accountLabel(result: ReportResult): string {
   const a = (result.meta as { account?: AccountMeta }).account;
-  const row = result.rows[0] as Record<string, unknown> | undefined;
-  const display = a?.displayName ?? a?.name ?? (typeof row?.display_name === 'string' ? row.display_name : undefined);
-  const username = a?.username ?? (typeof row?.username === 'string' ? row.username : undefined);
+  // A profile report's row names the account itself (`display_name`, or `data.user.display_name` with the default query).
+  const flat = result.rows[0] ? flattenRow(result.rows[0]) : {};
+  const fromRow = (name: string) => {
+    const hit = Object.entries(flat).find(([k, v]) => (k === name || k.endsWith(`.${name}`)) && typeof v === 'string' && v !== '');
+    return hit ? (hit[1] as string) : undefined;
+  };
+  const display = a?.displayName ?? a?.name ?? fromRow('display_name');
+  const username = a?.username ?? fromRow('username');
   if (display && username) return `${display} (@${username})`;
   if (display) return display;
   if (username) return `@${username}`;

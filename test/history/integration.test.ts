@@ -165,6 +165,23 @@ describe('daily snapshots through the dispatcher', () => {
     expect(c9.status).toBe(422);
   });
 
+  it('renders the other report types as HTML too', async () => {
+    const list = await rt.api(`/v1/datasources/${dsId}/reports/video-list`, {
+      method: 'POST',
+      json: { fields: 'id,title,view_count,create_time', requestBody: { max_count: 20, cursor: 0 }, format: 'html' },
+    });
+    expect(list.status, await list.clone().text()).toBe(200);
+    expect(list.headers.get('content-type')).toBe('text/html; charset=utf-8');
+    expect(list.headers.get('content-disposition')).toBeNull(); // shown inline, under the page CSP
+    expect(list.headers.get('content-security-policy')).toContain("default-src 'none'");
+    const page = await list.text();
+    expect(page).toContain('TikTok Video List report');
+    expect(page).toContain('Top videos by views');
+    expect(page).not.toMatch(/<script/i);
+    const profile = await rt.api(`/v1/datasources/${dsId}/reports/profile`, { method: 'POST', json: { fields: 'display_name,username,follower_count', format: 'html' } });
+    expect(await profile.text()).toContain('Cora Creator (@sandbox.creator)');
+  });
+
   it('is schedulable like the other report types, delivered as HTML', async () => {
     const created = await rt.api('/v1/schedules', {
       method: 'POST',

@@ -65,6 +65,8 @@ describe('the page', () => {
     expect(view.lineCharts).toEqual([]);
     expect(view.barCharts).toEqual([]);
     expect(renderHtml(profile).body).toContain('<td class="number" title="321">321</td>');
+    // the default profile query keeps the user nested: {"data.user": {...}}
+    expect(buildView({ ...profile, rows: [{ 'data.user': { display_name: 'Casey', username: 'sandbox.casual' } }], columns: ['data.user'] }).account).toBe('Casey (@sandbox.casual)');
   });
 });
 

@@ -2,7 +2,7 @@
  * POST /v1/datasources/{id}/reports/history: the growth history report. The body is the history
  * report type's own request schema, so what validates a request is what this document shows.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { errorBodySchema } from '../../http/openapi.ts';
 import type { OperationDoc, ResponseDoc } from '../../http/operation.ts';
 import { HISTORY_METRICS } from '../../history/report.ts';
@@ -81,7 +81,8 @@ const responses: Record<number, ResponseDoc> = {
       { contentType: 'text/html', example: '<!doctype html><html lang="en">…<svg class="chart line" …>…</svg>…<table>…</table>…</html>' },
     ],
     headers: {
-      'Content-Disposition': { description: 'CSV and HTML: attachment; filename="tiktok-history-<datasource>-<time>.<csv|html>".', schema: { type: 'string' } },
+      'Content-Disposition': { description: 'CSV only: attachment; filename="tiktok-history-<datasource>-<time>.csv". HTML is shown inline.', schema: { type: 'string' } },
+      'Content-Security-Policy': { description: "HTML only: default-src 'none' (no script, no external resource).", schema: { type: 'string' } },
     },
   },
   400: error(
