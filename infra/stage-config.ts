@@ -3,7 +3,7 @@
  * top-level context keys (`-c domainName=... -c certificateArn=... -c alarmEmail=...`) override it
  * for one deploy. Validated with zod so a typo fails the synth instead of deploying a default.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { FUNCTIONS, type FunctionName } from '../shared/topology/functions.ts';
 
 const functionNames = FUNCTIONS.map((f) => f.name) as [FunctionName, ...FunctionName[]];
