@@ -2,7 +2,7 @@
  * The environment contract (README "Configuration"), read once and validated with zod so a
  * mis-set variable fails loudly at the first request instead of deep inside a handler.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 
 const optionalUrl = z.string().url().optional();
 

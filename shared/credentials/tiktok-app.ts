@@ -5,7 +5,7 @@
  * 5-minute cache so a rotated secret is picked up without a deploy and a warm Lambda makes no call.
  */
 import { getSecret } from '@aws-lambda-powertools/parameters/secrets';
-import { z } from 'zod';
+import * as z from 'zod';
 import { ConfigError, type Config } from '../config.ts';
 import { appContext } from '../context.ts';
 import { createTikTokClient, type TikTokClient } from '../tiktok/index.ts';

@@ -3,7 +3,7 @@
  * (and is handed on as `fields`, the member every report request has); `from`/`to` default to the
  * last 30 days, resolved against the service clock when the report runs.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { cloud9qlSchema, formatSchema, unknownMemberError } from '../reports/request/common.ts';
 import { ValidationError } from '../errors.ts';
 import { once } from '../reports/types.ts';

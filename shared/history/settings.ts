@@ -3,7 +3,7 @@
  * mis-set value fails at the first request. Kept beside the concern rather than in shared/config
  * because nothing else reads them.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { DEFAULT_CHUNK_BYTES } from './videos.ts';
 
 export interface HistorySettings {

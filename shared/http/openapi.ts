@@ -2,7 +2,7 @@
  * OpenAPI 3.1 generated from the route table and the operations' zod schemas (zod's own
  * JSON Schema output is draft 2020-12, which OpenAPI 3.1 uses as is).
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { ROUTES } from '../topology/routes.ts';
 import type { OperationDoc } from './operation.ts';
 

@@ -1,5 +1,5 @@
 /** The report queue's one message: "run this slot of this schedule". */
-import { z } from 'zod';
+import * as z from 'zod';
 
 export const runMessageSchema = z.strictObject({
   tenantId: z.string().min(1).max(128),

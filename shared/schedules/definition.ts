@@ -4,7 +4,7 @@
  * (`reportRequestSchema(reportType)`), so a stored request is exactly one the report API accepts.
  * Report types and formats are read from the report registry, never listed here.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { ValidationError } from '../errors.ts';
 import { parseOrThrow } from '../http/validate.ts';
 import { REPORT_TYPES, renderFormats, reportRequestSchema, type ReportType } from '../reports/index.ts';

@@ -4,7 +4,7 @@
  * - OAuth: flat JSON, failure detected by the `error` key (not the HTTP status, which TikTok does not document).
  * Anything else is `upstream` (malformed), never a silent success.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { TikTokError, displayErrorKind, oauthErrorKind, scrub, statusKind } from './errors.ts';
 import type { HttpResult } from './http.ts';
 import type { TokenResponse } from './types.ts';

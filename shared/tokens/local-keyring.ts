@@ -7,7 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod';
 import { canonicalContext, DecryptionError, gcmOpen, gcmSeal, KEY_BYTES, type EncryptionContext } from './crypto.ts';
 import type { GeneratedDataKey, Keyring } from './keyring.ts';
 

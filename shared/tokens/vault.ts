@@ -6,7 +6,7 @@
  * opens tokens without calling KMS.
  */
 import { createHash } from 'node:crypto';
-import { z } from 'zod';
+import * as z from 'zod';
 import { canonicalContext, DecryptionError, gcmOpen, gcmSeal, type EncryptionContext } from './crypto.ts';
 import type { Keyring, KeyringKind } from './keyring.ts';
 

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { OperationDoc } from '../../http/operation.ts';
 import { DEFAULT_LINK_TTL_HOURS, MAX_LINK_TTL_HOURS } from '../../connect/links.ts';
 

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { OperationDoc } from '../../http/operation.ts';
 
 export const healthResponseSchema = z.object({

@@ -2,7 +2,7 @@
  * The three report operations. Request bodies are the report domain's own schemas
  * (reportRequestSchema), so what validates a request is what the OpenAPI document shows.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { errorBodySchema } from '../../http/openapi.ts';
 import type { OperationDoc, ResponseDoc } from '../../http/operation.ts';
 import { MAX_CLOUD9QL_LENGTH, REPORT_TYPES, defaultCloud9QL, reportRequestSchema, type ReportRequestSchema, type ReportType } from '../../reports/index.ts';

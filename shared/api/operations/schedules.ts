@@ -3,7 +3,7 @@
  * request schema of each report type (shared/schedules/definition.ts), so a scheduled request is
  * validated exactly like the report API's.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { errorBodySchema } from '../../http/openapi.ts';
 import type { OperationDoc, ResponseDoc } from '../../http/operation.ts';
 import { RUN_STATUSES, SCHEDULE_LIMITS, scheduleBodySchema, schedulePatchSchema } from '../../schedules/index.ts';

@@ -4,7 +4,7 @@
  * iterator of shared/tiktok guards against repeated cursors and duplicate videos), up to
  * `maxVideos`. All pages are merged into one `{data:{videos, cursor, has_more}}` for Cloud9QL.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { logger } from '../../logger.ts';
 import { MAX_PAGE_SIZE, iterateVideos, type TikTokVideo, type VideoListResponse } from '../../tiktok/index.ts';
 import { deadlinePassed } from '../deadline.ts';

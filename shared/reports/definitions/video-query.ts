@@ -3,7 +3,7 @@
  * account's own videos. Ids TikTok does not return (not the user's, deleted, private) are simply
  * absent from the rows, as at TikTok.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { baseRequestShape } from '../request/base.ts';
 import { unknownMemberError } from '../request/common.ts';
 import { fetchFromTikTok } from '../tiktok-source.ts';

@@ -1,5 +1,5 @@
 /** Request members every report type shares: the Cloud9QL query and the output format. */
-import { z } from 'zod';
+import * as z from 'zod';
 import { renderFormats } from '../render/registry.ts';
 
 /** Longest Cloud9QL text accepted (the engine's own limit is the same; checked here for a 400 naming the field). */

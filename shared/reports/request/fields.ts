@@ -3,7 +3,7 @@
  * (first occurrence wins, order kept), every name valid for the report type per THE field catalogue
  * (shared/tiktok FIELD_CATALOGUE, never a second list).
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { reportFields, unknownFields, type ReportType as TikTokReportType } from '../../tiktok/index.ts';
 
 export type FieldListResult = { ok: true; fields: string[] } | { ok: false; message: string };

@@ -3,7 +3,7 @@
  * Bodies are validated with zod; a bad one answers 400 `{error}`.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { TikTokSandbox } from './sandbox.ts';
 import { readBody, sendJson } from './http.ts';
 
