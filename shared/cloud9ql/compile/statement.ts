@@ -7,18 +7,19 @@
  *  - row-wise otherwise: where -> order by on the source rows (aliases resolve to their expressions) ->
  *    limit -> select only the rows kept, so `order by ... limit 10` over 100,000 rows builds ten objects.
  */
-import type { CallExpr, Expr, FieldExpr, SelectItem, Statement } from '../ast.ts';
+import type { CallExpr, SelectItem, Statement } from '../ast.ts';
 import type { ErrorFactory } from '../errors.ts';
 import { AGGREGATES } from '../functions/aggregates.ts';
 import { lookupFunction } from '../functions/catalogue.ts';
 import { WINDOW_FUNCTIONS, type WindowCursor, type WindowInstance } from '../functions/window.ts';
 import type { RunEnv } from '../functions/types.ts';
 import type { StepBudget } from '../limits.ts';
-import { pathText } from '../parser.ts';
-import { keyOf, setField, truthy, type Row, type Value } from '../values.ts';
+import { keyOf, truthy, type Row, type Value } from '../values.ts';
 import { GroupAccumulators, type AccumulatorSpec } from './accumulators.ts';
+import { aliasTarget, containsAggregate, exprCost, rowScope, type ExprItem } from './analysis.ts';
 import { ExpressionCompiler, type Fn, type Scope } from './expressions.ts';
 import { compilePath } from './fields.ts';
+import { distinctKey, projector } from './projection.ts';
 import { compileReshape } from './reshape.ts';
 import { sortedIndices } from './sort.ts';
 
@@ -35,133 +36,12 @@ export interface StatementResult {
 
 export type StatementRunner = (rows: Row[], state: RunState) => StatementResult;
 
-type ExprItem = Extract<SelectItem, { kind: 'expr' }>;
-
 /** Integer group keys below this index an array instead of a Map. */
 const DENSE_KEYS = 65_536;
 
-const RESHAPERS = new Set(['expand', 'expand_arrays', 'expand_arrays_with_defaults', 'transpose', 'inverse_transpose', 'pivot']);
 
 function isReshape(item: SelectItem): item is ExprItem & { expr: CallExpr } {
-  return item.kind === 'expr' && item.expr.kind === 'call' && RESHAPERS.has(item.expr.name);
-}
-
-/** Does the expression call an aggregate (outside nested statement functions)? */
-export function containsAggregate(expr: Expr): boolean {
-  switch (expr.kind) {
-    case 'call':
-      return lookupFunction(expr.name)?.kind === 'aggregate' || expr.args.some(containsAggregate);
-    case 'unary':
-      return containsAggregate(expr.operand);
-    case 'binary':
-      return containsAggregate(expr.left) || containsAggregate(expr.right);
-    case 'like':
-      return containsAggregate(expr.operand) || containsAggregate(expr.pattern);
-    case 'in':
-      return containsAggregate(expr.operand) || expr.list.some(containsAggregate);
-    case 'isNull':
-      return containsAggregate(expr.operand);
-    case 'between':
-      return containsAggregate(expr.operand) || containsAggregate(expr.low) || containsAggregate(expr.high);
-    case 'case':
-      return (
-        (expr.operand !== null && containsAggregate(expr.operand)) ||
-        expr.whens.some((w) => containsAggregate(w.when) || containsAggregate(w.then)) ||
-        (expr.otherwise !== null && containsAggregate(expr.otherwise))
-      );
-    default:
-      return false;
-  }
-}
-
-function exprCost(expr: Expr): number {
-  let n = 1;
-  const visit = (e: Expr): void => {
-    n++;
-    switch (e.kind) {
-      case 'call': e.args.forEach(visit); break;
-      case 'unary': case 'isNull': visit(e.operand); break;
-      case 'binary': visit(e.left); visit(e.right); break;
-      case 'like': visit(e.operand); visit(e.pattern); break;
-      case 'in': visit(e.operand); e.list.forEach(visit); break;
-      case 'between': visit(e.operand); visit(e.low); visit(e.high); break;
-      case 'case':
-        if (e.operand) visit(e.operand);
-        e.whens.forEach((w) => { visit(w.when); visit(w.then); });
-        if (e.otherwise) visit(e.otherwise);
-        break;
-      default:
-    }
-  };
-  visit(expr);
-  return n;
-}
-
-/** Plain row scope: names are fields of the row; no aggregates, no windows. */
-function rowScope(clause: string): Scope {
-  return { clause, field: (node) => compilePath(node.path) };
-}
-
-/** An item whose output name a bare identifier refers to, unless it is that same field. */
-function aliasTarget(items: readonly ExprItem[], node: FieldExpr): ExprItem | undefined {
-  if (node.path.length !== 1 || typeof node.path[0] !== 'string') return undefined;
-  const name = node.path[0];
-  const item = items.find((i) => i.name === name);
-  if (!item) return undefined;
-  if (item.expr.kind === 'field' && pathText(item.expr.path) === name) return undefined;
-  return item;
-}
-
-/** Builds output rows: `*` copies the source's fields (minus `~` exclusions), items are written in order. */
-function projector(items: readonly SelectItem[], fns: readonly (Fn | null)[]): (subject: unknown, source: Row) => Row {
-  const hasStar = items.some((i) => i.kind === 'star');
-  const excluded = new Set(items.filter((i) => i.kind === 'exclude').map((i) => pathText(i.path)));
-  const names: string[] = [];
-  const readers: Fn[] = [];
-  items.forEach((item, i) => {
-    if (item.kind === 'expr') {
-      names.push(item.name);
-      readers.push(fns[i]!);
-    }
-  });
-  const n = names.length;
-  const unsafe = names.includes('__proto__');
-  if (!hasStar && !unsafe) {
-    return (subject) => {
-      const out: Row = {};
-      for (let i = 0; i < n; i++) out[names[i]!] = readers[i]!(subject);
-      return out;
-    };
-  }
-  return (subject, source) => {
-    const out: Row = {};
-    let written = 0;
-    for (const item of items) {
-      if (item.kind === 'star') {
-        for (const k in source) {
-          if (!excluded.has(k) && Object.prototype.hasOwnProperty.call(source, k)) setField(out, k, source[k]);
-        }
-      } else if (item.kind === 'expr') {
-        setField(out, names[written]!, readers[written]!(subject));
-        written++;
-      }
-    }
-    return out;
-  };
-}
-
-/** count(*), count(x), sum and avg accumulate inline; every other aggregate through its slot. */
-function accumulatorSpec(node: CallExpr, args: Fn[], consts: Value[]): AccumulatorSpec {
-  const def = AGGREGATES[node.name]!;
-  if (node.star || args.length === 0) return { kind: 'countStar' };
-  if (def.inline && !node.distinct) return { kind: def.inline, arg: args[0]! };
-  return { kind: 'slot', slot: def.make!(args, { consts }) };
-}
-
-function distinctKey(row: Row): string {
-  let key = '';
-  for (const k in row) key += `${k}\u0002${keyOf(row[k])}\u0001`;
-  return key;
+  return item.kind === 'expr' && item.expr.kind === 'call' && lookupFunction(item.expr.name)?.kind === 'statement';
 }
 
 export class StatementCompiler {
@@ -445,4 +325,12 @@ export class StatementCompiler {
       return { rows: out, fresh: true };
     };
   }
+}
+
+/** count(*), count(x), sum and avg accumulate inline; every other aggregate through its slot. */
+function accumulatorSpec(node: CallExpr, args: Fn[], consts: Value[]): AccumulatorSpec {
+  const def = AGGREGATES[node.name]!;
+  if (node.star || args.length === 0) return { kind: 'countStar' };
+  if (def.inline && !node.distinct) return { kind: def.inline, arg: args[0]! };
+  return { kind: 'slot', slot: def.make!(args, { consts }) };
 }
