@@ -5,6 +5,7 @@
  */
 import * as z from 'zod';
 import { FUNCTIONS, type FunctionName } from '../shared/topology/functions.ts';
+import { REPORT_QUEUE_SETTINGS } from '../shared/queue/index.ts';
 
 const functionNames = FUNCTIONS.map((f) => f.name) as [FunctionName, ...FunctionName[]];
 
@@ -25,7 +26,7 @@ export const stageSettingsSchema = z.strictObject({
   /** CloudWatch Logs retention for functions and API access logs. */
   logRetentionDays: z.number().int().positive().default(30),
   /** Most report-generate invocations the queue runs at once (SQS event source maxConcurrency, 2..1000). */
-  reportConcurrency: z.number().int().min(2).max(1000).default(2),
+  reportConcurrency: z.number().int().min(2).max(1000).default(REPORT_QUEUE_SETTINGS.maxConcurrency),
   logLevel: z.enum(['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR']).default('INFO'),
   /**
    * NODE_OPTIONS=--enable-source-maps: stack traces in logs point at the TypeScript sources, but

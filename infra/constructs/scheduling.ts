@@ -15,12 +15,13 @@ import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { REPORT_QUEUE_SETTINGS } from '../../shared/queue/index.ts';
 import { FUNCTIONS } from '../../shared/topology/functions.ts';
 import { SCHEDULES } from '../../shared/topology/schedules.ts';
 import type { Functions } from './functions.ts';
 
-/** Deliveries before a run message moves to the DLQ. */
-export const MAX_RECEIVE_COUNT = 3;
+/** Deliveries before a run message moves to the DLQ: the same setting the local queue stand-in uses. */
+export const MAX_RECEIVE_COUNT = REPORT_QUEUE_SETTINGS.maxReceiveCount;
 
 export interface SchedulingProps {
   retainData: boolean;
@@ -39,7 +40,7 @@ export class Scheduling extends Construct {
     this.deadLetterQueue = new Queue(this, 'ReportDeadLetters', {
       encryption: QueueEncryption.SQS_MANAGED,
       enforceSSL: true,
-      retentionPeriod: Duration.days(14),
+      retentionPeriod: Duration.days(REPORT_QUEUE_SETTINGS.dlqRetentionDays),
       removalPolicy: props.retainData ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
     });
     this.reportQueue = new Queue(this, 'ReportRuns', {
@@ -71,7 +72,7 @@ export class Scheduling extends Construct {
       f.target.addEventSource(
         new SqsEventSource(this.reportQueue, {
           // One run per invocation: a failure retries (and dead-letters) only that run.
-          batchSize: 1,
+          batchSize: REPORT_QUEUE_SETTINGS.batchSize,
           reportBatchItemFailures: true,
           // The bound on concurrent report runs (TikTok rate limits, Lambda concurrency).
           maxConcurrency: reportConcurrency,
