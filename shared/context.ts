@@ -1,10 +1,10 @@
 /**
  * The few process-wide dependencies every handler needs, created lazily on first use (never at
  * import time) so tests and the local runtime can swap them: `overrideAppContext({ clock })`.
+ * The S3 client lives in shared/store/s3.ts so that only the functions using S3 bundle it.
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { S3Client } from '@aws-sdk/client-s3';
 import { readConfig, type Config } from './config.ts';
 
 export interface Clock {
@@ -18,7 +18,6 @@ export interface AppContext {
   config: Config;
   clock: Clock;
   dynamo: DynamoDBDocumentClient;
-  s3: S3Client;
 }
 
 let current: AppContext | undefined;
@@ -32,10 +31,7 @@ function build(): AppContext {
       new DynamoDBClient({ region: config.region, endpoint: config.dynamodbEndpoint, maxAttempts: 3 }),
       { marshallOptions: { removeUndefinedValues: true } },
     );
-  const s3 =
-    overrides.s3 ??
-    new S3Client({ region: config.region, endpoint: config.s3Endpoint, forcePathStyle: Boolean(config.s3Endpoint) });
-  return { config, clock: overrides.clock ?? systemClock, dynamo, s3 };
+  return { config, clock: overrides.clock ?? systemClock, dynamo };
 }
 
 export function appContext(): AppContext {

@@ -1,6 +1,7 @@
 /** The production wiring of a delivery: the app context, THE report code path, the queue's retry settings. */
 import { randomUUID } from 'node:crypto';
 import { appContext } from '../context.ts';
+import { s3Client } from '../store/s3.ts';
 import { REPORT_QUEUE_SETTINGS } from '../queue/index.ts';
 import { renderReport, runReport, type ReportType } from '../reports/index.ts';
 // The extension of a format lives with its renderer; the public entry does not export the lookup yet.
@@ -23,7 +24,7 @@ export function defaultDeliveryDeps(): DeliveryDeps {
   return {
     dynamo: ctx.dynamo,
     tableName: ctx.config.tableName,
-    s3: ctx.s3,
+    s3: s3Client(),
     bucketName: ctx.config.bucketName,
     now: () => appContext().clock.now(),
     newLeaseOwner: () => randomUUID(),

@@ -10,6 +10,7 @@ import { GetObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { OffsetClock } from '../connect/offset-clock.ts';
 import { appContext } from '../../shared/context.ts';
+import { s3Client } from '../../shared/store/s3.ts';
 import { connectAccount } from '../support/connect.ts';
 import { readJson, type Json } from '../support/http.ts';
 import { startTestRuntime, type TestRuntime } from '../support/runtime.ts';
@@ -89,14 +90,16 @@ describe('delivery faults: scheduled reports keep arriving, once', () => {
   }
 
   async function objects(scheduleId: string): Promise<string[]> {
-    const { s3, config } = appContext();
+    const { config } = appContext();
+    const s3 = s3Client();
     const res = await s3.send(new ListObjectsV2Command({ Bucket: config.bucketName, Prefix: `${rt.tenantId}/${scheduleId}/` }));
     return (res.Contents ?? []).map((o) => o.Key!).sort();
   }
 
   /** The one delivered object of a run: complete CSV (header + the run's rows), with its metadata. */
   async function expectDelivered(run: Json): Promise<void> {
-    const { s3, config } = appContext();
+    const { config } = appContext();
+    const s3 = s3Client();
     const obj = await s3.send(new GetObjectCommand({ Bucket: config.bucketName, Key: run.s3Key }));
     const text = await obj.Body!.transformToString();
     expect(text).not.toMatch(TOKEN_LIKE);

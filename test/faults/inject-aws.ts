@@ -17,6 +17,7 @@
 import { DynamoDBServiceException } from '@aws-sdk/client-dynamodb';
 import { S3ServiceException } from '@aws-sdk/client-s3';
 import { appContext } from '../../shared/context.ts';
+import { s3Client } from '../../shared/store/s3.ts';
 
 export type AwsErrorKind =
   /** DynamoDB ProvisionedThroughputExceededException (400, throttling: the SDK retries it). */
@@ -137,5 +138,5 @@ export function injectDynamoFault(spec: AwsFaultSpec = {}): InjectedFaults {
 
 /** Faults on the S3 client the handlers use. */
 export function injectS3Fault(spec: AwsFaultSpec = {}): InjectedFaults {
-  return inject('s3', appContext().s3.middlewareStack as unknown as FaultStack, spec);
+  return inject('s3', s3Client().middlewareStack as unknown as FaultStack, spec);
 }
