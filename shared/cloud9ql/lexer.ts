@@ -89,17 +89,22 @@ export const DurationLiteral = createToken({
 });
 export const NumberLiteral = createToken({ name: 'NumberLiteral', pattern: /\d+(?:\.\d+)?(?:[eE][+-]?\d+)?/, label: 'a number', categories: [AliasWord] });
 
-export const NotEquals = createToken({ name: 'NotEquals', pattern: /!=|<>/, label: '"!="' });
-export const LessEq = createToken({ name: 'LessEq', pattern: /<=/, label: '"<="' });
-export const GreaterEq = createToken({ name: 'GreaterEq', pattern: />=/, label: '">="' });
-export const Less = createToken({ name: 'Less', pattern: /</, label: '"<"' });
-export const Greater = createToken({ name: 'Greater', pattern: />/, label: '">"' });
-export const Equals = createToken({ name: 'Equals', pattern: /==?/, label: '"="' });
-export const Plus = createToken({ name: 'Plus', pattern: /\+/, label: '"+"', categories: [AliasWord] });
-export const Minus = createToken({ name: 'Minus', pattern: /-/, label: '"-"', categories: [AliasWord] });
-export const Star = createToken({ name: 'Star', pattern: /\*/, label: '"*"' });
-export const Slash = createToken({ name: 'Slash', pattern: /\//, label: '"/"', categories: [AliasWord] });
-export const Percent = createToken({ name: 'Percent', pattern: /%/, label: '"%"', categories: [AliasWord] });
+/** Operator groups, so that the grammar consumes "any comparison" / "+ or -" / "*, / or %" in one step. */
+export const ComparisonOp = createToken({ name: 'ComparisonOp', pattern: Lexer.NA, label: 'a comparison' });
+export const AdditiveOp = createToken({ name: 'AdditiveOp', pattern: Lexer.NA, label: '"+" or "-"' });
+export const MultiplicativeOp = createToken({ name: 'MultiplicativeOp', pattern: Lexer.NA, label: '"*", "/" or "%"' });
+
+export const NotEquals = createToken({ name: 'NotEquals', pattern: /!=|<>/, label: '"!="', categories: [ComparisonOp] });
+export const LessEq = createToken({ name: 'LessEq', pattern: /<=/, label: '"<="', categories: [ComparisonOp] });
+export const GreaterEq = createToken({ name: 'GreaterEq', pattern: />=/, label: '">="', categories: [ComparisonOp] });
+export const Less = createToken({ name: 'Less', pattern: /</, label: '"<"', categories: [ComparisonOp] });
+export const Greater = createToken({ name: 'Greater', pattern: />/, label: '">"', categories: [ComparisonOp] });
+export const Equals = createToken({ name: 'Equals', pattern: /==?/, label: '"="', categories: [ComparisonOp] });
+export const Plus = createToken({ name: 'Plus', pattern: /\+/, label: '"+"', categories: [AliasWord, AdditiveOp] });
+export const Minus = createToken({ name: 'Minus', pattern: /-/, label: '"-"', categories: [AliasWord, AdditiveOp] });
+export const Star = createToken({ name: 'Star', pattern: /\*/, label: '"*"', categories: [MultiplicativeOp] });
+export const Slash = createToken({ name: 'Slash', pattern: /\//, label: '"/"', categories: [AliasWord, MultiplicativeOp] });
+export const Percent = createToken({ name: 'Percent', pattern: /%/, label: '"%"', categories: [AliasWord, MultiplicativeOp] });
 export const Caret = createToken({ name: 'Caret', pattern: /\^/, label: '"^"' });
 export const LParen = createToken({ name: 'LParen', pattern: /\(/, label: '"("' });
 export const RParen = createToken({ name: 'RParen', pattern: /\)/, label: '")"' });
@@ -112,7 +117,7 @@ export const ALL_TOKENS: TokenType[] = [
   WhiteSpace, LineComment, BlockComment,
   StringLiteral, QuotedName, BracketName, DateToken,
   DurationLiteral, NumberLiteral,
-  AliasWord, Keyword, ...KEYWORDS, Identifier,
+  AliasWord, Keyword, ComparisonOp, AdditiveOp, MultiplicativeOp, ...KEYWORDS, Identifier,
   NotEquals, LessEq, GreaterEq, Less, Greater, Equals,
   Plus, Minus, Star, Slash, Percent, Caret, LParen, RParen, Comma, Dot, Semicolon, Tilde,
 ];

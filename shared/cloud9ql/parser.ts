@@ -14,9 +14,9 @@
  *    checked in and kept in step with the grammar; chevrotain grammars are plain TypeScript, and chevrotain
  *    is already a dependency.
  */
-import { EmbeddedActionsParser, EOF, type IToken, type TokenType, type IParserErrorMessageProvider } from 'chevrotain';
+import { EmbeddedActionsParser, EOF, type IToken, type IParserErrorMessageProvider, type ParserMethod, type TokenType } from 'chevrotain';
 import type { BinaryOperator, DurationUnit, Expr, OrderKey, PathSegment, Query, SelectItem, Statement } from './ast.ts';
-import { ErrorFactory } from './errors.ts';
+import { Cloud9QLError, ErrorFactory } from './errors.ts';
 import * as T from './lexer.ts';
 
 const CLAUSE_STARTS: ReadonlySet<TokenType> = new Set([T.Where, T.Group, T.Having, T.Order, T.Limit]);
@@ -53,6 +53,12 @@ const messages: IParserErrorMessageProvider = {
   },
 };
 
+const OPERATORS = new Map<TokenType, BinaryOperator>([
+  [T.Or, 'or'], [T.And, 'and'],
+  [T.Equals, '='], [T.NotEquals, '!='], [T.Less, '<'], [T.LessEq, '<='], [T.Greater, '>'], [T.GreaterEq, '>='],
+  [T.Plus, '+'], [T.Minus, '-'], [T.Star, '*'], [T.Slash, '/'], [T.Percent, '%'],
+]);
+
 const DURATION_UNITS: Record<string, DurationUnit> = {
   ms: 'ms', s: 's', m: 'm', mi: 'm', min: 'm', h: 'h', d: 'd', w: 'w', M: 'M', mo: 'M', q: 'q', y: 'y',
 };
@@ -69,6 +75,17 @@ class Cloud9QLParser extends EmbeddedActionsParser {
   constructor() {
     super(T.ALL_TOKENS, { errorMessageProvider: messages, maxLookahead: 3 });
     this.performSelfAnalysis();
+  }
+
+  /** `operand (operator operand)*`, folded to the left: a - b - c = (a - b) - c. */
+  private leftAssociative(operand: ParserMethod<[], Expr>, operator: TokenType): Expr {
+    let left = this.SUBRULE(operand);
+    this.MANY(() => {
+      const token = this.CONSUME(operator);
+      const right = this.SUBRULE2(operand);
+      left = { kind: 'binary', op: OPERATORS.get(token.tokenType)!, left, right, at: left.at };
+    });
+    return left;
   }
 
   private lastEnd(): number {
@@ -207,25 +224,9 @@ class Cloud9QLParser extends EmbeddedActionsParser {
 
   expression = this.RULE('expression', (): Expr => this.SUBRULE(this.orExpr));
 
-  orExpr = this.RULE('orExpr', (): Expr => {
-    let left = this.SUBRULE(this.andExpr);
-    this.MANY(() => {
-      this.CONSUME(T.Or);
-      const right = this.SUBRULE2(this.andExpr);
-      left = { kind: 'binary', op: 'or', left, right, at: left.at };
-    });
-    return left;
-  });
+  orExpr = this.RULE('orExpr', (): Expr => this.leftAssociative(this.andExpr, T.Or));
 
-  andExpr = this.RULE('andExpr', (): Expr => {
-    let left = this.SUBRULE(this.notExpr);
-    this.MANY(() => {
-      this.CONSUME(T.And);
-      const right = this.SUBRULE2(this.notExpr);
-      left = { kind: 'binary', op: 'and', left, right, at: left.at };
-    });
-    return left;
-  });
+  andExpr = this.RULE('andExpr', (): Expr => this.leftAssociative(this.notExpr, T.And));
 
   notExpr = this.RULE('notExpr', (): Expr => {
     return this.OR([
@@ -304,43 +305,11 @@ class Cloud9QLParser extends EmbeddedActionsParser {
     ]);
   });
 
-  comparisonOperator = this.RULE('comparisonOperator', (): BinaryOperator => {
-    return this.OR([
-      { ALT: () => { this.CONSUME(T.Equals); return '=' as const; } },
-      { ALT: () => { this.CONSUME(T.NotEquals); return '!=' as const; } },
-      { ALT: () => { this.CONSUME(T.LessEq); return '<=' as const; } },
-      { ALT: () => { this.CONSUME(T.GreaterEq); return '>=' as const; } },
-      { ALT: () => { this.CONSUME(T.Less); return '<' as const; } },
-      { ALT: () => { this.CONSUME(T.Greater); return '>' as const; } },
-    ]);
-  });
+  comparisonOperator = this.RULE('comparisonOperator', (): BinaryOperator => OPERATORS.get(this.CONSUME(T.ComparisonOp).tokenType)!);
 
-  additive = this.RULE('additive', (): Expr => {
-    let left = this.SUBRULE(this.multiplicative);
-    this.MANY(() => {
-      const op = this.OR([
-        { ALT: () => { this.CONSUME(T.Plus); return '+' as const; } },
-        { ALT: () => { this.CONSUME(T.Minus); return '-' as const; } },
-      ]);
-      const right = this.SUBRULE2(this.multiplicative);
-      left = { kind: 'binary', op, left, right, at: left.at };
-    });
-    return left;
-  });
+  additive = this.RULE('additive', (): Expr => this.leftAssociative(this.multiplicative, T.AdditiveOp));
 
-  multiplicative = this.RULE('multiplicative', (): Expr => {
-    let left = this.SUBRULE(this.unary);
-    this.MANY(() => {
-      const op = this.OR([
-        { ALT: () => { this.CONSUME(T.Star); return '*' as const; } },
-        { ALT: () => { this.CONSUME(T.Slash); return '/' as const; } },
-        { ALT: () => { this.CONSUME(T.Percent); return '%' as const; } },
-      ]);
-      const right = this.SUBRULE2(this.unary);
-      left = { kind: 'binary', op, left, right, at: left.at };
-    });
-    return left;
-  });
+  multiplicative = this.RULE('multiplicative', (): Expr => this.leftAssociative(this.unary, T.MultiplicativeOp));
 
   /** Unary minus binds looser than `^`: `-2^2` is -(2^2). */
   unary = this.RULE('unary', (): Expr => {
@@ -520,6 +489,28 @@ export function pathText(path: readonly PathSegment[]): string {
 }
 
 let parser: Cloud9QLParser | undefined;
+
+/**
+ * Refuses nesting deeper than MAX_NESTING before the recursive parser sees it: parentheses and
+ * case...end blocks, and runs of prefix operators (`- - - x`, `not not x`).
+ */
+function checkNesting(tokens: readonly IToken[], errors: ErrorFactory): void {
+  let depth = 0;
+  let prefixRun = 0;
+  let previous: TokenType | undefined;
+  for (const token of tokens) {
+    const type = token.tokenType;
+    // After a dot, `case` and `end` are field names (`a.end`), not block keywords.
+    const keyword = previous !== T.Dot;
+    previous = type;
+    if (type === T.LParen || (type === T.Case && keyword)) depth++;
+    else if (type === T.RParen || (type === T.End && keyword)) depth--;
+    prefixRun = type === T.Minus || type === T.Plus || type === T.Not ? prefixRun + 1 : 0;
+    if (depth > MAX_NESTING || prefixRun > MAX_NESTING) {
+      throw errors.at('limit_exceeded', `The query nests deeper than ${MAX_NESTING} levels`, token.startOffset);
+    }
+  }
+}
 /** Deeper nesting than any real query has; keeps the recursive parser and compiler far from the stack limit. */
 const MAX_NESTING = 100;
 
@@ -537,13 +528,7 @@ export function parseQuery(text: string): Query {
       : `Unexpected character "${char}"`;
     throw errors.at('syntax_error', message, error.offset);
   }
-  let depth = 0;
-  for (const token of lexed.tokens) {
-    if (token.tokenType === T.LParen && ++depth > MAX_NESTING) {
-      throw errors.at('limit_exceeded', `Parentheses nest deeper than ${MAX_NESTING} levels`, token.startOffset);
-    }
-    if (token.tokenType === T.RParen) depth--;
-  }
+  checkNesting(lexed.tokens, errors);
   parser ??= new Cloud9QLParser();
   parser.text = text;
   const statements: Statement[] = [];
@@ -553,7 +538,14 @@ export function parseQuery(text: string): Query {
     if (i < tokens.length && tokens[i]!.tokenType !== T.Semicolon) continue;
     if (i > start) {
       parser.input = tokens.slice(start, i);
-      const statement = parser.statement();
+      let statement: Statement;
+      try {
+        statement = parser.statement();
+      } catch (error) {
+        // An unexpected failure may leave the shared parser mid-rule: build a fresh one next time.
+        if (!(error instanceof Cloud9QLError)) parser = undefined;
+        throw error;
+      }
       if (parser.errors.length > 0) {
         const error = parser.errors[0]!;
         const offset = Number.isNaN(error.token.startOffset) ? (i < tokens.length ? tokens[i]!.startOffset : text.length) : error.token.startOffset;

@@ -53,13 +53,15 @@ describe('limits', () => {
 });
 
 describe('nesting', () => {
-  it('refuses parentheses nested deeper than 100 levels', () => {
+  it('refuses parentheses, case blocks or prefix operators nested deeper than 100 levels', () => {
+    expect(() => runCloud9QL(`select ${'- '.repeat(101)}1`, {})).toThrow(expect.objectContaining({ code: 'limit_exceeded' }));
+    expect(() => runCloud9QL(`select ${'case when true then '.repeat(101)}1${' end'.repeat(101)}`, {})).toThrow(expect.objectContaining({ code: 'limit_exceeded' }));
+    expect(runCloud9QL(`select ${'- '.repeat(100)}1 as v`, {})).toEqual([{ v: 1 }]);
     expect(() => runCloud9QL(`select ${'('.repeat(101)}1${')'.repeat(101)}`, {})).toThrow(expect.objectContaining({ code: 'limit_exceeded', column: 108 }));
     expect(runCloud9QL(`select ${'('.repeat(100)}1${')'.repeat(100)} as v`, {})).toEqual([{ v: 1 }]);
   });
-  it('turns stack exhaustion from deep queries or data into a Cloud9QLError', () => {
+  it('turns stack exhaustion from deep data into a Cloud9QLError', () => {
     expect(() => runCloud9QL(`select ${'- '.repeat(4000)}1`, {})).toThrow(limitError);
-    // The shared parser is still usable afterwards.
     expect(runCloud9QL('select 1 + 1 as v', {})).toEqual([{ v: 2 }]);
     let deep: unknown = 1;
     for (let i = 0; i < 100_000; i++) deep = [deep];
