@@ -7,7 +7,6 @@
 import { GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { invokeFunction } from '../../infra/local/functions.ts';
 import { scheduledEvent } from '../../infra/local/scheduler.ts';
-import { appContext } from '../../shared/context.ts';
 import { s3Client } from '../../shared/store/s3.ts';
 import { createSchedule, defaultScheduleServiceDeps, type DispatchSummary } from '../../shared/schedules/index.ts';
 import { SCHEDULES } from '../../shared/topology/schedules.ts';
@@ -99,7 +98,7 @@ export async function startHarness(startIso: string, queue: { maxConcurrency?: n
   const clock = testClock(startIso);
   const rt = await startTestRuntime({ clock, reportQueue: { delayScale: 0, ...queue } });
   const faults = createFaults();
-  // The handlers' own client (appContext is built once per runtime and shared with them).
+  // The handlers' own S3 client (built once per runtime and shared with them).
   s3Client().middlewareStack.add(
     (next, context) => async (args) => {
       if (context.commandName !== 'PutObjectCommand') return next(args);
