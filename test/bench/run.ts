@@ -9,6 +9,10 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { BenchModule, BenchResult } from './types.ts';
 
+// Benchmarks measure, they do not narrate: only warnings and errors from the service's logger.
+process.env.LOG_LEVEL ??= 'WARN';
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+
 const here = import.meta.dirname;
 const only = process.argv.slice(2);
 const files = readdirSync(here)
