@@ -28,6 +28,10 @@ export const stageSettingsSchema = z.strictObject({
   /** Most report-generate invocations the queue runs at once (SQS event source maxConcurrency, 2..1000). */
   reportConcurrency: z.number().int().min(2).max(1000).default(REPORT_QUEUE_SETTINGS.maxConcurrency),
   logLevel: z.enum(['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR']).default('INFO'),
+  /** Days daily growth snapshots are kept (HISTORY_RETENTION_DAYS); omitted = forever. */
+  historyRetentionDays: z.number().int().min(1).max(36_600).optional(),
+  /** A full per-video checkpoint at least every N days (HISTORY_CHECKPOINT_DAYS). */
+  historyCheckpointDays: z.number().int().min(1).max(366).default(28),
   /**
    * NODE_OPTIONS=--enable-source-maps: stack traces in logs point at the TypeScript sources, but
    * Node then reads and parses the bundle's source map at every cold start (measured: ~+15-20% of

@@ -68,6 +68,8 @@ export class Functions extends Construct {
       TOKEN_KEYRING: 'kms',
       KMS_KEY_ID: props.tokenKey.keyArn,
       REPORT_QUEUE_URL: props.reportQueue.queueUrl,
+      HISTORY_CHECKPOINT_DAYS: String(config.historyCheckpointDays),
+      ...(config.historyRetentionDays ? { HISTORY_RETENTION_DAYS: String(config.historyRetentionDays) } : {}),
       POWERTOOLS_SERVICE_NAME: SERVICE_NAME,
       POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
       // Minified bundles ship a .map; with this flag stack traces in logs point at the sources.

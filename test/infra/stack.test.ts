@@ -217,9 +217,11 @@ describe('dev stack', () => {
         const f = template.findResources('AWS::Lambda::Function')[stack.getLogicalId(stack.functions.get(spec.name).fn.node.defaultChild as CfnRole)]!;
         expect(f.Properties).toMatchObject({ Runtime: 'nodejs24.x', Architectures: ['arm64'], MemorySize: spec.memoryMb, Timeout: spec.timeoutSeconds });
         expect(Object.keys(f.Properties.Environment.Variables).sort()).toEqual(
-          ['BUCKET_NAME', 'KMS_KEY_ID', 'LOG_LEVEL', 'NODE_OPTIONS', 'POWERTOOLS_METRICS_NAMESPACE', 'POWERTOOLS_SERVICE_NAME', 'PUBLIC_BASE_URL', 'REPORT_QUEUE_URL', 'STAGE', 'TABLE_NAME', 'TIKTOK_API_BASE_URL', 'TIKTOK_AUTH_BASE_URL', 'TIKTOK_SECRET_NAME', 'TOKEN_KEYRING'].sort(),
+          ['BUCKET_NAME', 'HISTORY_CHECKPOINT_DAYS', 'KMS_KEY_ID', 'LOG_LEVEL', 'NODE_OPTIONS', 'POWERTOOLS_METRICS_NAMESPACE', 'POWERTOOLS_SERVICE_NAME', 'PUBLIC_BASE_URL', 'REPORT_QUEUE_URL', 'STAGE', 'TABLE_NAME', 'TIKTOK_API_BASE_URL', 'TIKTOK_AUTH_BASE_URL', 'TIKTOK_SECRET_NAME', 'TOKEN_KEYRING'].sort(),
         );
-        expect(f.Properties.Environment.Variables).toMatchObject({ TOKEN_KEYRING: 'kms', POWERTOOLS_METRICS_NAMESPACE: 'TikTokConnector', STAGE: 'dev' });
+        expect(f.Properties.Environment.Variables).toMatchObject({ TOKEN_KEYRING: 'kms', POWERTOOLS_METRICS_NAMESPACE: 'TikTokConnector', STAGE: 'dev', HISTORY_CHECKPOINT_DAYS: '28' });
+        // No retention configured for dev: snapshots are kept forever (no HISTORY_RETENTION_DAYS).
+        expect(f.Properties.Environment.Variables.HISTORY_RETENTION_DAYS).toBeUndefined();
       }
       expect(LAMBDA_RUNTIME.name).toBe('nodejs24.x');
     });
@@ -339,7 +341,11 @@ describe('prod stage settings', () => {
       alarmEmail: 'ops@example.com',
       stages: {
         ...(cdkContext.stages as Record<string, object>),
-        prod: { ...(cdkContext.stages as Record<string, Record<string, unknown>>).prod, functions: { 'report-profile': { provisionedConcurrency: 2, reservedConcurrency: 20 } } },
+        prod: {
+          ...(cdkContext.stages as Record<string, Record<string, unknown>>).prod,
+          historyRetentionDays: 730,
+          functions: { 'report-profile': { provisionedConcurrency: 2, reservedConcurrency: 20 } },
+        },
       },
     });
   });
@@ -348,6 +354,12 @@ describe('prod stage settings', () => {
   it('leaves source-map stack traces off (cold start) where the stage says so', () => {
     for (const f of Object.values(prod.template.findResources('AWS::Lambda::Function'))) {
       if (f.Properties.Environment) expect(f.Properties.Environment.Variables.NODE_OPTIONS).toBeUndefined();
+    }
+  });
+
+  it('passes a configured history retention to the functions', () => {
+    for (const f of Object.values(prod.template.findResources('AWS::Lambda::Function'))) {
+      if (f.Properties.Environment?.Variables?.TABLE_NAME) expect(f.Properties.Environment.Variables.HISTORY_RETENTION_DAYS).toBe('730');
     }
   });
 
