@@ -3,7 +3,16 @@
  * only the lease holder moves a running run, and a finished run never moves again.
  */
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { isConditionFailure, runFromItem, runKey, type RunError, type RunRecord, type RunStoreDeps } from '../schedules/index.ts';
+import {
+  isConditionFailure,
+  leaseIndex,
+  LEASE_SWEEP_MARGIN_MS,
+  runFromItem,
+  runKey,
+  type RunError,
+  type RunRecord,
+  type RunStoreDeps,
+} from '../schedules/index.ts';
 
 export interface RunRef {
   scheduleId: string;
@@ -13,7 +22,8 @@ export interface RunRef {
 /**
  * Takes the run: from `queued`, or from `running` whose lease ran out (its worker died). Counts the
  * try. Undefined when there is no such run of this tenant, the run is finished, or another worker
- * holds a live lease (the caller reads the run to tell which).
+ * holds a live lease (the caller reads the run to tell which). The run enters the lease index, due
+ * for the dispatcher's sweep once the lease is LEASE_SWEEP_MARGIN_MS past its end (the worker died).
  */
 export async function acquireRunLease(
   deps: RunStoreDeps,
@@ -22,19 +32,24 @@ export async function acquireRunLease(
   nowMs: number,
   leaseMs: number,
 ): Promise<RunRecord | undefined> {
+  const until = nowMs + leaseMs;
+  const index = leaseIndex(ref, until + LEASE_SWEEP_MARGIN_MS);
   try {
     const res = await deps.dynamo.send(
       new UpdateCommand({
         TableName: deps.tableName,
         Key: runKey(ref.scheduleId, ref.slot),
-        UpdateExpression: 'SET #status = :running, leaseOwner = :owner, leaseUntil = :until, startedAt = :started ADD attempts :one',
+        UpdateExpression:
+          'SET #status = :running, leaseOwner = :owner, leaseUntil = :until, startedAt = :started, gsi1pk = :gpk, gsi1sk = :gsk ADD attempts :one',
         ConditionExpression: 'attribute_exists(pk) AND tenantId = :tenant AND (#status = :queued OR (#status = :running AND leaseUntil < :now))',
         ExpressionAttributeNames: { '#status': 'status' },
         ExpressionAttributeValues: {
           ':running': 'running',
           ':queued': 'queued',
           ':owner': owner,
-          ':until': nowMs + leaseMs,
+          ':until': until,
+          ':gpk': index.gsi1pk,
+          ':gsk': index.gsi1sk,
           ':now': nowMs,
           ':started': new Date(nowMs).toISOString(),
           ':one': 1,
@@ -86,18 +101,21 @@ async function transition(
   }
 }
 
+/** What a run drops when it leaves `running`: the lease and its entry in the lease index. */
+const LEAVES_RUNNING = ['leaseOwner', 'leaseUntil', 'gsi1pk', 'gsi1sk'];
+
 export function markRunSucceeded(
   deps: RunStoreDeps,
   ref: RunRef,
   owner: string,
   result: { s3Key: string; rowCount: number; bytes: number; durationMs: number; finishedAt: string },
 ): Promise<boolean> {
-  return transition(deps, ref, owner, { status: 'succeeded', ...result }, ['leaseOwner', 'leaseUntil', 'error']);
+  return transition(deps, ref, owner, { status: 'succeeded', ...result }, [...LEAVES_RUNNING, 'error']);
 }
 
 /** Back to `queued` with the reason: the queue delivers the message again after a backoff. */
 export function markRunForRetry(deps: RunStoreDeps, ref: RunRef, owner: string, error: RunError): Promise<boolean> {
-  return transition(deps, ref, owner, { status: 'queued', error }, ['leaseOwner', 'leaseUntil']);
+  return transition(deps, ref, owner, { status: 'queued', error }, LEAVES_RUNNING);
 }
 
 export function markRunFailed(
@@ -107,5 +125,5 @@ export function markRunFailed(
   error: RunError,
   timing: { finishedAt: string; durationMs: number },
 ): Promise<boolean> {
-  return transition(deps, ref, owner, { status: 'failed', error, ...timing }, ['leaseOwner', 'leaseUntil']);
+  return transition(deps, ref, owner, { status: 'failed', error, ...timing }, LEAVES_RUNNING);
 }

@@ -5,10 +5,25 @@
 export * from './expression/index.ts';
 export { scheduleBodySchema, schedulePatchSchema, validateDefinition, type ScheduleDefinition } from './definition.ts';
 export { SCHEDULE_LIMITS, RUN_STATUSES, scheduleView, type LastRun, type RunStatus, type ScheduleRecord, type ScheduleView } from './model.ts';
-export { claimRun, getRun, listRuns, runFromItem, runKey, runView, RUN_RETENTION_MS, type RunError, type RunRecord, type RunStoreDeps, type RunView } from './runs.ts';
+export {
+  claimRun,
+  getRun,
+  leaseIndex,
+  LEASE_SWEEP_MARGIN_MS,
+  listRuns,
+  runFromItem,
+  runKey,
+  runView,
+  RUN_RETENTION_MS,
+  WORKER_LOST_CODE,
+  type RunError,
+  type RunRecord,
+  type RunStoreDeps,
+  type RunView,
+} from './runs.ts';
 export { isManualSlot, isSlot, manualSlot, scheduledSlot, slotTime } from './slots.ts';
 export { advanceNextRun, getScheduleRecord, isConditionFailure, recordLastRun, ScheduleLimitError } from './store.ts';
-export { dispatchDueSchedules, REQUEUE_AFTER_MS, type DispatchDeps, type DispatchSummary } from './dispatch.ts';
+export { dispatchDueSchedules, MAX_LEASE_SWEEPS_PER_TICK, REQUEUE_AFTER_MS, type DispatchDeps, type DispatchSummary } from './dispatch.ts';
 export {
   createSchedule,
   deleteSchedule,

@@ -5,12 +5,17 @@
  *
  *   queued -> running (lease) -> succeeded
  *                             -> queued   (transient failure, another try follows)
- *                             -> failed   (permanent failure, or the last try)
+ *                             -> failed   (permanent failure, or the last try, or the worker was lost)
+ *
+ * A `running` run carries gsi1 attributes (`LEASE#<shard>`, `<sweepAt>#<tenant>#<schedule>#<slot>`,
+ * sweepAt = leaseUntil + LEASE_SWEEP_MARGIN_MS) until it leaves `running`: the dispatcher finds runs
+ * whose worker died through the same index it finds due schedules with (never a scan). The schedule
+ * item cannot carry this: its one gsi1 entry is its due time, already advanced past the slot.
  */
 import { GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { ValidationError } from '../errors.ts';
 import { keys, ttlFromMs } from '../store/table.ts';
-import type { RunStatus } from './model.ts';
+import { dueShard, DUE_SHARDS, type RunStatus } from './model.ts';
 import { isSlot } from './slots.ts';
 import { isConditionFailure } from './store.ts';
 
@@ -46,6 +51,8 @@ export interface RunRecord {
   leaseOwner?: string;
   /** Epoch ms. */
   leaseUntil?: number;
+  /** Times the dispatcher re-sent the run after its lease expired (a lost worker). */
+  leaseResends?: number;
   ttl?: number;
 }
 
@@ -96,6 +103,7 @@ export function runFromItem(item: Record<string, unknown>): RunRecord {
     missedSlots: opt(item.missedSlots),
     leaseOwner: opt(item.leaseOwner),
     leaseUntil: opt(item.leaseUntil),
+    leaseResends: opt(item.leaseResends),
     ttl: opt(item.ttl),
   };
 }
@@ -117,6 +125,106 @@ export function runView(run: RunRecord): RunView {
     error: run.error ?? null,
     missedSlots: run.missedSlots ?? 0,
   };
+}
+
+/** gsi1 partition prefix of running runs (sparse: only `running` runs have it). */
+export const LEASE_PREFIX = 'LEASE#';
+/** A lease this long past its end (clock skew, a slow final write) means the worker is gone. */
+export const LEASE_SWEEP_MARGIN_MS = 60_000;
+/** The lost-worker error recorded on a run that ran out of tries that way. */
+export const WORKER_LOST_CODE = 'worker_lost';
+
+/** The lease index entry of a running run, due for the sweep at `sweepAtMs`. */
+export function leaseIndex(run: Pick<RunRecord, 'tenantId' | 'scheduleId' | 'slot'>, sweepAtMs: number): { gsi1pk: string; gsi1sk: string } {
+  return {
+    gsi1pk: `${LEASE_PREFIX}${dueShard(run.scheduleId)}`,
+    gsi1sk: `${new Date(sweepAtMs).toISOString()}#${run.tenantId}#${run.scheduleId}#${run.slot}`,
+  };
+}
+
+export const LEASE_SHARD_IDS: readonly number[] = Array.from({ length: DUE_SHARDS }, (_, i) => i);
+
+export interface ExpiredLeaseEntry {
+  tenantId: string;
+  scheduleId: string;
+  slot: string;
+  /** The index sort key read: the optimistic token of the sweep's conditional write. */
+  gsi1sk: string;
+}
+
+/**
+ * Running runs of one shard whose sweep time passed, oldest first, at most `limit`. The index is
+ * eventually consistent: callers re-read the run before acting on it.
+ */
+export async function queryExpiredLeases(deps: RunStoreDeps, shard: number, nowMs: number, limit: number): Promise<ExpiredLeaseEntry[]> {
+  const res = await deps.dynamo.send(
+    new QueryCommand({
+      TableName: deps.tableName,
+      IndexName: 'gsi1',
+      KeyConditionExpression: 'gsi1pk = :pk AND gsi1sk <= :upTo',
+      ExpressionAttributeValues: { ':pk': `${LEASE_PREFIX}${shard}`, ':upTo': `${new Date(nowMs).toISOString()}#~` },
+      ProjectionExpression: 'tenantId, scheduleId, slot, gsi1sk, #type',
+      ExpressionAttributeNames: { '#type': 'type' },
+      Limit: limit,
+    }),
+  );
+  return (res.Items ?? [])
+    .filter((i) => i.type === RUN_ITEM_TYPE && typeof i.gsi1sk === 'string')
+    .map((i) => ({ tenantId: String(i.tenantId), scheduleId: String(i.scheduleId), slot: String(i.slot), gsi1sk: String(i.gsi1sk) }));
+}
+
+/** The run as the sweep saw it: only a write against exactly this state goes through. */
+function expiredLeaseGuard(run: RunRecord, seenSk: string) {
+  return {
+    ConditionExpression: '#status = :running AND leaseOwner = :owner AND leaseUntil = :until AND gsi1sk = :seenSk',
+    values: { ':running': 'running', ':owner': run.leaseOwner, ':until': run.leaseUntil, ':seenSk': seenSk },
+  };
+}
+
+/**
+ * Marks an expired lease as re-sent: moves its sweep time to `nextSweepMs` and counts the re-send.
+ * Only one dispatcher wins, so only one sends; the run stays `running` with its expired lease, which
+ * the re-sent message's worker takes over (acquireRunLease: `leaseUntil < now`).
+ */
+export async function markLeaseResent(deps: RunStoreDeps, run: RunRecord, seenSk: string, nextSweepMs: number): Promise<boolean> {
+  const guard = expiredLeaseGuard(run, seenSk);
+  try {
+    await deps.dynamo.send(
+      new UpdateCommand({
+        TableName: deps.tableName,
+        Key: runKey(run.scheduleId, run.slot),
+        UpdateExpression: 'SET gsi1sk = :next ADD leaseResends :one',
+        ConditionExpression: guard.ConditionExpression,
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: { ...guard.values, ':next': leaseIndex(run, nextSweepMs).gsi1sk, ':one': 1 },
+      }),
+    );
+    return true;
+  } catch (err) {
+    if (isConditionFailure(err)) return false;
+    throw err;
+  }
+}
+
+/** Ends a run whose workers kept dying: `failed` with the reason, out of the lease index. */
+export async function markLeaseLost(deps: RunStoreDeps, run: RunRecord, seenSk: string, error: RunError, finishedAt: string): Promise<boolean> {
+  const guard = expiredLeaseGuard(run, seenSk);
+  try {
+    await deps.dynamo.send(
+      new UpdateCommand({
+        TableName: deps.tableName,
+        Key: runKey(run.scheduleId, run.slot),
+        UpdateExpression: 'SET #status = :failed, #error = :error, finishedAt = :finishedAt REMOVE leaseOwner, leaseUntil, gsi1pk, gsi1sk',
+        ConditionExpression: guard.ConditionExpression,
+        ExpressionAttributeNames: { '#status': 'status', '#error': 'error' },
+        ExpressionAttributeValues: { ...guard.values, ':failed': 'failed', ':error': error, ':finishedAt': finishedAt },
+      }),
+    );
+    return true;
+  } catch (err) {
+    if (isConditionFailure(err)) return false;
+    throw err;
+  }
 }
 
 export type ClaimResult = { claimed: true; run: RunRecord } | { claimed: false; existing: RunRecord | undefined };

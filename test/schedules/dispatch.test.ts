@@ -2,12 +2,23 @@
  * The dispatcher on the local runtime: each due slot is claimed once whatever fires it (the same
  * event twice, two dispatchers at once), missed slots collapse into the latest one, a claim whose
  * message never left is re-sent, and 100 due schedules are all delivered with never more runs in
- * flight than the queue's concurrency bound.
+ * flight than the queue's concurrency bound. A run left `running` by a worker that died is re-sent
+ * once its lease expired (and never while it is live), and fails `worker_lost` once out of tries.
  */
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { appContext } from '../../shared/context.ts';
+import { acquireRunLease, RUN_LEASE_MS } from '../../shared/delivery/index.ts';
 import { REPORT_QUEUE_SETTINGS } from '../../shared/queue/index.ts';
-import { claimRun, defaultScheduleServiceDeps, deleteSchedule, listSchedules } from '../../shared/schedules/index.ts';
+import {
+  advanceNextRun,
+  claimRun,
+  defaultScheduleServiceDeps,
+  deleteSchedule,
+  getRun,
+  LEASE_SWEEP_MARGIN_MS,
+  listSchedules,
+  WORKER_LOST_CODE,
+} from '../../shared/schedules/index.ts';
 import { readJson } from '../support/http.ts';
 import { startHarness, type Harness } from './harness.ts';
 
@@ -199,5 +210,89 @@ describe('bounded concurrency', () => {
     expect(h.faults.maxInFlight).toBeGreaterThan(1);
     const keys = await h.listKeys(`${h.rt.tenantId}/`);
     for (const s of schedules) expect(keys.filter((k) => k.startsWith(prefix(s.id)))).toHaveLength(1);
+  });
+});
+
+describe('lost workers (expired leases)', () => {
+  const store = () => {
+    const ctx = appContext();
+    return { dynamo: ctx.dynamo, tableName: ctx.config.tableName };
+  };
+
+  /**
+   * What a dispatcher that claimed, sent and advanced leaves behind when the worker that took the
+   * lease then died (its duplicate delivery was skipped as in progress): a `running` run, no message.
+   */
+  async function runLeftByLostWorker(day: string, workers = 1) {
+    h.clock.set(`${day}T07:00:00Z`);
+    const s = await create({ schedule: 'cron(0 8 * * ? *)' });
+    const slot = `${day.replace(/-/g, '')}T080000Z`;
+    h.clock.set(`${day}T08:00:20Z`);
+    const claim = await claimRun(
+      store(),
+      { tenantId: h.rt.tenantId, scheduleId: s.id, slot, trigger: 'schedule', dueAt: `${day}T08:00:00.000Z` },
+      h.clock.now(),
+    );
+    expect(claim.claimed).toBe(true);
+    const nextDay = new Date(Date.parse(day) + 86_400_000).toISOString().slice(0, 10);
+    expect(await advanceNextRun(store(), { tenantId: h.rt.tenantId, id: s.id }, { expectedNextRunAt: `${day}T08:00:00.000Z` }, `${nextDay}T08:00:00.000Z`)).toBe(
+      true,
+    );
+    for (let i = 0; i < workers; i += 1) {
+      // Each worker takes the (queued, then expired) lease and dies without a result.
+      const taken = await acquireRunLease(store(), { tenantId: h.rt.tenantId, scheduleId: s.id, slot }, `lost-worker-${i}`, h.clock.now(), RUN_LEASE_MS);
+      expect(taken).toMatchObject({ status: 'running', attempts: i + 1 });
+      if (i < workers - 1) h.clock.advance(RUN_LEASE_MS + 1);
+    }
+    return { s, slot, leaseEnd: h.clock.now() + RUN_LEASE_MS };
+  }
+
+  it('a running run whose worker died is re-sent by the next tick after its lease expired, and delivered once', async () => {
+    const { s, slot, leaseEnd } = await runLeftByLostWorker('2031-03-20');
+    // Lease live: nothing is re-sent.
+    h.clock.set('2031-03-20T08:01:00Z');
+    const live = await h.dispatchAndDrain();
+    expect(live).toMatchObject({ leaseResent: 0, leaseFailed: 0, failed: 0 });
+    expect(await h.runs(s.id)).toMatchObject([{ slot, status: 'running', attempts: 1 }]);
+    // Lease just over, within the margin: still left alone.
+    h.clock.set(new Date(leaseEnd + LEASE_SWEEP_MARGIN_MS - 1_000).toISOString());
+    expect(await h.dispatchAndDrain()).toMatchObject({ leaseResent: 0, leaseFailed: 0 });
+    expect(h.faults.puts).toBe(0);
+    expect(await h.runs(s.id)).toMatchObject([{ slot, status: 'running', attempts: 1 }]);
+    // Past lease + margin: two dispatchers at once re-send it once; the new worker takes the lease over.
+    h.clock.set(new Date(leaseEnd + LEASE_SWEEP_MARGIN_MS + 1_000).toISOString());
+    const [a, b] = await Promise.all([h.invokeDispatch(), h.invokeDispatch()]);
+    await h.rt.reportQueue.drain();
+    expect(a.leaseResent + b.leaseResent).toBe(1);
+    expect(a.failed + b.failed).toBe(0);
+    expect(h.faults.puts).toBe(1);
+    expect(await h.runs(s.id)).toMatchObject([{ slot, status: 'succeeded', attempts: 2, error: null }]);
+    expect(await h.listKeys(prefix(s.id))).toEqual([`${prefix(s.id)}2031/03/20/${slot}.json`]);
+    // Finished: out of the lease index, never re-sent again.
+    h.clock.advance(REPORT_QUEUE_SETTINGS.visibilityTimeoutSeconds * 1000);
+    expect(await h.dispatchAndDrain()).toMatchObject({ leaseResent: 0, leaseFailed: 0 });
+    expect(h.faults.puts).toBe(1);
+  });
+
+  it('a run whose tries were all taken by workers that died ends failed (worker_lost), never retried again', async () => {
+    const { s, slot, leaseEnd } = await runLeftByLostWorker('2031-03-22', REPORT_QUEUE_SETTINGS.maxReceiveCount);
+    h.clock.set(new Date(leaseEnd + LEASE_SWEEP_MARGIN_MS + 1_000).toISOString());
+    const summary = await h.dispatchAndDrain();
+    expect(summary).toMatchObject({ leaseResent: 0, leaseFailed: 1, failed: 0 });
+    const [run] = await h.runs(s.id);
+    expect(run).toMatchObject({ slot, status: 'failed', attempts: REPORT_QUEUE_SETTINGS.maxReceiveCount });
+    expect(run.error).toMatchObject({ code: WORKER_LOST_CODE });
+    expect(String((run.error as { message: string }).message)).toMatch(/^Worker lost/);
+    expect(run.finishedAt).toBe(new Date(h.clock.now()).toISOString());
+    expect((await h.schedule(s.id)).lastRun).toMatchObject({ slot, status: 'failed' });
+    const stored = await getRun(store(), s.id, slot);
+    expect(stored?.leaseOwner).toBeUndefined();
+    expect(stored?.leaseUntil).toBeUndefined();
+    // Later ticks leave it failed: nothing sent, nothing written.
+    h.clock.advance(10 * MINUTE);
+    expect(await h.dispatchAndDrain()).toMatchObject({ leaseResent: 0, leaseFailed: 0 });
+    expect(h.faults.puts).toBe(0);
+    expect(await h.listKeys(prefix(s.id))).toEqual([]);
+    expect(await h.runs(s.id)).toMatchObject([{ slot, status: 'failed' }]);
   });
 });
