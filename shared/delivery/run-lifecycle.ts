@@ -3,6 +3,7 @@
  * only the lease holder moves a running run, and a finished run never moves again.
  */
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { buildUpdate } from '../store/update-expression.ts';
 import {
   isConditionFailure,
   leaseIndex,
@@ -72,26 +73,13 @@ async function transition(
   set: Record<string, unknown>,
   remove: string[],
 ): Promise<boolean> {
-  const names: Record<string, string> = { '#status': 'status' };
-  const values: Record<string, unknown> = { ':owner': owner, ':running': 'running' };
-  const assignments = Object.entries(set).map(([k, v], i) => {
-    names[`#s${i}`] = k;
-    values[`:s${i}`] = v;
-    return `#s${i} = :s${i}`;
-  });
-  const removals = remove.map((k, i) => {
-    names[`#r${i}`] = k;
-    return `#r${i}`;
-  });
   try {
     await deps.dynamo.send(
       new UpdateCommand({
         TableName: deps.tableName,
         Key: runKey(ref.scheduleId, ref.slot),
-        UpdateExpression: `SET ${assignments.join(', ')}${removals.length ? ` REMOVE ${removals.join(', ')}` : ''}`,
         ConditionExpression: '#status = :running AND leaseOwner = :owner',
-        ExpressionAttributeNames: names,
-        ExpressionAttributeValues: values,
+        ...buildUpdate(set, remove, { names: { '#status': 'status' }, values: { ':owner': owner, ':running': 'running' } }),
       }),
     );
     return true;

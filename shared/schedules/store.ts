@@ -5,6 +5,7 @@
  */
 import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { ConflictError, ValidationError } from '../errors.ts';
+import { buildUpdate } from '../store/update-expression.ts';
 import {
   DUE_PREFIX,
   DUE_SHARDS,
@@ -145,27 +146,14 @@ export async function updateScheduleDefinition(
     if (due) Object.assign(set, { nextRunAt: record.nextRunAt, ...due });
     else remove.push('nextRunAt', 'gsi1pk', 'gsi1sk');
   }
-  // Every name through a placeholder: several (name, schedule, timezone...) are DynamoDB reserved words.
-  const names: Record<string, string> = { '#v': 'version' };
-  const values: Record<string, unknown> = { ':expected': expectedVersion };
-  const assignments = Object.entries(set).map(([k, v], i) => {
-    names[`#s${i}`] = k;
-    values[`:s${i}`] = v;
-    return `#s${i} = :s${i}`;
-  });
-  const removals = remove.map((k, i) => {
-    names[`#r${i}`] = k;
-    return `#r${i}`;
-  });
   try {
     await deps.dynamo.send(
       new UpdateCommand({
         TableName: deps.tableName,
         Key: scheduleKey(record.tenantId, record.id),
-        UpdateExpression: `SET ${assignments.join(', ')}${removals.length ? ` REMOVE ${removals.join(', ')}` : ''}`,
         ConditionExpression: 'attribute_exists(pk) AND #v = :expected',
-        ExpressionAttributeNames: names,
-        ExpressionAttributeValues: values,
+        // Every name through a placeholder: several (name, schedule, timezone...) are DynamoDB reserved words.
+        ...buildUpdate(set, remove, { names: { '#v': 'version' }, values: { ':expected': expectedVersion } }),
       }),
     );
   } catch (err) {
