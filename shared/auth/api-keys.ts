@@ -6,6 +6,7 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { unlessConditionFails } from '../store/conditional-write.ts';
 import { keys } from '../store/table.ts';
 
 const KEY_PREFIX = 'tkc_';
@@ -42,17 +43,15 @@ interface StoreDeps {
 
 /** Creates the tenant item if missing (idempotent). */
 export async function ensureTenant(deps: StoreDeps, tenantId: string, name: string): Promise<void> {
-  try {
-    await deps.dynamo.send(
+  await unlessConditionFails(
+    deps.dynamo.send(
       new PutCommand({
         TableName: deps.tableName,
         Item: { ...keys.tenant(tenantId), type: 'tenant', tenantId, name, createdAt: new Date(deps.now()).toISOString() },
         ConditionExpression: 'attribute_not_exists(pk)',
       }),
-    );
-  } catch (err) {
-    if ((err as Error).name !== 'ConditionalCheckFailedException') throw err;
-  }
+    ),
+  );
 }
 
 /** Stores a key's hash for a tenant. Pass `apiKey` to register a known key (DEV_API_KEY); otherwise one is generated. */

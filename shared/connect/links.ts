@@ -7,7 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { keys, ttlFromMs } from '../store/table.ts';
-import { unlessConditionFails } from '../datasources/conditional-write.ts';
+import { unlessConditionFails } from '../store/conditional-write.ts';
 import type { DatasourceStoreDeps } from '../datasources/store.ts';
 import { connectLinkUrl } from './deps.ts';
 

@@ -8,7 +8,7 @@
 import { createHash, hkdfSync, randomBytes } from 'node:crypto';
 import { DeleteCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { keys, ttlFromMs } from '../store/table.ts';
-import { unlessConditionFails } from '../datasources/conditional-write.ts';
+import { unlessConditionFails } from '../store/conditional-write.ts';
 import type { DatasourceStoreDeps } from '../datasources/store.ts';
 import { createPkceVerifier } from '../tiktok/index.ts';
 import { DecryptionError, gcmOpen, gcmSeal } from '../tokens/crypto.ts';

@@ -11,7 +11,7 @@ import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { logger } from '../logger.ts';
 import { isTikTokError, type TikTokClient } from '../tiktok/index.ts';
 import type { TokenSecrets, TokenVault } from '../tokens/vault.ts';
-import { unlessConditionFails } from './conditional-write.ts';
+import { unlessConditionFails } from '../store/conditional-write.ts';
 import { datasourceNotFound } from './errors.ts';
 import { datasourceKey, type DatasourceRef } from './model.ts';
 import { deleteDatasourceItems, getDatasourceRecord, type DatasourceStoreDeps } from './store.ts';

@@ -9,7 +9,7 @@
 import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { TokenSet } from '../tiktok/index.ts';
 import type { TokenVault } from '../tokens/vault.ts';
-import { unlessConditionFails } from './conditional-write.ts';
+import { unlessConditionFails } from '../store/conditional-write.ts';
 import type { DatasourceStoreDeps } from './store.ts';
 import { datasourceKey, newDatasourceId, openIdKey, publicDatasource, recordFromItem, tokenExpiryIndex, type Datasource } from './model.ts';
 

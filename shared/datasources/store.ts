@@ -5,7 +5,7 @@
 import { DeleteCommand, GetCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { ValidationError } from '../errors.ts';
 import { keys } from '../store/table.ts';
-import { unlessConditionFails } from './conditional-write.ts';
+import { unlessConditionFails } from '../store/conditional-write.ts';
 import { datasourceNotFound } from './errors.ts';
 import { DATASOURCE_SK_PREFIX, datasourceKey, openIdKey, publicDatasource, recordFromItem, type Datasource, type DatasourceRecord, type DatasourceRef } from './model.ts';
 

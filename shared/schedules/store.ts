@@ -5,6 +5,7 @@
  */
 import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { ConflictError, ValidationError } from '../errors.ts';
+import { isConditionFailed } from '../store/conditional-write.ts';
 import { buildUpdate } from '../store/update-expression.ts';
 import {
   DUE_PREFIX,
@@ -26,9 +27,8 @@ export interface StoreDeps {
   tableName: string;
 }
 
-export function isConditionFailure(err: unknown): boolean {
-  return (err as Error | undefined)?.name === 'ConditionalCheckFailedException';
-}
+/** A failed condition is an expected answer (someone else got there first), not an error. */
+export const isConditionFailure = isConditionFailed;
 
 export class ScheduleLimitError extends ConflictError {
   constructor(limit: number) {

@@ -5,7 +5,7 @@
  */
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { datasourceKey, recordFromItem, tokenExpiryIndex, type DatasourceRecord, type DatasourceRef } from '../datasources/model.ts';
-import { unlessConditionFails } from '../datasources/conditional-write.ts';
+import { unlessConditionFails } from '../store/conditional-write.ts';
 import type { DatasourceStoreDeps } from '../datasources/store.ts';
 import type { TokenSet } from '../tiktok/index.ts';
 import type { SealedTokens } from './vault.ts';
