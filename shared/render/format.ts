@@ -14,9 +14,20 @@ export function formatSigned(n: number): string {
   return n > 0 ? `+${formatNumber(n)}` : formatNumber(n);
 }
 
+/** TikTok's timestamp columns (`create_time` in Unix seconds) and our own `...At` fields. */
+const TIME_COLUMN = /(^|[._])(create_time|[a-z_]*_time)$|At$/;
+
+/** Unix seconds or milliseconds (the 1e11 cut Cloud9QL uses too) as `YYYY-MM-DD HH:MM UTC`. */
+export function formatTimestamp(n: number): string {
+  const ms = Math.abs(n) < 1e11 ? n * 1000 : n;
+  const iso = new Date(ms).toISOString();
+  return `${iso.slice(0, 10)} ${iso.slice(11, 16)} UTC`;
+}
+
 /** A table cell's text; null/undefined are `missing` (shown as an em dash, never as 0). */
-export function cellText(value: unknown): { text: string; kind: 'number' | 'missing' | 'text' } {
+export function cellText(value: unknown, column = ''): { text: string; kind: 'number' | 'missing' | 'text' } {
   if (value === null || value === undefined) return { text: '—', kind: 'missing' };
+  if (typeof value === 'number' && Number.isFinite(value) && TIME_COLUMN.test(column)) return { text: formatTimestamp(value), kind: 'text' };
   if (typeof value === 'number') return { text: formatNumber(value), kind: 'number' };
   if (typeof value === 'string' || typeof value === 'boolean' || typeof value === 'bigint') return { text: String(value), kind: 'text' };
   if (value instanceof Date) return { text: value.toISOString(), kind: 'text' };

@@ -46,7 +46,7 @@ export function renderHtmlPage(view: ReportView): string {
   const head = table.columns.map((c) => `<th scope="col">${esc(c)}</th>`).join('');
   const body = shown
     .map((row) => `<tr>${table.columns.map((c) => {
-      const cell = cellText(row[c]);
+      const cell = cellText(row[c], c);
       return cell.kind === 'missing' ? '<td class="missing" title="missing">—</td>' : `<td class="${cell.kind}" title="${esc(cell.text)}">${esc(cell.text)}</td>`;
     }).join('')}</tr>`)
     .join('\n');
