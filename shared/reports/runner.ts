@@ -42,7 +42,7 @@ export function createReportRunner(deps: ReportDeps): (args: RunReportArgs) => P
     });
     return {
       rows,
-      columns: columnsOf(rows),
+      columns: columnsFor(rows, request, definition),
       meta: {
         ...fetched.meta,
         reportType: args.reportType,
@@ -54,4 +54,13 @@ export function createReportRunner(deps: ReportDeps): (args: RunReportArgs) => P
       },
     };
   };
+}
+
+/**
+ * A result's columns. Without rows they cannot be read off the data, but under the type's default query
+ * they are the fields asked for, so an empty CSV still has its header row and a JSON client sees the shape.
+ */
+function columnsFor(rows: Record<string, unknown>[], request: BaseReportRequest, definition: ReportDefinition<z.ZodType<BaseReportRequest>>): string[] {
+  if (rows.length === 0 && request.cloud9ql === definition.defaultQuery && request.fields) return [...request.fields];
+  return columnsOf(rows);
 }

@@ -158,10 +158,13 @@ describe('video list report', () => {
     const quietDs = await connectAccount(rt, { account: 'sandbox.quiet' });
     const body = await readJson(await report('video-list', quietDs, { fields: 'id', requestBody: { max_count: 20, cursor: 0 }, allPages: true }));
     expect(body.rows).toEqual([]);
+    expect(body.columns).toEqual(['id']); // the default query's columns are the fields asked for
     expect(body.meta).toMatchObject({ pages: 1, hasMore: false });
-    const csv = await report('video-list', quietDs, { fields: 'id', requestBody: { max_count: 20, cursor: 0 }, format: 'csv' });
+    const csv = await report('video-list', quietDs, { fields: 'id,title', requestBody: { max_count: 20, cursor: 0 }, format: 'csv' });
     expect(csv.status).toBe(200);
-    expect(await csv.text()).toBe('');
+    expect(await csv.text()).toBe('id,title\r\n'); // a header row, so a spreadsheet still knows the columns
+    const custom = await readJson(await report('video-list', quietDs, { fields: 'id', requestBody: { max_count: 20, cursor: 0 }, cloud9ql: 'select expand(data.videos); select id as video' }));
+    expect(custom.columns).toEqual([]); // a custom query's columns cannot be known without rows
   });
 });
 

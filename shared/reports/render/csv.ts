@@ -32,7 +32,10 @@ export function csvCell(value: unknown): string {
 }
 
 export function renderCsv(result: ReportResult) {
-  const { columns, rows } = tabulate(result.rows);
+  const table = tabulate(result.rows);
+  // No rows to take columns from: the result's own columns (the fields asked for) still make a header.
+  const columns = table.columns.length ? table.columns : result.columns;
+  const rows = table.rows;
   // The header row is written as a record so column names get the same neutralisation as cells.
   const records = [columns.map(neutraliseFormula), ...rows.map((row) => columns.map((c) => csvCell(row[c])))];
   const body = columns.length === 0 ? '' : stringify(records, { record_delimiter: 'windows' });
