@@ -297,6 +297,9 @@ export class StatementCompiler {
             g = groups.get(key);
             if (g === undefined) groups.set(key, (g = newGroup(row)));
           }
+        } else if (keyFns.length === 0) {
+          // No group by: one group for the whole input, no key to look up per row.
+          g = list[0] ?? newGroup(row);
         } else {
           let key = '';
           for (const f of keyFns) key += `${keyOf(f(row))}\u0001`;
