@@ -1,7 +1,8 @@
 /** POST /v1/datasources/{id}/reports/history */
 import { runHistoryReport } from '../../shared/api/operations/history.ts';
 import { httpHandler } from '../../shared/http/index.ts';
-import { reportResponse, runReport } from '../../shared/reports/index.ts';
+import { reportResponse } from '../../shared/reports/index.ts';
+import { runReport } from '../../shared/reports/run.ts';
 
 // httpHandler has already resolved the tenant, parsed the body and validated it against
 // reportRequestSchema('history') (400 naming the field). Snapshots only: no TikTok call, no token.

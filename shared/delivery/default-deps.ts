@@ -3,7 +3,8 @@ import { randomUUID } from 'node:crypto';
 import { appContext } from '../context.ts';
 import { s3Client } from '../store/s3.ts';
 import { REPORT_QUEUE_SETTINGS } from '../queue/index.ts';
-import { renderReport, runReport, type ReportType } from '../reports/index.ts';
+import { renderReport, type ReportType } from '../reports/index.ts';
+import { runReport } from '../reports/run.ts';
 // The extension of a format lives with its renderer; the public entry does not export the lookup yet.
 import { rendererFor } from '../reports/render/registry.ts';
 import type { DeliveryDeps, ReportPort } from './execute-run.ts';

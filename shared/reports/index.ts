@@ -3,15 +3,15 @@
  *
  *   REPORT_TYPES                      the registered report types
  *   reportRequestSchema(reportType)   zod schema of a request body (the one the API validates with)
- *   runReport({tenantId, datasourceId, reportType, request})  -> ReportResult
+ *   createReportRunner(deps)          -> runReport({tenantId, datasourceId, reportType, request}) -> ReportResult
  *   renderReport(result, format)      -> {body, contentType} (json | csv | html: the renderer registry)
+ *
+ * run.ts holds runReport wired with the real dependencies (kept apart so schema readers stay small).
  *
  * Adding a report type: a ReportDefinition + one line in registry.ts. Adding a format: a renderer +
  * one line in render/registry.ts (the request schemas' `format` enum follows).
  */
 import { reportDefinition, type ReportDefinitionOf, type ReportType } from './registry.ts';
-import { createReportRunner, type RunReportArgs } from './runner.ts';
-import type { ReportResult } from './types.ts';
 
 export { REPORT_TYPES, isReportType, type ReportType } from './registry.ts';
 export { renderReport, reportFileName, renderFormats, isReportFormat, type ReportFormat, type RenderedReport } from './render/index.ts';
@@ -33,18 +33,4 @@ export function reportRequestSchema<T extends ReportType>(reportType: T): Report
 /** The report type's default Cloud9QL (`select data.user;`, `select expand(data.videos);`). */
 export function defaultCloud9QL(reportType: ReportType): string {
   return reportDefinition(reportType).defaultQuery;
-}
-
-let runner: ((args: RunReportArgs) => Promise<ReportResult>) | undefined;
-
-/**
- * Runs one report with the service's real dependencies, wired on first use. They are imported
- * lazily so that reading schemas (OpenAPI, schedules validation) does not load the token stack.
- */
-export async function runReport(args: RunReportArgs): Promise<ReportResult> {
-  if (!runner) {
-    const { defaultReportDeps } = await import('./default-deps.ts');
-    runner ??= createReportRunner(defaultReportDeps());
-  }
-  return runner(args);
 }

@@ -14,7 +14,7 @@ import pLimit from 'p-limit';
 import { ensureTenant, storeApiKey } from '../../shared/auth/api-keys.ts';
 import { appContext } from '../../shared/context.ts';
 import { REPORT_QUEUE_SETTINGS } from '../../shared/queue/index.ts';
-import { runReport } from '../../shared/reports/index.ts';
+import { runReport } from '../../shared/reports/run.ts';
 import { createSchedule, defaultScheduleServiceDeps, listRuns, type DispatchSummary } from '../../shared/schedules/index.ts';
 import { connectAccount } from '../support/connect.ts';
 import { startTestRuntime } from '../support/runtime.ts';

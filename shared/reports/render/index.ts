@@ -2,7 +2,8 @@
 import type { ReportResult } from '../types.ts';
 import { rendererFor, type RenderedReport } from './registry.ts';
 
-export { renderFormats, isReportFormat, type ReportFormat, type RenderedReport } from './registry.ts';
+export { renderFormats, isReportFormat, type ReportFormat } from './formats.ts';
+export type { RenderedReport } from './registry.ts';
 
 export function renderReport(result: ReportResult, format: string): RenderedReport {
   return rendererFor(format).render(result);

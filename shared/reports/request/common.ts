@@ -1,6 +1,6 @@
 /** Request members every report type shares: the Cloud9QL query and the output format. */
 import * as z from 'zod';
-import { renderFormats } from '../render/registry.ts';
+import { renderFormats } from '../render/formats.ts';
 
 /** Longest Cloud9QL text accepted (the engine's own limit is the same; checked here for a 400 naming the field). */
 export const MAX_CLOUD9QL_LENGTH = 10_000;
