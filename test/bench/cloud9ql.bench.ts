@@ -15,6 +15,7 @@ import { deepStrictEqual } from 'node:assert';
 import { pathToFileURL } from 'node:url';
 import alasql from 'alasql';
 import { parseCloud9QL, runCloud9QL } from '../../shared/cloud9ql/index.ts';
+import { seededRng } from '../../shared/tiktok/sandbox/random.ts';
 import type { BenchResult } from './types.ts';
 
 const ROWS = 100_000;
@@ -37,20 +38,8 @@ interface Video {
   cover_image_url: string;
 }
 
-/** mulberry32: a tiny deterministic PRNG, so every run measures the same data. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 export function makeVideos(count: number, seed = 42): Video[] {
-  const random = prng(seed);
+  const random = seededRng(seed); // the sandbox's PRNG: every run measures the same data
   const start = Date.UTC(2022, 0, 1) / 1000;
   const span = 3 * 365 * 86_400;
   const videos: Video[] = [];
