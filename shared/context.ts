@@ -39,6 +39,12 @@ export function appContext(): AppContext {
   return current;
 }
 
+/** The table, its client and the app clock: what every store module takes (DatasourceStoreDeps and the like). */
+export function tableAccess(): { dynamo: DynamoDBDocumentClient; tableName: string; now: () => number } {
+  const ctx = appContext();
+  return { dynamo: ctx.dynamo, tableName: ctx.config.tableName, now: () => ctx.clock.now() };
+}
+
 /** Replace some dependencies (tests, local runtime). Takes effect on the next `appContext()` call. */
 export function overrideAppContext(partial: Partial<AppContext>): void {
   overrides = { ...overrides, ...partial };

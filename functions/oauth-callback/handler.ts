@@ -1,5 +1,5 @@
 import { oauthCallback } from '../../shared/api/operations/connect.ts';
-import { callbackPage, completeOAuthCallback, connectDeps, type CallbackOutcome } from '../../shared/connect/index.ts';
+import { callbackDeps, callbackPage, completeOAuthCallback, type CallbackOutcome } from '../../shared/connect/index.ts';
 import { html, httpHandler } from '../../shared/http/index.ts';
 import { logger } from '../../shared/logger.ts';
 
@@ -7,7 +7,7 @@ import { logger } from '../../shared/logger.ts';
 export const handler = httpHandler(oauthCallback, async (req) => {
   let outcome: CallbackOutcome;
   try {
-    outcome = await completeOAuthCallback(connectDeps(), req.query);
+    outcome = await completeOAuthCallback(callbackDeps(), req.query);
   } catch (err) {
     logger.error('OAuth callback failed', { error: err as Error });
     outcome = { ok: false, status: 500, code: 'internal_error' };

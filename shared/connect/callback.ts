@@ -14,7 +14,7 @@ import type { Datasource } from '../datasources/model.ts';
 import { saveConnectedAccount } from '../datasources/save-connected.ts';
 import { logger } from '../logger.ts';
 import { ALL_SCOPES, isTikTokError, type TikTokClient, type TokenSet } from '../tiktok/index.ts';
-import type { ConnectDeps } from './deps.ts';
+import type { CallbackDeps } from './deps.ts';
 import { claimConnectLink, getConnectLink, releaseConnectLink } from './links.ts';
 import { consumeState } from './state.ts';
 
@@ -77,7 +77,7 @@ async function displayName(client: TikTokClient, tokens: TokenSet): Promise<stri
   }
 }
 
-export async function completeOAuthCallback(deps: ConnectDeps, query: CallbackQuery): Promise<CallbackOutcome> {
+export async function completeOAuthCallback(deps: CallbackDeps, query: CallbackQuery): Promise<CallbackOutcome> {
   const consumed = await consumeState(deps, query.state);
   if (!consumed.ok) return consumed.reason === 'expired' ? fail(400, 'state_expired') : fail(400, 'invalid_state');
   const { binding, stateHash, codeVerifier } = consumed;

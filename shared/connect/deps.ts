@@ -1,8 +1,13 @@
-/** What the connect flow depends on, as small injectable pieces; `connectDeps()` wires them from appContext. */
-import { appContext } from '../context.ts';
-import { datasourceDeps } from '../datasources/default-deps.ts';
+/**
+ * What the connect flow depends on, as small injectable pieces wired from appContext. Links and the
+ * redirect (`connect` function) never touch tokens, so only the callback's deps carry the token vault:
+ * the `connect` role has no KMS permission and its bundle has no KMS client (test/infra/bundle-contents).
+ */
+import { appContext, tableAccess } from '../context.ts';
+import { getTikTokClient } from '../credentials/tiktok-app.ts';
 import type { DatasourceStoreDeps } from '../datasources/store.ts';
 import type { PkceEncoding, TikTokClient } from '../tiktok/index.ts';
+import { tokenVault } from '../tokens/default-vault.ts';
 import type { TokenVault } from '../tokens/vault.ts';
 
 export interface ConnectDeps extends DatasourceStoreDeps {
@@ -10,12 +15,20 @@ export interface ConnectDeps extends DatasourceStoreDeps {
   publicBaseUrl: string;
   pkceEncoding: PkceEncoding;
   tiktok: () => Promise<TikTokClient>;
+}
+
+/** The OAuth callback also stores the exchanged tokens, encrypted. */
+export interface CallbackDeps extends ConnectDeps {
   vault: TokenVault;
 }
 
 export function connectDeps(): ConnectDeps {
   const { config } = appContext();
-  return { ...datasourceDeps(), publicBaseUrl: config.publicBaseUrl, pkceEncoding: config.tiktok.pkceChallengeEncoding };
+  return { ...tableAccess(), tiktok: getTikTokClient, publicBaseUrl: config.publicBaseUrl, pkceEncoding: config.tiktok.pkceChallengeEncoding };
+}
+
+export function callbackDeps(): CallbackDeps {
+  return { ...connectDeps(), vault: tokenVault() };
 }
 
 export const CALLBACK_PATH = '/v1/oauth/callback';

@@ -1,5 +1,5 @@
 /** Public entry of the connect concern: connect links, the redirect to TikTok and the OAuth callback. */
-export { callbackUrl, connectDeps, connectLinkUrl, CALLBACK_PATH, type ConnectDeps } from './deps.ts';
+export { callbackDeps, callbackUrl, connectDeps, connectLinkUrl, CALLBACK_PATH, type CallbackDeps, type ConnectDeps } from './deps.ts';
 export {
   createConnectLink,
   getConnectLink,

@@ -1,0 +1,66 @@
+/**
+ * Least privilege reaches the code: a function bundles an AWS SDK client only when its `uses`
+ * (shared/topology/functions.ts, the source of its IAM role) lets it call that service, and modules
+ * that only read schemas (OpenAPI, schedules) do not drag in renderers or the token stack. Each
+ * function is bundled with THE esbuild settings (infra/bundling.ts), in memory, and its metafile read.
+ */
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+import { describe, expect, it } from 'vitest';
+import { esbuildOptions } from '../../infra/bundling.ts';
+import { FUNCTIONS, type FunctionPermission } from '../../shared/topology/functions.ts';
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+
+/** Which `uses` entries allow an SDK client in the bundle. DynamoDB is left out: every function has it (auth, context). */
+const CLIENT_NEEDS: Record<string, readonly FunctionPermission[]> = {
+  '@aws-sdk/client-kms': ['tokens:encrypt', 'tokens:decrypt'],
+  '@aws-sdk/client-secrets-manager': ['secret:read'],
+  '@aws-sdk/client-s3': ['bucket:read', 'bucket:write'],
+  '@aws-sdk/client-sqs': ['queue:send', 'queue:consume'],
+};
+
+/** Packages in a function's bundle (bytes kept after tree shaking > 0). */
+async function bundledPackages(entry: string): Promise<Map<string, number>> {
+  const result = await build({ ...esbuildOptions(path.join(root, entry), path.join(root, 'dist-test/index.mjs')), write: false, metafile: true, logLevel: 'silent' });
+  const output = Object.values(result.metafile.outputs).find((o) => o.entryPoint)!;
+  const packages = new Map<string, number>();
+  for (const [file, info] of Object.entries(output.inputs)) {
+    const name = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(file)?.[1];
+    if (name && info.bytesInOutput > 0) packages.set(name, (packages.get(name) ?? 0) + info.bytesInOutput);
+  }
+  return packages;
+}
+
+describe('bundle contents follow each function\'s permissions', () => {
+  for (const spec of FUNCTIONS) {
+    it(`${spec.name} bundles only the SDK clients its role may use`, async () => {
+      const packages = await bundledPackages(spec.entry);
+      const uses: readonly FunctionPermission[] = spec.uses;
+      for (const [client, needs] of Object.entries(CLIENT_NEEDS)) {
+        const allowed = needs.some((n) => uses.includes(n));
+        if (!allowed) expect(packages.has(client), `${spec.name} bundles ${client} without ${needs.join(' or ')}`).toBe(false);
+      }
+    }, 60_000);
+  }
+
+  it('schema readers (meta: OpenAPI) bundle neither the HTML renderer, Cloud9QL nor the token stack', async () => {
+    const packages = await bundledPackages('functions/meta/handler.ts');
+    // csv-stringify (10 KiB) does ride along: it declares no `sideEffects: false`, so esbuild keeps it once reachable.
+    for (const heavy of ['d3-shape', 'chevrotain', '@aws-sdk/client-kms', '@aws-sdk/client-secrets-manager']) expect(packages.has(heavy), heavy).toBe(false);
+  }, 60_000);
+
+  it('SDK aggregated clients stay tree-shaken away (no inlined dynamic import wrapping them)', async () => {
+    const result = await build({
+      ...esbuildOptions(path.join(root, 'functions/report-profile/handler.ts'), path.join(root, 'dist-test/index.mjs')),
+      write: false,
+      metafile: true,
+      logLevel: 'silent',
+    });
+    const inputs = Object.values(result.metafile.outputs).find((o) => o.entryPoint)!.inputs;
+    const kept = (suffix: string) => Object.entries(inputs).some(([file, info]) => file.endsWith(suffix) && info.bytesInOutput > 0);
+    expect(kept('@aws-sdk/client-dynamodb/dist-es/DynamoDB.js')).toBe(false);
+    expect(kept('@aws-sdk/client-kms/dist-es/KMS.js')).toBe(false);
+  }, 60_000);
+});
