@@ -3,7 +3,8 @@
  * top-level context keys (`-c domainName=... -c certificateArn=... -c alarmEmail=...`) override it
  * for one deploy. Validated with zod so a typo fails the synth instead of deploying a default.
  */
-import * as z from 'zod';
+import * as z from 'zod/mini';
+import '../shared/zod-locale.ts';
 import { FUNCTIONS, type FunctionName } from '../shared/topology/functions.ts';
 import { REPORT_QUEUE_SETTINGS } from '../shared/queue/index.ts';
 
@@ -11,42 +12,42 @@ const functionNames = FUNCTIONS.map((f) => f.name) as [FunctionName, ...Function
 
 const functionTuning = z.strictObject({
   /** Reserved concurrency (caps the function and guarantees it this share of the account). */
-  reservedConcurrency: z.number().int().min(0).optional(),
+  reservedConcurrency: z.optional(z.number().check(z.int(), z.gte(0))),
   /** Provisioned concurrency on a `live` alias; API routes, rules and the queue then invoke the alias. */
-  provisionedConcurrency: z.number().int().min(1).optional(),
+  provisionedConcurrency: z.optional(z.number().check(z.int(), z.gte(1))),
 });
 
 export const stageSettingsSchema = z.strictObject({
   /** Keep the table, its key and the delivery bucket when the stack is deleted (prod). */
   retainData: z.boolean(),
   /** Days before delivered reports expire (noncurrent versions expire after 30 days). */
-  deliveryRetentionDays: z.number().int().min(1),
-  apiThrottleRateLimit: z.number().positive(),
-  apiThrottleBurstLimit: z.number().int().positive(),
+  deliveryRetentionDays: z.number().check(z.int(), z.gte(1)),
+  apiThrottleRateLimit: z.number().check(z.positive()),
+  apiThrottleBurstLimit: z.number().check(z.int(), z.positive()),
   /** CloudWatch Logs retention for functions and API access logs. */
-  logRetentionDays: z.number().int().positive().default(30),
+  logRetentionDays: z._default(z.number().check(z.int(), z.positive()), 30),
   /** Most report-generate invocations the queue runs at once (SQS event source maxConcurrency, 2..1000). */
-  reportConcurrency: z.number().int().min(2).max(1000).default(REPORT_QUEUE_SETTINGS.maxConcurrency),
-  logLevel: z.enum(['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR']).default('INFO'),
+  reportConcurrency: z._default(z.number().check(z.int(), z.gte(2), z.lte(1000)), REPORT_QUEUE_SETTINGS.maxConcurrency),
+  logLevel: z._default(z.enum(['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR']), 'INFO'),
   /** Days daily growth snapshots are kept (HISTORY_RETENTION_DAYS); omitted = forever. */
-  historyRetentionDays: z.number().int().min(1).max(36_600).optional(),
+  historyRetentionDays: z.optional(z.number().check(z.int(), z.gte(1), z.lte(36_600))),
   /** A full per-video checkpoint at least every N days (HISTORY_CHECKPOINT_DAYS). */
-  historyCheckpointDays: z.number().int().min(1).max(366).default(28),
+  historyCheckpointDays: z._default(z.number().check(z.int(), z.gte(1), z.lte(366)), 28),
   /**
    * NODE_OPTIONS=--enable-source-maps: stack traces in logs point at the TypeScript sources, but
    * Node then reads and parses the bundle's source map at every cold start (measured: ~+15-20% of
    * cold import time for report-generate). The .map ships in every asset either way.
    */
-  sourceMapStackTraces: z.boolean().default(true),
+  sourceMapStackTraces: z._default(z.boolean(), true),
   /** Optional custom domain for the API (needs an ACM certificate in the stack's region). */
-  domainName: z.string().min(3).optional(),
-  certificateArn: z.string().startsWith('arn:').optional(),
+  domainName: z.optional(z.string().check(z.minLength(3))),
+  certificateArn: z.optional(z.string().check(z.startsWith('arn:'))),
   /** Optional e-mail subscribed to the alarm topic. */
-  alarmEmail: z.email().optional(),
+  alarmEmail: z.optional(z.email()),
   /** TikTok endpoints; the defaults are TikTok's own. */
-  tiktokAuthBaseUrl: z.url().default('https://www.tiktok.com'),
-  tiktokApiBaseUrl: z.url().default('https://open.tiktokapis.com'),
-  functions: z.partialRecord(z.enum(functionNames), functionTuning).default({}),
+  tiktokAuthBaseUrl: z._default(z.url(), 'https://www.tiktok.com'),
+  tiktokApiBaseUrl: z._default(z.url(), 'https://open.tiktokapis.com'),
+  functions: z._default(z.partialRecord(z.enum(functionNames), functionTuning), {}),
 });
 
 export type StageSettings = z.infer<typeof stageSettingsSchema>;

@@ -2,35 +2,36 @@
  * The environment contract (README "Configuration"), read once and validated with zod so a
  * mis-set variable fails loudly at the first request instead of deep inside a handler.
  */
-import * as z from 'zod';
+import * as z from 'zod/mini';
+import './zod-locale.ts';
 
-const optionalUrl = z.string().url().optional();
+const optionalUrl = z.optional(z.url());
 
 const envSchema = z.object({
-  STAGE: z.string().default('local'),
-  AWS_REGION: z.string().default('us-east-1'),
-  TABLE_NAME: z.string().min(3).default('tiktok-connector'),
-  BUCKET_NAME: z.string().min(3).default('tiktok-connector-deliveries'),
+  STAGE: z._default(z.string(), 'local'),
+  AWS_REGION: z._default(z.string(), 'us-east-1'),
+  TABLE_NAME: z._default(z.string().check(z.minLength(3)), 'tiktok-connector'),
+  BUCKET_NAME: z._default(z.string().check(z.minLength(3)), 'tiktok-connector-deliveries'),
   /** Local runtime only: endpoints of the embedded DynamoDB / S3 stand-ins. */
   DYNAMODB_ENDPOINT: optionalUrl,
   S3_ENDPOINT: optionalUrl,
-  PUBLIC_BASE_URL: z.string().url().default('http://localhost:3000'),
-  TIKTOK_CLIENT_KEY: z.string().optional(),
-  TIKTOK_CLIENT_SECRET: z.string().optional(),
+  PUBLIC_BASE_URL: z._default(z.url(), 'http://localhost:3000'),
+  TIKTOK_CLIENT_KEY: z.optional(z.string()),
+  TIKTOK_CLIENT_SECRET: z.optional(z.string()),
   /** In AWS the app credentials live in Secrets Manager: `{"clientKey": "...", "clientSecret": "..."}`. */
-  TIKTOK_SECRET_NAME: z.string().optional(),
-  TIKTOK_AUTH_BASE_URL: z.string().url().default('https://www.tiktok.com'),
-  TIKTOK_API_BASE_URL: z.string().url().default('https://open.tiktokapis.com'),
+  TIKTOK_SECRET_NAME: z.optional(z.string()),
+  TIKTOK_AUTH_BASE_URL: z._default(z.url(), 'https://www.tiktok.com'),
+  TIKTOK_API_BASE_URL: z._default(z.url(), 'https://open.tiktokapis.com'),
   /** TikTok's docs disagree on the S256 challenge encoding (tiktok-api.md §1), so it is a setting. */
-  PKCE_CHALLENGE_ENCODING: z.enum(['base64url', 'hex']).default('base64url'),
-  TIKTOK_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
+  PKCE_CHALLENGE_ENCODING: z._default(z.enum(['base64url', 'hex']), 'base64url'),
+  TIKTOK_TIMEOUT_MS: z._default(z.coerce.number().check(z.int(), z.positive()), 10_000),
   /** `kms` in AWS (KMS_KEY_ID required), `local` on a laptop (MASTER_KEY_FILE). */
-  TOKEN_KEYRING: z.enum(['kms', 'local']).default('local'),
-  KMS_KEY_ID: z.string().optional(),
-  MASTER_KEY_FILE: z.string().default('.data/master.key'),
-  REPORT_QUEUE_URL: z.string().optional(),
-  MAX_BODY_BYTES: z.coerce.number().int().positive().default(64 * 1024),
-  LOG_LEVEL: z.enum(['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR', 'SILENT', 'CRITICAL']).default('INFO'),
+  TOKEN_KEYRING: z._default(z.enum(['kms', 'local']), 'local'),
+  KMS_KEY_ID: z.optional(z.string()),
+  MASTER_KEY_FILE: z._default(z.string(), '.data/master.key'),
+  REPORT_QUEUE_URL: z.optional(z.string()),
+  MAX_BODY_BYTES: z._default(z.coerce.number().check(z.int(), z.positive()), 64 * 1024),
+  LOG_LEVEL: z._default(z.enum(['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR', 'SILENT', 'CRITICAL']), 'INFO'),
 });
 
 export type Config = Readonly<{

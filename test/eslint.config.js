@@ -3,6 +3,15 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
+const ZOD_SOURCES = ":matches([source.value='zod'], [source.value='zod/mini'])";
+const CLASSIC_ZOD_SOURCES = ":matches([source.value='zod'], [source.value='zod/v4'], [source.value='zod/v4/classic'], [source.value='zod/v3'])";
+
+// `import { z }` drags every zod locale into each Lambda bundle (+350 KiB measured); the namespace import tree-shakes.
+const zodNamespaceImport = {
+  selector: `ImportDeclaration${ZOD_SOURCES}[importKind!='type'] > ImportSpecifier[imported.name='z'][importKind!='type']`,
+  message: "Use `import * as z from 'zod/mini'` (bundle size).",
+};
+
 export default tseslint.config(
   { ignores: ['node_modules/**', 'cdk.out/**', '.data/**', 'dist/**', 'test-output/**', 'bench-results/**'] },
   js.configs.recommended,
@@ -14,12 +23,23 @@ export default tseslint.config(
       '@typescript-eslint/consistent-type-imports': 'error',
       'no-eval': 'error',
       'no-new-func': 'error',
-      // `import { z }` drags every zod locale into each Lambda bundle (+350 KiB measured); the namespace import tree-shakes.
+      'no-restricted-syntax': ['error', zodNamespaceImport],
+    },
+  },
+  {
+    // Code that runs (or is bundled): classic zod is ~90 KiB minified per Lambda bundle and does not
+    // tree-shake; zod/mini's functions do. Types may still come from anywhere (`import type` is erased).
+    files: ['shared/**/*.ts', 'functions/**/*.ts', 'infra/**/*.ts'],
+    rules: {
       'no-restricted-syntax': [
         'error',
         {
-          selector: "ImportDeclaration[source.value='zod'][importKind!='type'] > ImportSpecifier[imported.name='z'][importKind!='type']",
-          message: "Use `import * as z from 'zod'` (bundle size).",
+          selector: `ImportDeclaration${CLASSIC_ZOD_SOURCES}[importKind!='type']:matches([specifiers.length=0], :has(ImportNamespaceSpecifier), :has(ImportDefaultSpecifier), :has(ImportSpecifier[importKind!='type']))`,
+          message: "Runtime code validates with zod/mini: `import * as z from 'zod/mini'` (classic zod adds ~90 KiB to every bundle).",
+        },
+        {
+          selector: "ImportDeclaration[source.value='zod/mini'][importKind!='type'] > :matches(ImportSpecifier[importKind!='type'], ImportDefaultSpecifier)",
+          message: "Use `import * as z from 'zod/mini'` (namespace import, as everywhere else).",
         },
       ],
     },

@@ -5,14 +5,15 @@
  * 5-minute cache so a rotated secret is picked up without a deploy and a warm Lambda makes no call.
  */
 import { getSecret } from '@aws-lambda-powertools/parameters/secrets';
-import * as z from 'zod';
+import * as z from 'zod/mini';
+import '../zod-locale.ts';
 import { ConfigError, type Config } from '../config.ts';
 import { appContext } from '../context.ts';
 import { createTikTokClient, type TikTokClient } from '../tiktok/index.ts';
 
 export const SECRET_MAX_AGE_SECONDS = 300;
 
-const secretSchema = z.object({ clientKey: z.string().min(1), clientSecret: z.string().min(1) });
+const secretSchema = z.object({ clientKey: z.string().check(z.minLength(1)), clientSecret: z.string().check(z.minLength(1)) });
 
 export interface TikTokAppCredentials {
   clientKey: string;

@@ -3,7 +3,8 @@
  * (and is handed on as `fields`, the member every report request has); `from`/`to` default to the
  * last 30 days, resolved against the service clock when the report runs.
  */
-import * as z from 'zod';
+import * as z from 'zod/mini';
+import '../zod-locale.ts';
 import { cloud9qlSchema, formatSchema, unknownMemberError } from '../reports/request/common.ts';
 import { ValidationError } from '../errors.ts';
 import { once } from '../reports/types.ts';
@@ -19,35 +20,42 @@ export const DEFAULT_TOP_VIDEOS = 10;
 
 const day = (name: 'from' | 'to') =>
   z
-    .string({ error: `${name} must be a calendar day YYYY-MM-DD` })
-    .refine(isDay, { error: `${name} must be a calendar day YYYY-MM-DD (UTC)` })
-    .optional()
-    .meta({
-      description:
-        name === 'from'
-          ? `First day (UTC, inclusive). Default: ${DEFAULT_HISTORY_DAYS - 1} days before \`to\`.`
-          : 'Last day (UTC, inclusive). Default: today (UTC).',
-      examples: [name === 'from' ? '2024-06-01' : '2024-06-30'],
-    });
+    .optional(
+      z
+        .string({ error: `${name} must be a calendar day YYYY-MM-DD` })
+        .check(z.refine(isDay, { error: `${name} must be a calendar day YYYY-MM-DD (UTC)` })),
+    )
+    .check(
+      z.meta({
+        description:
+          name === 'from'
+            ? `First day (UTC, inclusive). Default: ${DEFAULT_HISTORY_DAYS - 1} days before \`to\`.`
+            : 'Last day (UTC, inclusive). Default: today (UTC).',
+        examples: [name === 'from' ? '2024-06-01' : '2024-06-30'],
+      }),
+    );
 
-const metricsSchema = z
-  .union([z.string(), z.array(z.string({ error: 'metrics must contain only strings' }))], {
-    error: 'metrics must be an array of metric names or a comma-separated string',
-  })
-  .transform((value, ctx) => {
-    const names = [...new Set((typeof value === 'string' ? value.split(',') : value).map((m) => m.trim()).filter(Boolean))];
-    const unknown = names.filter((m) => !(HISTORY_METRICS as readonly string[]).includes(m));
-    if (names.length === 0 || unknown.length > 0) {
-      ctx.addIssue({
-        code: 'custom',
-        message: `${unknown.length ? `Unknown metric${unknown.length > 1 ? 's' : ''} ${unknown.map((m) => `"${m.slice(0, 64)}"`).join(', ')}` : 'metrics must name at least one metric'}. Valid metrics: ${HISTORY_METRICS.join(', ')}.`,
-      });
-      return z.NEVER;
-    }
-    return names as HistoryMetric[];
-  })
-  .default([...HISTORY_METRICS])
-  .meta({
+const metricNames = z.union([z.string(), z.array(z.string({ error: 'metrics must contain only strings' }))], {
+  error: 'metrics must be an array of metric names or a comma-separated string',
+});
+
+const toMetrics = z.transform((value: string | string[], ctx) => {
+  const names = [...new Set((typeof value === 'string' ? value.split(',') : value).map((m) => m.trim()).filter(Boolean))];
+  const unknown = names.filter((m) => !(HISTORY_METRICS as readonly string[]).includes(m));
+  if (names.length === 0 || unknown.length > 0) {
+    // zod/mini hands a transform the bare parse payload (no addIssue helper): the issue goes straight onto it.
+    ctx.issues.push({
+      code: 'custom',
+      input: value,
+      message: `${unknown.length ? `Unknown metric${unknown.length > 1 ? 's' : ''} ${unknown.map((m) => `"${m.slice(0, 64)}"`).join(', ')}` : 'metrics must name at least one metric'}. Valid metrics: ${HISTORY_METRICS.join(', ')}.`,
+    });
+    return z.NEVER;
+  }
+  return names as HistoryMetric[];
+});
+
+const metricsSchema = z._default(z.pipe(metricNames, toMetrics), [...HISTORY_METRICS]).check(
+  z.meta({
     description:
       'Counters to report, as an array or a comma-separated string; default all. Profile counters (need user.info.stats): follower_count, ' +
       'following_count, likes_count, video_count. Sums over the public videos (need video.list): video_views, video_likes, video_comments, video_shares.',
@@ -56,7 +64,8 @@ const metricsSchema = z
       { type: 'string', description: 'Comma-separated metric names.' },
     ],
     examples: [['follower_count', 'video_views']],
-  });
+  }),
+);
 
 /**
  * A plain object schema (no object-level refinement or transform), so schedules can take its
@@ -70,16 +79,20 @@ export const historyRequestSchema = once(() =>
       to: day('to'),
       metrics: metricsSchema,
       granularity: z
-        .enum(['day', 'week', 'month'], { error: 'granularity must be one of: day, week, month' })
-        .default('day')
-        .meta({ description: 'day, week (ISO weeks, Monday first) or month (calendar months); periods are clipped to from/to.' }),
+        ._default(z.enum(['day', 'week', 'month'], { error: 'granularity must be one of: day, week, month' }), 'day')
+        .check(z.meta({ description: 'day, week (ISO weeks, Monday first) or month (calendar months); periods are clipped to from/to.' })),
       topVideos: z
-        .number({ error: 'topVideos must be an integer' })
-        .int({ error: 'topVideos must be an integer' })
-        .min(0, { error: 'topVideos must be at least 0' })
-        .max(MAX_TOP_VIDEOS, { error: `topVideos must be at most ${MAX_TOP_VIDEOS}` })
-        .default(DEFAULT_TOP_VIDEOS)
-        .meta({ description: `How many videos to rank by views gained in the period (data.top_videos); 0 to skip. Default ${DEFAULT_TOP_VIDEOS}.` }),
+        ._default(
+          z
+            .number({ error: 'topVideos must be an integer' })
+            .check(
+              z.int({ error: 'topVideos must be an integer' }),
+              z.gte(0, { error: 'topVideos must be at least 0' }),
+              z.lte(MAX_TOP_VIDEOS, { error: `topVideos must be at most ${MAX_TOP_VIDEOS}` }),
+            ),
+          DEFAULT_TOP_VIDEOS,
+        )
+        .check(z.meta({ description: `How many videos to rank by views gained in the period (data.top_videos); 0 to skip. Default ${DEFAULT_TOP_VIDEOS}.` })),
       cloud9ql: cloud9qlSchema(DEFAULT_HISTORY_QUERY),
       format: formatSchema(),
     },

@@ -3,7 +3,8 @@
  * mis-set value fails at the first request. Kept beside the concern rather than in shared/config
  * because nothing else reads them.
  */
-import * as z from 'zod';
+import * as z from 'zod/mini';
+import '../zod-locale.ts';
 import { DEFAULT_CHUNK_BYTES } from './videos.ts';
 
 export interface HistorySettings {
@@ -16,10 +17,8 @@ export interface HistorySettings {
 }
 
 const envSchema = z.object({
-  HISTORY_RETENTION_DAYS: z
-    .union([z.literal(''), z.literal('forever'), z.coerce.number().int().min(1).max(36_600)])
-    .optional(),
-  HISTORY_CHECKPOINT_DAYS: z.coerce.number().int().min(1).max(366).default(28),
+  HISTORY_RETENTION_DAYS: z.optional(z.union([z.literal(''), z.literal('forever'), z.coerce.number().check(z.int(), z.gte(1), z.lte(36_600))])),
+  HISTORY_CHECKPOINT_DAYS: z._default(z.coerce.number().check(z.int(), z.gte(1), z.lte(366)), 28),
 });
 
 export function readHistorySettings(env: NodeJS.ProcessEnv = process.env): HistorySettings {

@@ -6,7 +6,7 @@
 import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { Context } from 'aws-lambda';
-import type { z } from 'zod';
+import type * as z from 'zod/mini';
 import { appContext } from '../context.ts';
 import { logger } from '../logger.ts';
 import { routeByOperationId, routeKey } from '../topology/routes.ts';
@@ -19,7 +19,7 @@ import { lowerCaseHeaders, type ApiEvent, type ApiRequest, type ApiResult } from
 import { parseOrThrow } from './validate.ts';
 import { NotFoundError } from '../errors.ts';
 
-type Out<S, Fallback> = S extends z.ZodType ? z.output<S> : Fallback;
+type Out<S, Fallback> = S extends z.ZodMiniType ? z.output<S> : Fallback;
 
 export type RequestOf<O extends OperationDoc> = ApiRequest<
   Out<O['params'], Record<string, string>>,

@@ -2,17 +2,21 @@
  * OpenAPI 3.1 generated from the route table and the operations' zod schemas (zod's own
  * JSON Schema output is draft 2020-12, which OpenAPI 3.1 uses as is).
  */
-import * as z from 'zod';
+import * as z from 'zod/mini';
+import '../zod-locale.ts';
 import { ROUTES } from '../topology/routes.ts';
 import type { OperationDoc } from './operation.ts';
 
 export const errorBodySchema = z.object({
-  error: z.object({
-    code: z.string().meta({ description: 'Stable machine-readable code, e.g. invalid_request, unauthorized, not_found.' }),
-    message: z.string(),
-    field: z.string().optional().meta({ description: 'The request field at fault, when there is one.' }),
-    requestId: z.string(),
-  }).catchall(z.unknown()),
+  error: z.catchall(
+    z.object({
+      code: z.string().check(z.meta({ description: 'Stable machine-readable code, e.g. invalid_request, unauthorized, not_found.' })),
+      message: z.string(),
+      field: z.optional(z.string()).check(z.meta({ description: 'The request field at fault, when there is one.' })),
+      requestId: z.string(),
+    }),
+    z.unknown(),
+  ),
 });
 
 const STANDARD_ERRORS: Record<number, string> = {
@@ -23,7 +27,7 @@ const STANDARD_ERRORS: Record<number, string> = {
   500: 'Internal error.',
 };
 
-function jsonSchema(schema: z.ZodType, io: 'input' | 'output'): Record<string, unknown> {
+function jsonSchema(schema: z.ZodMiniType, io: 'input' | 'output'): Record<string, unknown> {
   const out = z.toJSONSchema(schema, { target: 'draft-2020-12', io, unrepresentable: 'any' }) as Record<string, unknown>;
   delete out.$schema;
   return out;
@@ -34,13 +38,14 @@ function parameters(op: OperationDoc): unknown[] {
   for (const [where, schema] of [['path', op.params], ['query', op.query]] as const) {
     if (!schema) continue;
     for (const [name, field] of Object.entries(schema.shape)) {
-      const fieldSchema = field as z.ZodType;
+      const fieldSchema = field as z.ZodMiniType;
+      const description = z.globalRegistry.get(fieldSchema)?.description;
       out.push({
         name,
         in: where,
         required: where === 'path' ? true : !fieldSchema.safeParse(undefined).success,
         schema: jsonSchema(fieldSchema, 'input'),
-        ...(fieldSchema.description ? { description: fieldSchema.description } : {}),
+        ...(description ? { description } : {}),
       });
     }
   }

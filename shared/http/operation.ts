@@ -2,12 +2,12 @@
  * An API operation described once: the zod schemas here both validate requests (shared/http)
  * and generate the OpenAPI document (shared/http/openapi.ts), so the two cannot drift.
  */
-import type { z } from 'zod';
+import type * as z from 'zod/mini';
 
 export interface ResponseDoc {
   description: string;
   /** JSON body schema; omit for empty bodies. */
-  schema?: z.ZodType;
+  schema?: z.ZodMiniType;
   /** Defaults to application/json when a schema is given. */
   contentType?: string;
   /** Extra content types for the same status (e.g. text/csv beside JSON). */
@@ -20,9 +20,9 @@ export interface OperationDoc {
   summary: string;
   description?: string;
   tags: string[];
-  params?: z.ZodObject;
-  query?: z.ZodObject;
-  body?: z.ZodType;
+  params?: z.ZodMiniObject;
+  query?: z.ZodMiniObject;
+  body?: z.ZodMiniType;
   /** Example request body, shown in OpenAPI. */
   bodyExample?: unknown;
   responses: Record<number, ResponseDoc>;

@@ -1,5 +1,6 @@
 /** zod -> ValidationError: the first issue becomes a 400 whose message and `field` name the culprit. */
-import type { z } from 'zod';
+import * as z from 'zod/mini';
+import '../zod-locale.ts';
 import { ValidationError } from '../errors.ts';
 
 export function fieldPath(path: ReadonlyArray<PropertyKey>, prefix?: string): string | undefined {
@@ -9,8 +10,8 @@ export function fieldPath(path: ReadonlyArray<PropertyKey>, prefix?: string): st
   return joined || prefix;
 }
 
-export function parseOrThrow<S extends z.ZodType>(schema: S, value: unknown, where?: string): z.output<S> {
-  const result = schema.safeParse(value);
+export function parseOrThrow<S extends z.core.$ZodType>(schema: S, value: unknown, where?: string): z.output<S> {
+  const result = z.safeParse(schema, value);
   if (result.success) return result.data;
   const issue = result.error.issues[0]!;
   const field = fieldPath(issue.path, where);

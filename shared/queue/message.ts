@@ -1,10 +1,11 @@
 /** The report queue's one message: "run this slot of this schedule". */
-import * as z from 'zod';
+import * as z from 'zod/mini';
+import '../zod-locale.ts';
 
 export const runMessageSchema = z.strictObject({
-  tenantId: z.string().min(1).max(128),
-  scheduleId: z.string().min(1).max(128),
-  slot: z.string().min(1).max(64),
+  tenantId: z.string().check(z.minLength(1), z.maxLength(128)),
+  scheduleId: z.string().check(z.minLength(1), z.maxLength(128)),
+  slot: z.string().check(z.minLength(1), z.maxLength(64)),
 });
 
 export type RunMessage = z.infer<typeof runMessageSchema>;

@@ -3,7 +3,7 @@
  * stored schedule request is checked exactly like an HTTP one), fetch the source data, run Cloud9QL
  * on it (the request's query or the type's default) and describe what came back.
  */
-import type { z } from 'zod';
+import type * as z from 'zod/mini';
 import { ValidationError } from '../errors.ts';
 import { parseOrThrow } from '../http/validate.ts';
 import { logger } from '../logger.ts';
@@ -27,7 +27,7 @@ export function createReportRunner(deps: ReportDeps): (args: RunReportArgs) => P
     if (!isReportType(args.reportType)) {
       throw new ValidationError(`Unknown report type "${String(args.reportType)}"; known: ${REPORT_TYPES.join(', ')}.`, 'reportType');
     }
-    const definition = reportDefinition(args.reportType) as ReportDefinition<z.ZodType<BaseReportRequest>>;
+    const definition = reportDefinition(args.reportType) as ReportDefinition<z.ZodMiniType<BaseReportRequest>>;
     const request = parseOrThrow(definition.schema(), args.request);
     const started = deps.now();
     const fetched = await definition.fetch({ deps, tenantId: args.tenantId, datasourceId: args.datasourceId, request, deadline: args.deadline });
@@ -60,7 +60,7 @@ export function createReportRunner(deps: ReportDeps): (args: RunReportArgs) => P
  * A result's columns. Without rows they cannot be read off the data, but under the type's default query
  * they are the fields asked for, so an empty CSV still has its header row and a JSON client sees the shape.
  */
-function columnsFor(rows: Record<string, unknown>[], request: BaseReportRequest, definition: ReportDefinition<z.ZodType<BaseReportRequest>>): string[] {
+function columnsFor(rows: Record<string, unknown>[], request: BaseReportRequest, definition: ReportDefinition<z.ZodMiniType<BaseReportRequest>>): string[] {
   if (rows.length === 0 && request.cloud9ql === definition.defaultQuery && request.fields) return [...request.fields];
   return columnsOf(rows);
 }

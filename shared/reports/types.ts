@@ -2,7 +2,7 @@
  * The shapes of the report domain. A report run is: validate the request, fetch the source JSON
  * (TikTok's own `{data:{...}}`), run Cloud9QL on it, and hand back rows plus what was fetched.
  */
-import type { z } from 'zod';
+import type * as z from 'zod/mini';
 import type { ReportDeps } from './deps.ts';
 
 /** What every report answers, whatever its type or output format. */
@@ -61,7 +61,7 @@ export interface FetchArgs<R> {
  * One report type: its request schema (which also documents it in OpenAPI), its default Cloud9QL
  * and how it fetches its source data. Adding a report type = one definition + one registry line.
  */
-export interface ReportDefinition<S extends z.ZodType<BaseReportRequest> = z.ZodType<BaseReportRequest>> {
+export interface ReportDefinition<S extends z.ZodMiniType<BaseReportRequest> = z.ZodMiniType<BaseReportRequest>> {
   type: string;
   /** Short human name, e.g. "Profile & Stats". */
   title: string;
@@ -74,7 +74,7 @@ export interface ReportDefinition<S extends z.ZodType<BaseReportRequest> = z.Zod
 }
 
 /** Keeps each definition's own request type while checking it against ReportDefinition. */
-export function defineReport<S extends z.ZodType<BaseReportRequest>>(definition: ReportDefinition<S>): ReportDefinition<S> {
+export function defineReport<S extends z.ZodMiniType<BaseReportRequest>>(definition: ReportDefinition<S>): ReportDefinition<S> {
   return definition;
 }
 

@@ -4,7 +4,8 @@
  * (`reportRequestSchema(reportType)`), so a stored request is exactly one the report API accepts.
  * Report types and formats are read from the report registry, never listed here.
  */
-import * as z from 'zod';
+import * as z from 'zod/mini';
+import '../zod-locale.ts';
 import { ValidationError } from '../errors.ts';
 import { parseOrThrow } from '../http/validate.ts';
 import { REPORT_TYPES, renderFormats, reportRequestSchema, type ReportType } from '../reports/index.ts';
@@ -17,47 +18,48 @@ const ID_PATTERN = /^[A-Za-z0-9_-]{1,128}$/;
 export const scheduleMembers = {
   name: z
     .string({ error: 'name must be a string' })
-    .trim()
-    .min(1, { error: 'name must not be blank' })
-    .max(SCHEDULE_LIMITS.nameMaxLength, { error: `name must be at most ${SCHEDULE_LIMITS.nameMaxLength} characters` })
-    .meta({ description: 'A label for people.', examples: ['Daily profile stats'] }),
+    .check(
+      z.trim(),
+      z.minLength(1, { error: 'name must not be blank' }),
+      z.maxLength(SCHEDULE_LIMITS.nameMaxLength, { error: `name must be at most ${SCHEDULE_LIMITS.nameMaxLength} characters` }),
+    )
+    .check(z.meta({ description: 'A label for people.', examples: ['Daily profile stats'] })),
   datasourceId: z
     .string({ error: 'datasourceId must be a string' })
-    .regex(ID_PATTERN, { error: 'datasourceId must be a datasource id' })
-    .meta({ description: 'A datasource of the calling tenant (GET /v1/datasources).' }),
-  schedule: z
-    .string({ error: 'schedule must be a string' })
-    .meta({
+    .check(z.regex(ID_PATTERN, { error: 'datasourceId must be a datasource id' }))
+    .check(z.meta({ description: 'A datasource of the calling tenant (GET /v1/datasources).' })),
+  schedule: z.string({ error: 'schedule must be a string' }).check(
+    z.meta({
       description:
         'EventBridge schedule expression: rate(value unit) with unit minute(s)/hour(s)/day(s) (minimum 1 minute; singular for 1), ' +
         'or cron(minutes hours day-of-month month day-of-week year) with exactly one of the two day fields set to ?; ' +
         'supports , - * / and L W # and JAN-DEC / SUN-SAT (1 = SUN). A missed slot is not caught up: after an outage only the latest due slot runs.',
       examples: ['rate(1 day)', 'cron(0 8 * * ? *)', 'cron(0 9 ? * MON-FRI *)'],
     }),
+  ),
   timezone: z
-    .string({ error: 'timezone must be a string' })
-    .default(DEFAULT_TIMEZONE)
-    .meta({ description: 'IANA time zone the cron fields are read in (daylight saving applies). Rates ignore it.', examples: ['Europe/Berlin'] }),
-  enabled: z.boolean({ error: 'enabled must be true or false' }).default(true),
+    ._default(z.string({ error: 'timezone must be a string' }), DEFAULT_TIMEZONE)
+    .check(z.meta({ description: 'IANA time zone the cron fields are read in (daylight saving applies). Rates ignore it.', examples: ['Europe/Berlin'] })),
+  enabled: z._default(z.boolean({ error: 'enabled must be true or false' }), true),
 };
 
 const SCHEDULE_MEMBER_NAMES = ['name', 'datasourceId', 'reportType', 'schedule', 'timezone', 'enabled'] as const;
 
 /** A member without its default: a schedule keeps only what the caller gave (defaults apply at run time). */
-function withoutDefault(schema: z.ZodType): z.ZodType {
-  if (!(schema instanceof z.ZodDefault)) return schema;
-  const meta = schema.meta();
-  const optional = (schema.unwrap() as z.ZodType).optional();
-  return meta ? optional.meta(meta) : optional;
+function withoutDefault(schema: z.ZodMiniType): z.ZodMiniType {
+  if (!(schema instanceof z.ZodMiniDefault)) return schema;
+  const meta = z.globalRegistry.get(schema);
+  const optional = z.optional(schema.def.innerType);
+  return meta ? optional.check(z.meta(meta)) : optional;
 }
 
 function reportTypeOption(reportType: ReportType) {
-  const reportSchema = reportRequestSchema(reportType) as z.ZodType;
+  const reportSchema = reportRequestSchema(reportType) as z.ZodMiniType;
   // A report schema that is a plain object contributes its members (and so its documentation);
   // any other shape is still validated below, by the report schema itself.
   const shape =
-    reportSchema instanceof z.ZodObject
-      ? Object.fromEntries(Object.entries(reportSchema.shape as Record<string, z.ZodType>).map(([k, v]) => [k, withoutDefault(v)]))
+    reportSchema instanceof z.ZodMiniObject
+      ? Object.fromEntries(Object.entries(reportSchema.shape as Record<string, z.ZodMiniType>).map(([k, v]) => [k, withoutDefault(v)]))
       : {};
   return z.strictObject(
     {
@@ -66,7 +68,7 @@ function reportTypeOption(reportType: ReportType) {
       reportType: z.literal(reportType),
       format: z
         .enum(renderFormats(), { error: `format is required: one of ${renderFormats().join(', ')}` })
-        .meta({ description: 'File format of the delivered object.' }),
+        .check(z.meta({ description: 'File format of the delivered object.' })),
     },
     {
       error: (issue) =>
@@ -75,13 +77,13 @@ function reportTypeOption(reportType: ReportType) {
   );
 }
 
-let bodySchema: z.ZodType | undefined;
+let bodySchema: z.ZodMiniType | undefined;
 
 /** The create body: one strict object per report type, chosen by `reportType`. Also documents POST /v1/schedules. */
-export function scheduleBodySchema(): z.ZodType {
+export function scheduleBodySchema(): z.ZodMiniType {
   bodySchema ??= z.discriminatedUnion(
     'reportType',
-    REPORT_TYPES.map((t) => reportTypeOption(t)) as unknown as [z.ZodObject, ...z.ZodObject[]],
+    REPORT_TYPES.map((t) => reportTypeOption(t)) as unknown as [z.ZodMiniObject, ...z.ZodMiniObject[]],
     { error: `reportType must be one of: ${REPORT_TYPES.join(', ')}` },
   );
   return bodySchema;
@@ -113,7 +115,7 @@ export function validateDefinition(input: Record<string, unknown>): ScheduleDefi
   }
   // THE report schema, refinements included (e.g. maxVideos only with allPages); its defaults are
   // not stored, only the members given (normalised).
-  const request = parseOrThrow(reportRequestSchema(reportType) as z.ZodType, members) as Record<string, unknown>;
+  const request = parseOrThrow(reportRequestSchema(reportType) as z.ZodMiniType, members) as Record<string, unknown>;
   const given = Object.fromEntries(Object.keys(members).map((key) => [key, request[key]]));
   const expression = parseScheduleExpression(String(parsed.schedule));
   const timezone = validateTimezone(String(parsed.timezone));
@@ -135,15 +137,15 @@ export function validateDefinition(input: Record<string, unknown>): ScheduleDefi
 /** A PATCH body: any subset of the members; `null` removes an optional report member (e.g. cloud9ql). */
 export const schedulePatchSchema = z
   .looseObject({
-    name: scheduleMembers.name.optional(),
-    datasourceId: scheduleMembers.datasourceId.optional(),
-    reportType: z.string({ error: 'reportType must be a string' }).optional(),
-    schedule: scheduleMembers.schedule.optional(),
-    timezone: z.string({ error: 'timezone must be a string' }).optional(),
-    enabled: z.boolean({ error: 'enabled must be true or false' }).optional(),
+    name: z.optional(scheduleMembers.name),
+    datasourceId: z.optional(scheduleMembers.datasourceId),
+    reportType: z.optional(z.string({ error: 'reportType must be a string' })),
+    schedule: z.optional(scheduleMembers.schedule),
+    timezone: z.optional(z.string({ error: 'timezone must be a string' })),
+    enabled: z.optional(z.boolean({ error: 'enabled must be true or false' })),
   })
-  .refine((v) => Object.keys(v).length > 0, { error: 'the PATCH body must change at least one member' })
-  .meta({ description: 'Members to change; the merged schedule is validated as a whole, as on create. null removes an optional report member.' });
+  .check(z.refine((v) => Object.keys(v).length > 0, { error: 'the PATCH body must change at least one member' }))
+  .check(z.meta({ description: 'Members to change; the merged schedule is validated as a whole, as on create. null removes an optional report member.' }));
 
 const REQUIRED_MEMBERS = new Set(['name', 'datasourceId', 'reportType', 'schedule', 'fields', 'format']);
 

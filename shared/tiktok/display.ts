@@ -2,7 +2,7 @@
  * Display API v2 reads (tiktok-api.md §3): Bearer token, required `fields` query parameter, JSON POST
  * bodies, TikTok's JSON returned as-is. Reads are idempotent, so they retry (retry.ts `retryRead`).
  */
-import type { ZodType } from 'zod';
+import type { ZodMiniType } from 'zod/mini';
 import { endpointUrl, type ClientContext } from './context.ts';
 import { send } from './http.ts';
 import { DATA_SHAPES, readDisplay } from './responses.ts';
@@ -35,7 +35,7 @@ export function queryVideos(ctx: ClientContext, accessToken: string, fields: str
   return read<VideoQueryResponse>(ctx, accessToken, VIDEO_QUERY_PATH, fields, DATA_SHAPES.videoQuery, { filters: { video_ids: videoIds } });
 }
 
-function read<T>(ctx: ClientContext, accessToken: string, path: string, fields: string[], dataShape: ZodType, body?: object): Promise<T> {
+function read<T>(ctx: ClientContext, accessToken: string, path: string, fields: string[], dataShape: ZodMiniType, body?: object): Promise<T> {
   const headers: Record<string, string> = { authorization: `Bearer ${accessToken}`, accept: 'application/json' };
   if (body) headers['content-type'] = 'application/json';
   return withRetry(

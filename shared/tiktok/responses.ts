@@ -4,30 +4,31 @@
  * - OAuth: flat JSON, failure detected by the `error` key (not the HTTP status, which TikTok does not document).
  * Anything else is `upstream` (malformed), never a silent success.
  */
-import * as z from 'zod';
+import * as z from 'zod/mini';
+import '../zod-locale.ts';
 import { TikTokError, displayErrorKind, oauthErrorKind, scrub, statusKind } from './errors.ts';
 import type { HttpResult } from './http.ts';
 import type { TokenResponse } from './types.ts';
 
 const displayEnvelope = z.object({
-  data: z.record(z.string(), z.unknown()).optional(),
-  error: z.object({ code: z.string(), message: z.string().optional(), log_id: z.string().optional() }),
+  data: z.optional(z.record(z.string(), z.unknown())),
+  error: z.object({ code: z.string(), message: z.optional(z.string()), log_id: z.optional(z.string()) }),
 });
 
 const oauthError = z.object({
-  error: z.string().min(1),
-  error_description: z.string().optional(),
-  log_id: z.string().optional(),
+  error: z.string().check(z.minLength(1)),
+  error_description: z.optional(z.string()),
+  log_id: z.optional(z.string()),
 });
 
 const tokenResponse = z.object({
-  access_token: z.string().min(1),
-  expires_in: z.number().int().positive(),
-  open_id: z.string().min(1),
-  refresh_token: z.string().min(1),
-  refresh_expires_in: z.number().int().positive(),
+  access_token: z.string().check(z.minLength(1)),
+  expires_in: z.number().check(z.int(), z.positive()),
+  open_id: z.string().check(z.minLength(1)),
+  refresh_token: z.string().check(z.minLength(1)),
+  refresh_expires_in: z.number().check(z.int(), z.positive()),
   scope: z.string(),
-  token_type: z.string().min(1),
+  token_type: z.string().check(z.minLength(1)),
 });
 
 const record = z.record(z.string(), z.unknown());
@@ -40,7 +41,7 @@ export const DATA_SHAPES = {
 } as const;
 
 /** Returns TikTok's JSON as-is on success (when `data` has the expected shape); throws the mapped TikTokError otherwise. */
-export function readDisplay<T>(res: HttpResult, secrets: readonly string[], dataShape?: z.ZodType): T {
+export function readDisplay<T>(res: HttpResult, secrets: readonly string[], dataShape?: z.ZodMiniType): T {
   const parsed = displayEnvelope.safeParse(res.json);
   if (!parsed.success) throw malformed(res);
   const { code, message, log_id: logId } = parsed.data.error;

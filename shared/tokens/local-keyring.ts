@@ -7,7 +7,8 @@
 import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import * as z from 'zod';
+import * as z from 'zod/mini';
+import '../zod-locale.ts';
 import { canonicalContext, DecryptionError, gcmOpen, gcmSeal, KEY_BYTES, type EncryptionContext } from './crypto.ts';
 import type { GeneratedDataKey, Keyring } from './keyring.ts';
 
@@ -15,10 +16,8 @@ const WRAP_PURPOSE = 'tkc/local-keyring/v1';
 
 const keyFileSchema = z.object({
   version: z.literal(1),
-  current: z.string().min(1),
-  keys: z
-    .array(z.object({ id: z.string().min(1), key: z.string(), createdAt: z.string() }))
-    .min(1),
+  current: z.string().check(z.minLength(1)),
+  keys: z.array(z.object({ id: z.string().check(z.minLength(1)), key: z.string(), createdAt: z.string() })).check(z.minLength(1)),
 });
 type KeyFile = z.infer<typeof keyFileSchema>;
 

@@ -6,7 +6,8 @@
  * opens tokens without calling KMS.
  */
 import { createHash } from 'node:crypto';
-import * as z from 'zod';
+import * as z from 'zod/mini';
+import '../zod-locale.ts';
 import { canonicalContext, DecryptionError, gcmOpen, gcmSeal, type EncryptionContext } from './crypto.ts';
 import type { Keyring, KeyringKind } from './keyring.ts';
 
@@ -33,14 +34,14 @@ export interface SealedTokens {
 const sealedSchema = z.object({
   v: z.literal(1),
   keyring: z.enum(['kms', 'local']),
-  keyId: z.string().min(1),
-  edk: z.string().min(1),
-  iv: z.string().min(1),
-  ct: z.string().min(1),
-  tag: z.string().min(1),
+  keyId: z.string().check(z.minLength(1)),
+  edk: z.string().check(z.minLength(1)),
+  iv: z.string().check(z.minLength(1)),
+  ct: z.string().check(z.minLength(1)),
+  tag: z.string().check(z.minLength(1)),
 });
 
-const secretsSchema = z.object({ accessToken: z.string().min(1), refreshToken: z.string().min(1) });
+const secretsSchema = z.object({ accessToken: z.string().check(z.minLength(1)), refreshToken: z.string().check(z.minLength(1)) });
 
 export interface TokenContext {
   tenantId: string;

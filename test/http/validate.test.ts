@@ -1,10 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { ValidationError } from '../../shared/errors.ts';
 import { fieldPath, parseOrThrow } from '../../shared/http/validate.ts';
 
 describe('parseOrThrow', () => {
-  const schema = z.object({ name: z.string().min(1), requestBody: z.object({ max_count: z.number().int().max(20) }), ids: z.array(z.string()) });
+  const schema = z.object({
+    name: z.string().check(z.minLength(1)),
+    requestBody: z.object({ max_count: z.number().check(z.int(), z.lte(20)) }),
+    ids: z.array(z.string()),
+  });
 
   it('returns parsed data', () => {
     expect(parseOrThrow(schema, { name: 'a', requestBody: { max_count: 3 }, ids: [] })).toEqual({ name: 'a', requestBody: { max_count: 3 }, ids: [] });

@@ -1,24 +1,26 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
+import '../../zod-locale.ts';
 import type { OperationDoc } from '../../http/operation.ts';
 import { DEFAULT_LINK_TTL_HOURS, MAX_LINK_TTL_HOURS } from '../../connect/links.ts';
 
 const htmlPage = (description: string) => ({ description, contentType: 'text/html' });
 
 export const createConnectLinkBody = z.object({
-  name: z.string().trim().min(1).max(100).meta({ description: 'What the tenant calls this connection (e.g. "Brand account"); becomes the datasource name.' }),
+  name: z
+    .string()
+    .check(z.trim(), z.minLength(1), z.maxLength(100))
+    .check(z.meta({ description: 'What the tenant calls this connection (e.g. "Brand account"); becomes the datasource name.' })),
   expiresInHours: z
-    .number()
-    .int()
-    .min(1)
-    .max(MAX_LINK_TTL_HOURS)
-    .optional()
-    .meta({ description: `How long the link can be opened, in hours (default ${DEFAULT_LINK_TTL_HOURS}, i.e. 7 days).` }),
+    .optional(z.number().check(z.int(), z.gte(1), z.lte(MAX_LINK_TTL_HOURS)))
+    .check(z.meta({ description: `How long the link can be opened, in hours (default ${DEFAULT_LINK_TTL_HOURS}, i.e. 7 days).` })),
 });
 
 export const connectLinkSchema = z.object({
   linkId: z.string(),
-  url: z.string().meta({ description: 'Hand this to the TikTok account owner; opening it needs no API key. One-time: it stops working once an account was connected through it.' }),
-  expiresAt: z.string().meta({ description: 'ISO 8601 UTC.' }),
+  url: z
+    .string()
+    .check(z.meta({ description: 'Hand this to the TikTok account owner; opening it needs no API key. One-time: it stops working once an account was connected through it.' })),
+  expiresAt: z.string().check(z.meta({ description: 'ISO 8601 UTC.' })),
   name: z.string(),
 });
 
@@ -41,7 +43,7 @@ export const openConnectLink = {
   description:
     'Issues a fresh one-time OAuth `state` (256 bits, valid 10 minutes) bound to the link and a PKCE S256 verifier, then redirects to TikTok\'s authorize page with all four scopes and the exact redirect_uri `<PUBLIC_BASE_URL>/v1/oauth/callback`. The link may be opened again until a connection completes through it.',
   tags: ['connect'],
-  params: z.object({ linkId: z.string().min(1).max(200) }),
+  params: z.object({ linkId: z.string().check(z.minLength(1), z.maxLength(200)) }),
   responses: {
     302: { description: 'Redirect to TikTok\'s consent page.', headers: { location: { description: 'TikTok authorize URL.', schema: { type: 'string' } } } },
     404: htmlPage('HTML page: unknown link.'),
@@ -50,7 +52,7 @@ export const openConnectLink = {
   },
 } satisfies OperationDoc;
 
-const optionalParam = (description: string) => z.string().optional().meta({ description });
+const optionalParam = (description: string) => z.optional(z.string()).check(z.meta({ description }));
 
 export const oauthCallback = {
   operationId: 'oauthCallback',

@@ -1,43 +1,46 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
+import '../../zod-locale.ts';
 import type { OperationDoc } from '../../http/operation.ts';
 import { DATASOURCE_STATUSES } from '../../datasources/model.ts';
 
-const iso = (description: string) => z.string().meta({ description: `${description} ISO 8601 UTC.` });
+const iso = (description: string) => z.string().check(z.meta({ description: `${description} ISO 8601 UTC.` }));
 
 export const datasourceSchema = z
   .object({
     id: z.string(),
     name: z.string(),
-    status: z.enum(DATASOURCE_STATUSES).meta({
-      description:
-        '`active`; `needs_reauth` (TikTok rejected the refresh token: reports answer 409 until the account is re-connected with a new connect link); `revoked` (being deleted).',
-    }),
-    statusReason: z.string().optional(),
-    scopes: z.array(z.string()).meta({ description: 'Scopes the account owner granted.' }),
-    openId: z.string().meta({ description: 'TikTok open_id of the account.' }),
-    displayName: z.string().nullable(),
+    status: z.enum(DATASOURCE_STATUSES).check(
+      z.meta({
+        description:
+          '`active`; `needs_reauth` (TikTok rejected the refresh token: reports answer 409 until the account is re-connected with a new connect link); `revoked` (being deleted).',
+      }),
+    ),
+    statusReason: z.optional(z.string()),
+    scopes: z.array(z.string()).check(z.meta({ description: 'Scopes the account owner granted.' })),
+    openId: z.string().check(z.meta({ description: 'TikTok open_id of the account.' })),
+    displayName: z.nullable(z.string()),
     accessTokenExpiresAt: iso('When the current access token expires (it is refreshed before).'),
     refreshTokenExpiresAt: iso('When the refresh token expires (each refresh extends it).'),
     createdAt: iso('Connected at.'),
     updatedAt: iso('Last change.'),
-    lastRefreshAt: z.string().nullable().meta({ description: 'Last token refresh, ISO 8601 UTC.' }),
+    lastRefreshAt: z.nullable(z.string()).check(z.meta({ description: 'Last token refresh, ISO 8601 UTC.' })),
   })
-  .meta({ description: 'A connected TikTok account. Tokens are never returned.' });
+  .check(z.meta({ description: 'A connected TikTok account. Tokens are never returned.' }));
 
-const idParams = z.object({ id: z.string().min(1).max(100) });
+const idParams = z.object({ id: z.string().check(z.minLength(1), z.maxLength(100)) });
 
 export const listDatasources = {
   operationId: 'listDatasources',
   summary: 'List connected TikTok accounts',
   tags: ['datasources'],
   query: z.object({
-    limit: z.coerce.number().int().min(1).max(100).default(50).meta({ description: 'Page size (1-100, default 50).' }),
-    nextToken: z.string().max(2000).optional().meta({ description: 'From the previous page.' }),
+    limit: z._default(z.coerce.number().check(z.int(), z.gte(1), z.lte(100)), 50).check(z.meta({ description: 'Page size (1-100, default 50).' })),
+    nextToken: z.optional(z.string().check(z.maxLength(2000))).check(z.meta({ description: 'From the previous page.' })),
   }),
   responses: {
     200: {
       description: 'One page of datasources.',
-      schema: z.object({ items: z.array(datasourceSchema), nextToken: z.string().optional().meta({ description: 'Present when more pages follow.' }) }),
+      schema: z.object({ items: z.array(datasourceSchema), nextToken: z.optional(z.string()).check(z.meta({ description: 'Present when more pages follow.' })) }),
     },
   },
 } satisfies OperationDoc;
@@ -53,7 +56,7 @@ export const getDatasource = {
 export const deleteDatasourceResultSchema = z.object({
   deleted: z.literal(true),
   revoked: z.literal(false),
-  reason: z.string().meta({ description: '`tiktok_upstream`, `tiktok_timeout`, `tiktok_rate_limited`, `token_already_invalid`, `no_tokens`, `revoke_failed`.' }),
+  reason: z.string().check(z.meta({ description: '`tiktok_upstream`, `tiktok_timeout`, `tiktok_rate_limited`, `token_already_invalid`, `no_tokens`, `revoke_failed`.' })),
   message: z.string(),
 });
 

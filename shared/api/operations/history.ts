@@ -2,7 +2,8 @@
  * POST /v1/datasources/{id}/reports/history: the growth history report. The body is the history
  * report type's own request schema, so what validates a request is what this document shows.
  */
-import * as z from 'zod';
+import * as z from 'zod/mini';
+import '../../zod-locale.ts';
 import { errorBodySchema } from '../../http/openapi.ts';
 import type { OperationDoc, ResponseDoc } from '../../http/operation.ts';
 import { HISTORY_METRICS } from '../../history/report.ts';
@@ -10,60 +11,62 @@ import { DEFAULT_HISTORY_DAYS, MAX_HISTORY_DAYS, MAX_TOP_VIDEOS, historyRequestE
 import { MAX_CLOUD9QL_LENGTH, reportRequestSchema } from '../../reports/index.ts';
 import { datasourceParams } from './reports.ts';
 
-const metricValue = z.number().int().nullable();
+const metricValue = z.nullable(z.number().check(z.int()));
 
 const periodRow = z
   .object({
-    period: z.string().meta({ description: 'The day (2024-06-01), ISO week (2024-W23) or month (2024-06).', examples: ['2024-W23'] }),
-    start: z.string().meta({ description: 'First day of the period within from/to (periods are clipped to the range).' }),
-    end: z.string().meta({ description: 'Last day of the period within from/to.' }),
-    days: z.number().int().meta({ description: 'Days in the (clipped) period.' }),
-    days_with_data: z.number().int().meta({ description: 'Days of the period with a stored snapshot.' }),
-    complete: z.boolean().meta({
-      description: 'Every day of the period and the day before it has a value for every metric; the delta then equals the sum of the daily deltas.',
-    }),
+    period: z.string().check(z.meta({ description: 'The day (2024-06-01), ISO week (2024-W23) or month (2024-06).', examples: ['2024-W23'] })),
+    start: z.string().check(z.meta({ description: 'First day of the period within from/to (periods are clipped to the range).' })),
+    end: z.string().check(z.meta({ description: 'Last day of the period within from/to.' })),
+    days: z.number().check(z.int()).check(z.meta({ description: 'Days in the (clipped) period.' })),
+    days_with_data: z.number().check(z.int()).check(z.meta({ description: 'Days of the period with a stored snapshot.' })),
+    complete: z.boolean().check(
+      z.meta({
+        description: 'Every day of the period and the day before it has a value for every metric; the delta then equals the sum of the daily deltas.',
+      }),
+    ),
     ...Object.fromEntries(
       HISTORY_METRICS.flatMap((m) => [
-        [m, metricValue.optional().meta({ description: `${m} on the last day of the period with a snapshot; null when the period has none (never 0 for missing).` })],
-        [`${m}_delta`, metricValue.optional().meta({ description: `${m} gained in the period (negative when it went down); null when this or the previous period has no value.` })],
+        [m, z.optional(metricValue).check(z.meta({ description: `${m} on the last day of the period with a snapshot; null when the period has none (never 0 for missing).` }))],
+        [`${m}_delta`, z.optional(metricValue).check(z.meta({ description: `${m} gained in the period (negative when it went down); null when this or the previous period has no value.` }))],
       ]),
     ),
   })
-  .meta({ description: 'One period (default Cloud9QL `select expand(data.periods);`). Only the requested metrics appear.' });
+  .check(z.meta({ description: 'One period (default Cloud9QL `select expand(data.periods);`). Only the requested metrics appear.' }));
 
 const topVideo = z.object({
-  rank: z.number().int(),
+  rank: z.number().check(z.int()),
   id: z.string(),
-  title: z.string().nullable().meta({ description: 'As last captured (user content: escape it).' }),
-  create_time: z.number().int().nullable().meta({ description: 'Unix seconds.' }),
-  views: z.number().int().meta({ description: 'Views at the end of the window.' }),
-  views_gained: z.number().int(),
-  likes_gained: z.number().int(),
-  comments_gained: z.number().int(),
-  shares_gained: z.number().int(),
+  title: z.nullable(z.string()).check(z.meta({ description: 'As last captured (user content: escape it).' })),
+  create_time: z.nullable(z.number().check(z.int())).check(z.meta({ description: 'Unix seconds.' })),
+  views: z.number().check(z.int()).check(z.meta({ description: 'Views at the end of the window.' })),
+  views_gained: z.number().check(z.int()),
+  likes_gained: z.number().check(z.int()),
+  comments_gained: z.number().check(z.int()),
+  shares_gained: z.number().check(z.int()),
 });
 
 export const historyResultSchema = z.object({
-  rows: z.array(periodRow).meta({ description: 'Rows as Cloud9QL returned them (one per period with the default query).' }),
+  rows: z.array(periodRow).check(z.meta({ description: 'Rows as Cloud9QL returned them (one per period with the default query).' })),
   columns: z.array(z.string()),
   meta: z.object({
     reportType: z.literal('history'),
     datasourceId: z.string(),
-    fetchedAt: z.string().meta({ description: 'When the report was computed, ISO 8601 UTC.' }),
-    pages: z.literal(0).meta({ description: 'TikTok calls made: none, history reads stored snapshots.' }),
+    fetchedAt: z.string().check(z.meta({ description: 'When the report was computed, ISO 8601 UTC.' })),
+    pages: z.literal(0).check(z.meta({ description: 'TikTok calls made: none, history reads stored snapshots.' })),
     cursor: z.null(),
     hasMore: z.literal(false),
-    account: z.object({ displayName: z.string().nullable(), name: z.string() }),
+    account: z.object({ displayName: z.nullable(z.string()), name: z.string() }),
     history: z.object({
       from: z.string(),
       to: z.string(),
       granularity: z.enum(['day', 'week', 'month']),
       metrics: z.array(z.enum(HISTORY_METRICS)),
-      daysWithData: z.number().int().meta({ description: 'Days in from..to with a snapshot.' }),
-      firstSnapshot: z.string().nullable().meta({ description: 'First day in from..to with a snapshot.' }),
-      topVideos: z.array(topVideo).meta({ description: 'Videos present at the end of the window, by views gained, at most topVideos.' }),
-      topVideosFrom: z.string().nullable().meta({ description: 'Baseline day: the day before `from`, or the first snapshot when history starts inside the range.' }),
-      topVideosTo: z.string().nullable().meta({ description: 'Last day with per-video data up to `to`.' }),
+      daysWithData: z.number().check(z.int()).check(z.meta({ description: 'Days in from..to with a snapshot.' })),
+      firstSnapshot: z.nullable(z.string()).check(z.meta({ description: 'First day in from..to with a snapshot.' })),
+      topVideos: z.array(topVideo).check(z.meta({ description: 'Videos present at the end of the window, by views gained, at most topVideos.' })),
+      topVideosFrom: z.nullable(z.string()).check(z.meta({ description: 'Baseline day: the day before `from`, or the first snapshot when history starts inside the range.' })),
+      topVideosTo: z.nullable(z.string()).check(z.meta({ description: 'Last day with per-video data up to `to`.' })),
     }),
   }),
 });

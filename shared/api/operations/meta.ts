@@ -1,4 +1,5 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
+import '../../zod-locale.ts';
 import type { OperationDoc } from '../../http/operation.ts';
 
 export const healthResponseSchema = z.object({
@@ -6,7 +7,7 @@ export const healthResponseSchema = z.object({
   service: z.string(),
   version: z.string(),
   stage: z.string(),
-  time: z.string().meta({ description: 'Server time, ISO 8601 UTC.' }),
+  time: z.string().check(z.meta({ description: 'Server time, ISO 8601 UTC.' })),
 });
 
 export const getHealth = {

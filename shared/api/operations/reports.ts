@@ -2,26 +2,29 @@
  * The three report operations. Request bodies are the report domain's own schemas
  * (reportRequestSchema), so what validates a request is what the OpenAPI document shows.
  */
-import * as z from 'zod';
+import * as z from 'zod/mini';
+import '../../zod-locale.ts';
 import { errorBodySchema } from '../../http/openapi.ts';
 import type { OperationDoc, ResponseDoc } from '../../http/operation.ts';
 import { MAX_CLOUD9QL_LENGTH, REPORT_TYPES, defaultCloud9QL, reportRequestSchema, type ReportRequestSchema, type ReportType } from '../../reports/index.ts';
 import { reportDefinition } from '../../reports/registry.ts';
 
 export const datasourceParams = z.object({
-  id: z.string().min(1).max(128).meta({ description: 'Datasource id (a connected TikTok account of your tenant).' }),
+  id: z.string().check(z.minLength(1), z.maxLength(128)).check(z.meta({ description: 'Datasource id (a connected TikTok account of your tenant).' })),
 });
 
 export const reportResultSchema = z.object({
-  rows: z.array(z.record(z.string(), z.unknown())).meta({ description: 'Rows as Cloud9QL returned them; nested objects stay nested.' }),
-  columns: z.array(z.string()).meta({ description: "Union of the rows' top-level keys, in first-seen order." }),
+  rows: z.array(z.record(z.string(), z.unknown())).check(z.meta({ description: 'Rows as Cloud9QL returned them; nested objects stay nested.' })),
+  columns: z.array(z.string()).check(z.meta({ description: "Union of the rows' top-level keys, in first-seen order." })),
   meta: z.object({
     reportType: z.enum(REPORT_TYPES as [ReportType, ...ReportType[]]),
     datasourceId: z.string(),
-    fetchedAt: z.string().meta({ description: 'When the TikTok data was fetched, ISO 8601 UTC.' }),
-    pages: z.number().int().meta({ description: 'TikTok calls that returned data.' }),
-    cursor: z.number().int().nullable().meta({ description: 'Video list: cursor to resume after the last page (send it as requestBody.cursor). Else null.' }),
-    hasMore: z.boolean().meta({ description: 'Video list: TikTok has more videos after the last page fetched.' }),
+    fetchedAt: z.string().check(z.meta({ description: 'When the TikTok data was fetched, ISO 8601 UTC.' })),
+    pages: z.number().check(z.int()).check(z.meta({ description: 'TikTok calls that returned data.' })),
+    cursor: z
+      .nullable(z.number().check(z.int()))
+      .check(z.meta({ description: 'Video list: cursor to resume after the last page (send it as requestBody.cursor). Else null.' })),
+    hasMore: z.boolean().check(z.meta({ description: 'Video list: TikTok has more videos after the last page fetched.' })),
   }),
 });
 

@@ -3,7 +3,8 @@
  * request schema of each report type (shared/schedules/definition.ts), so a scheduled request is
  * validated exactly like the report API's.
  */
-import * as z from 'zod';
+import * as z from 'zod/mini';
+import '../../zod-locale.ts';
 import { errorBodySchema } from '../../http/openapi.ts';
 import type { OperationDoc, ResponseDoc } from '../../http/operation.ts';
 import { RUN_STATUSES, SCHEDULE_LIMITS, scheduleBodySchema, schedulePatchSchema } from '../../schedules/index.ts';
@@ -11,65 +12,70 @@ import { RUN_STATUSES, SCHEDULE_LIMITS, scheduleBodySchema, schedulePatchSchema 
 const error = (description: string): ResponseDoc => ({ description, schema: errorBodySchema });
 
 export const scheduleParams = z.object({
-  id: z.string().min(1).max(128).meta({ description: 'Schedule id.' }),
+  id: z.string().check(z.minLength(1), z.maxLength(128)).check(z.meta({ description: 'Schedule id.' })),
 });
 
+const limitError = `limit must be a whole number from 1 to ${SCHEDULE_LIMITS.pageMax}`;
+
 export const pageQuery = z.object({
-  limit: z.coerce
-    .number({ error: `limit must be a whole number from 1 to ${SCHEDULE_LIMITS.pageMax}` })
-    .int({ error: `limit must be a whole number from 1 to ${SCHEDULE_LIMITS.pageMax}` })
-    .min(1, { error: `limit must be a whole number from 1 to ${SCHEDULE_LIMITS.pageMax}` })
-    .max(SCHEDULE_LIMITS.pageMax, { error: `limit must be a whole number from 1 to ${SCHEDULE_LIMITS.pageMax}` })
-    .default(SCHEDULE_LIMITS.pageDefault)
-    .meta({ description: `Page size, 1 to ${SCHEDULE_LIMITS.pageMax} (default ${SCHEDULE_LIMITS.pageDefault}).` }),
-  nextToken: z.string().max(1024).optional().meta({ description: 'The nextToken of the previous page.' }),
+  limit: z
+    ._default(
+      z.coerce
+        .number({ error: limitError })
+        .check(z.int({ error: limitError }), z.gte(1, { error: limitError }), z.lte(SCHEDULE_LIMITS.pageMax, { error: limitError })),
+      SCHEDULE_LIMITS.pageDefault,
+    )
+    .check(z.meta({ description: `Page size, 1 to ${SCHEDULE_LIMITS.pageMax} (default ${SCHEDULE_LIMITS.pageDefault}).` })),
+  nextToken: z.optional(z.string().check(z.maxLength(1024))).check(z.meta({ description: 'The nextToken of the previous page.' })),
 });
 
 const lastRunSchema = z.object({
   slot: z.string(),
   status: z.enum(RUN_STATUSES),
   at: z.string(),
-  s3Key: z.string().optional(),
-  error: z.string().optional(),
+  s3Key: z.optional(z.string()),
+  error: z.optional(z.string()),
 });
 
 export const scheduleSchema = z
-  .object({
-    id: z.string(),
-    name: z.string(),
-    datasourceId: z.string(),
-    reportType: z.string(),
-    fields: z.array(z.string()),
-    format: z.string(),
-    schedule: z.string(),
-    timezone: z.string(),
-    enabled: z.boolean(),
-    nextRunAt: z.string().nullable().meta({ description: 'Next due time (ISO 8601 UTC); null when disabled or when the expression has no future run.' }),
-    createdAt: z.string(),
-    updatedAt: z.string(),
-    lastRun: lastRunSchema.nullable(),
-  })
-  .catchall(z.unknown())
-  .meta({ description: 'A schedule: its own members plus the report request members it was given (requestBody, allPages, cloud9ql...).' });
+  .catchall(
+    z.object({
+      id: z.string(),
+      name: z.string(),
+      datasourceId: z.string(),
+      reportType: z.string(),
+      fields: z.array(z.string()),
+      format: z.string(),
+      schedule: z.string(),
+      timezone: z.string(),
+      enabled: z.boolean(),
+      nextRunAt: z.nullable(z.string()).check(z.meta({ description: 'Next due time (ISO 8601 UTC); null when disabled or when the expression has no future run.' })),
+      createdAt: z.string(),
+      updatedAt: z.string(),
+      lastRun: z.nullable(lastRunSchema),
+    }),
+    z.unknown(),
+  )
+  .check(z.meta({ description: 'A schedule: its own members plus the report request members it was given (requestBody, allPages, cloud9ql...).' }));
 
 export const runSchema = z.object({
-  slot: z.string().meta({ description: 'The due time this run is for (yyyyMMddTHHmmssZ, UTC); manual runs end in -manual-<suffix>.' }),
+  slot: z.string().check(z.meta({ description: 'The due time this run is for (yyyyMMddTHHmmssZ, UTC); manual runs end in -manual-<suffix>.' })),
   trigger: z.enum(['schedule', 'manual']),
   status: z.enum(RUN_STATUSES),
   dueAt: z.string(),
   queuedAt: z.string(),
-  attempts: z.number().int(),
-  startedAt: z.string().nullable(),
-  finishedAt: z.string().nullable(),
-  s3Key: z.string().nullable().meta({ description: 'Delivered object: <tenantId>/<scheduleId>/<YYYY>/<MM>/<DD>/<slot>.<ext> in the delivery bucket.' }),
-  rowCount: z.number().int().nullable(),
-  bytes: z.number().int().nullable(),
-  durationMs: z.number().int().nullable(),
-  error: z.object({ code: z.string(), message: z.string() }).nullable(),
-  missedSlots: z.number().int().meta({ description: 'Earlier slots skipped because the dispatcher was late: only the latest due slot runs.' }),
+  attempts: z.number().check(z.int()),
+  startedAt: z.nullable(z.string()),
+  finishedAt: z.nullable(z.string()),
+  s3Key: z.nullable(z.string()).check(z.meta({ description: 'Delivered object: <tenantId>/<scheduleId>/<YYYY>/<MM>/<DD>/<slot>.<ext> in the delivery bucket.' })),
+  rowCount: z.nullable(z.number().check(z.int())),
+  bytes: z.nullable(z.number().check(z.int())),
+  durationMs: z.nullable(z.number().check(z.int())),
+  error: z.nullable(z.object({ code: z.string(), message: z.string() })),
+  missedSlots: z.number().check(z.int()).check(z.meta({ description: 'Earlier slots skipped because the dispatcher was late: only the latest due slot runs.' })),
 });
 
-const pageOf = (item: z.ZodType) => z.object({ items: z.array(item), nextToken: z.string().optional() });
+const pageOf = (item: z.ZodMiniType) => z.object({ items: z.array(item), nextToken: z.optional(z.string()) });
 
 export const createSchedule = {
   operationId: 'createSchedule',

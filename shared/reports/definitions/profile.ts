@@ -1,5 +1,6 @@
 /** Profile & Stats: TikTok `GET /v2/user/info/` (tiktok-api.md §3.1), one call, one user object. */
-import * as z from 'zod';
+import * as z from 'zod/mini';
+import '../../zod-locale.ts';
 import { baseRequestShape } from '../request/base.ts';
 import { unknownMemberError } from '../request/common.ts';
 import { fetchFromTikTok } from '../tiktok-source.ts';

@@ -4,7 +4,8 @@
  * iterator of shared/tiktok guards against repeated cursors and duplicate videos), up to
  * `maxVideos`. All pages are merged into one `{data:{videos, cursor, has_more}}` for Cloud9QL.
  */
-import * as z from 'zod';
+import * as z from 'zod/mini';
+import '../../zod-locale.ts';
 import { logger } from '../../logger.ts';
 import { MAX_PAGE_SIZE, iterateVideos, type TikTokVideo, type VideoListResponse } from '../../tiktok/index.ts';
 import { deadlinePassed } from '../deadline.ts';
@@ -21,6 +22,10 @@ const maxCountError = `requestBody.max_count must be an integer from 1 to ${MAX_
 const cursorError = 'requestBody.cursor must be a non-negative integer (Unix milliseconds; 0 = start from the newest video)';
 const maxVideosError = `maxVideos must be an integer from 1 to ${MAX_MAX_VIDEOS}`;
 
+/** An integer in min..max whose every failure (type included) answers with the one message. */
+const intInRange = (min: number, max: number, error: string) =>
+  z.number({ error }).check(z.int({ error }), z.gte(min, { error }), z.lte(max, { error }));
+
 export const videoListRequestSchema = once(() =>
   z
     .strictObject(
@@ -29,40 +34,33 @@ export const videoListRequestSchema = once(() =>
         requestBody: z
           .strictObject(
             {
-              max_count: z
-                .number({ error: maxCountError })
-                .int({ error: maxCountError })
-                .min(1, { error: maxCountError })
-                .max(MAX_PAGE_SIZE, { error: maxCountError })
-                .meta({ description: `Videos per TikTok page, 1 to ${MAX_PAGE_SIZE}.`, examples: [20] }),
+              max_count: intInRange(1, MAX_PAGE_SIZE, maxCountError).check(
+                z.meta({ description: `Videos per TikTok page, 1 to ${MAX_PAGE_SIZE}.`, examples: [20] }),
+              ),
               cursor: z
                 .number({ error: cursorError })
-                .int({ error: cursorError })
-                .min(0, { error: cursorError })
-                .meta({ description: 'Unix ms: videos posted before it. 0 = from the newest video (no cursor is sent to TikTok).', examples: [0] }),
+                .check(z.int({ error: cursorError }), z.gte(0, { error: cursorError }))
+                .check(z.meta({ description: 'Unix ms: videos posted before it. 0 = from the newest video (no cursor is sent to TikTok).', examples: [0] })),
             },
             { error: unknownMemberError('requestBody') },
           )
-          .meta({ description: 'TikTok video/list body; both members are required, as in Knowi.' }),
+          .check(z.meta({ description: 'TikTok video/list body; both members are required, as in Knowi.' })),
         allPages: z
-          .boolean({ error: 'allPages must be true or false' })
-          .default(false)
-          .meta({ description: 'Follow the cursor until has_more is false or maxVideos videos were fetched.' }),
+          ._default(z.boolean({ error: 'allPages must be true or false' }), false)
+          .check(z.meta({ description: 'Follow the cursor until has_more is false or maxVideos videos were fetched.' })),
         maxVideos: z
-          .number({ error: maxVideosError })
-          .int({ error: maxVideosError })
-          .min(1, { error: maxVideosError })
-          .max(MAX_MAX_VIDEOS, { error: maxVideosError })
-          .optional()
-          .meta({ description: `With allPages: stop after this many videos (default ${DEFAULT_MAX_VIDEOS}).`, default: DEFAULT_MAX_VIDEOS }),
+          .optional(intInRange(1, MAX_MAX_VIDEOS, maxVideosError))
+          .check(z.meta({ description: `With allPages: stop after this many videos (default ${DEFAULT_MAX_VIDEOS}).`, default: DEFAULT_MAX_VIDEOS })),
       },
       { error: unknownMemberError('the video-list report request') },
     )
-    .superRefine((req, ctx) => {
-      if (req.maxVideos !== undefined && !req.allPages) {
-        ctx.addIssue({ code: 'custom', path: ['maxVideos'], message: 'maxVideos applies only with allPages: true' });
-      }
-    }),
+    .check(
+      z.superRefine((req, ctx) => {
+        if (req.maxVideos !== undefined && !req.allPages) {
+          ctx.addIssue({ code: 'custom', path: ['maxVideos'], message: 'maxVideos applies only with allPages: true' });
+        }
+      }),
+    ),
 );
 
 /** TikTok reads no cursor as "newest first"; the API's 0 means the same. */

@@ -3,7 +3,8 @@
  * account's own videos. Ids TikTok does not return (not the user's, deleted, private) are simply
  * absent from the rows, as at TikTok.
  */
-import * as z from 'zod';
+import * as z from 'zod/mini';
+import '../../zod-locale.ts';
 import { baseRequestShape } from '../request/base.ts';
 import { unknownMemberError } from '../request/common.ts';
 import { fetchFromTikTok } from '../tiktok-source.ts';
@@ -16,33 +17,37 @@ const videoIdsSchema = z
   .array(
     z
       .string({ error: 'each video id must be a string of digits (TikTok ids exceed JSON number precision)' })
-      .regex(/^[0-9]{1,32}$/, { error: 'each video id must be a non-empty string of digits' }),
+      .check(z.regex(/^[0-9]{1,32}$/, { error: 'each video id must be a non-empty string of digits' })),
     { error: 'video_ids must be an array of id strings' },
   )
-  .min(1, { error: `video_ids must hold 1 to ${MAX_VIDEO_IDS} ids` })
-  .max(MAX_VIDEO_IDS, { error: `video_ids must hold 1 to ${MAX_VIDEO_IDS} ids` })
-  .superRefine((ids, ctx) => {
-    const seen = new Set<string>();
-    for (const id of ids) {
-      if (seen.has(id)) {
-        ctx.addIssue({ code: 'custom', message: `video_ids must be distinct; "${id}" appears more than once` });
-        return;
+  .check(
+    z.minLength(1, { error: `video_ids must hold 1 to ${MAX_VIDEO_IDS} ids` }),
+    z.maxLength(MAX_VIDEO_IDS, { error: `video_ids must hold 1 to ${MAX_VIDEO_IDS} ids` }),
+    z.superRefine((ids, ctx) => {
+      const seen = new Set<string>();
+      for (const id of ids) {
+        if (seen.has(id)) {
+          ctx.addIssue({ code: 'custom', message: `video_ids must be distinct; "${id}" appears more than once` });
+          return;
+        }
+        seen.add(id);
       }
-      seen.add(id);
-    }
-  })
-  .meta({ description: `1 to ${MAX_VIDEO_IDS} distinct TikTok video ids (strings of digits).`, examples: [['7301234567890123456']] });
+    }),
+  )
+  .check(z.meta({ description: `1 to ${MAX_VIDEO_IDS} distinct TikTok video ids (strings of digits).`, examples: [['7301234567890123456']] }));
 
 export const videoQueryRequestSchema = once(() =>
   z.strictObject(
     {
       ...baseRequestShape('video-query', DEFAULT_QUERY),
-      requestBody: z.strictObject(
-        {
-          filters: z.strictObject({ video_ids: videoIdsSchema }, { error: unknownMemberError('requestBody.filters') }),
-        },
-        { error: unknownMemberError('requestBody') },
-      ).meta({ description: 'TikTok video/query body.' }),
+      requestBody: z
+        .strictObject(
+          {
+            filters: z.strictObject({ video_ids: videoIdsSchema }, { error: unknownMemberError('requestBody.filters') }),
+          },
+          { error: unknownMemberError('requestBody') },
+        )
+        .check(z.meta({ description: 'TikTok video/query body.' })),
     },
     { error: unknownMemberError('the video-query report request') },
   ),

@@ -3,7 +3,8 @@
  * (first occurrence wins, order kept), every name valid for the report type per THE field catalogue
  * (shared/tiktok FIELD_CATALOGUE, never a second list).
  */
-import * as z from 'zod';
+import * as z from 'zod/mini';
+import '../../zod-locale.ts';
 import { reportFields, unknownFields, type ReportType as TikTokReportType } from '../../tiktok/index.ts';
 
 export type FieldListResult = { ok: true; fields: string[] } | { ok: false; message: string };
@@ -37,22 +38,23 @@ export function parseFieldList(reportType: TikTokReportType, value: unknown): Fi
 export function fieldsSchema(reportType: TikTokReportType) {
   const valid = reportFields(reportType);
   const commaSeparated = new RegExp(`^\\s*(${valid.join('|')})\\s*(,\\s*(${valid.join('|')})\\s*)*$`).source;
-  return z
-    .union([z.string(), z.array(z.unknown())], {
-      error: (issue) =>
-        issue.input === undefined
-          ? `fields is required. Valid fields for the ${reportType} report: ${valid.join(', ')}.`
-          : 'fields must be an array of field names or a comma-separated string.',
-    })
-    .transform((value, ctx) => {
-      const parsed = parseFieldList(reportType, value);
-      if (!parsed.ok) {
-        ctx.addIssue({ code: 'custom', message: parsed.message });
-        return z.NEVER;
-      }
-      return parsed.fields;
-    })
-    .meta({
+  const input = z.union([z.string(), z.array(z.unknown())], {
+    error: (issue) =>
+      issue.input === undefined
+        ? `fields is required. Valid fields for the ${reportType} report: ${valid.join(', ')}.`
+        : 'fields must be an array of field names or a comma-separated string.',
+  });
+  const toFields = z.transform((value: string | unknown[], ctx) => {
+    const parsed = parseFieldList(reportType, value);
+    if (!parsed.ok) {
+      // zod/mini hands a transform the bare parse payload (no addIssue helper): the issue goes straight onto it.
+      ctx.issues.push({ code: 'custom', message: parsed.message, input: value });
+      return z.NEVER;
+    }
+    return parsed.fields;
+  });
+  return z.pipe(input, toFields).check(
+    z.meta({
       description:
         'TikTok fields to request: an array of names or one comma-separated string. Names are trimmed and repeats dropped; ' +
         `every name must be one of: ${valid.join(', ')}. Each field needs a granted OAuth scope (403 scope_not_granted otherwise).`,
@@ -61,5 +63,6 @@ export function fieldsSchema(reportType: TikTokReportType) {
         { type: 'string', pattern: commaSeparated, description: 'Comma-separated field names.' },
       ],
       examples: [valid.slice(0, 3), valid.slice(0, 3).join(',')],
-    });
+    }),
+  );
 }

@@ -3,28 +3,29 @@
  * Bodies are validated with zod; a bad one answers 400 `{error}`.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import * as z from 'zod';
+import * as z from 'zod/mini';
+import '../../zod-locale.ts';
 import type { TikTokSandbox } from './sandbox.ts';
 import { readBody, sendJson } from './http.ts';
 
 const faultSchema = z.object({
-  endpoint: z.string().optional(),
-  status: z.union([z.literal(429), z.literal(500), z.literal(503)]).optional(),
-  count: z.number().int().positive().optional(),
-  delayMs: z.number().int().nonnegative().optional(),
-  hang: z.boolean().optional(),
-  errorCode: z.enum(['access_token_invalid', 'rate_limit_exceeded', 'internal_error']).optional(),
-  retryAfterSeconds: z.number().int().nonnegative().optional(),
+  endpoint: z.optional(z.string()),
+  status: z.optional(z.union([z.literal(429), z.literal(500), z.literal(503)])),
+  count: z.optional(z.number().check(z.int(), z.positive())),
+  delayMs: z.optional(z.number().check(z.int(), z.nonnegative())),
+  hang: z.optional(z.boolean()),
+  errorCode: z.optional(z.enum(['access_token_invalid', 'rate_limit_exceeded', 'internal_error'])),
+  retryAfterSeconds: z.optional(z.number().check(z.int(), z.nonnegative())),
 });
-const lifetimesSchema = z.object({ accessSeconds: z.number().int().positive(), refreshSeconds: z.number().int().positive() });
-const openIdSchema = z.object({ openId: z.string().min(1).optional() });
-const rateLimitSchema = z.object({ perMinute: z.number().int().positive() });
+const lifetimesSchema = z.object({ accessSeconds: z.number().check(z.int(), z.positive()), refreshSeconds: z.number().check(z.int(), z.positive()) });
+const openIdSchema = z.object({ openId: z.optional(z.string().check(z.minLength(1))) });
+const rateLimitSchema = z.object({ perMinute: z.number().check(z.int(), z.positive()) });
 
 type Route = (sandbox: TikTokSandbox, body: unknown) => unknown;
 
 const ROUTES: Record<string, Route> = {
   'POST /admin/faults': (sb, body) => {
-    const faults = z.union([faultSchema.array(), faultSchema]).parse(body);
+    const faults = z.union([z.array(faultSchema), faultSchema]).parse(body);
     for (const fault of Array.isArray(faults) ? faults : [faults]) sb.injectFaults(fault);
   },
   'DELETE /admin/faults': (sb) => sb.clearFaults(),
@@ -51,7 +52,7 @@ export async function handleAdmin(sandbox: TikTokSandbox, req: IncomingMessage, 
     const result = route(sandbox, body);
     sendJson(res, 200, result ?? { ok: true });
   } catch (error) {
-    const message = error instanceof z.ZodError ? z.prettifyError(error) : error instanceof Error ? error.message : 'bad request';
+    const message = error instanceof z.core.$ZodError ? z.prettifyError(error) : error instanceof Error ? error.message : 'bad request';
     sendJson(res, 400, { error: message });
   }
 }
