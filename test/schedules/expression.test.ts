@@ -12,6 +12,7 @@ import {
   nextRunAfter,
   parseScheduleExpression,
   validateTimezone,
+  weekdayTarget,
   type ScheduleExpression,
 } from '../../shared/schedules/expression/index.ts';
 
@@ -270,6 +271,117 @@ describe('cron schedules', () => {
     const y = parseScheduleExpression('cron(0 12 1 JAN ? 2026,2028)');
     expect(iso(latestRunAtOrBefore(y, Date.parse('2027-06-20T00:00:00Z'), UTC))).toBe('2026-01-01T12:00:00.000Z');
     expect(latestRunAtOrBefore(y, Date.parse('2025-06-20T00:00:00Z'), UTC)).toBeUndefined();
+  });
+});
+
+describe('cron edges where croner and EventBridge could disagree', () => {
+  const at = (source: string, atIso: string, timezone = 'UTC') =>
+    iso(latestRunAtOrBefore(parseScheduleExpression(source), Date.parse(atIso), { timezone, anchorMs: 0 }));
+
+  it('skips wall times in a spring-forward gap that croner would move to the end of the gap', () => {
+    // Santiago, 2024-09-08: midnight does not exist (00:00 -> 01:00).
+    expect(runs('cron(30 0 * * ? *)', '2024-09-06T00:00:00Z', 3, 'America/Santiago')).toEqual([
+      '2024-09-06T04:30:00.000Z',
+      '2024-09-07T04:30:00.000Z',
+      '2024-09-09T03:30:00.000Z',
+    ]);
+    // ... also when that day is the one the day-of-week special picks (2nd Sunday of September 2024).
+    expect(runs('cron(0 0 ? * 1#2 *)', '2024-08-20T00:00:00Z', 2, 'America/Santiago')).toEqual(['2024-10-13T03:00:00.000Z', '2024-11-10T03:00:00.000Z']);
+    // London, 2025-03-30: 01:00 -> 02:00.
+    expect(runs('cron(30 1 * * ? *)', '2025-03-29T12:00:00Z', 2, 'Europe/London')).toEqual(['2025-03-31T00:30:00.000Z', '2025-04-01T00:30:00.000Z']);
+    // Lord Howe moves by 30 minutes (2024-10-06: 02:00 -> 02:30): 02:15 is skipped, 02:45 runs.
+    expect(runs('cron(15 2 * * ? *)', '2024-10-04T12:00:00Z', 3, 'Australia/Lord_Howe')).toEqual([
+      '2024-10-04T15:45:00.000Z',
+      '2024-10-06T15:15:00.000Z',
+      '2024-10-07T15:15:00.000Z',
+    ]);
+    expect(runs('cron(45 2 * * ? *)', '2024-10-04T12:00:00Z', 3, 'Australia/Lord_Howe')).toEqual([
+      '2024-10-04T16:15:00.000Z',
+      '2024-10-05T15:45:00.000Z',
+      '2024-10-06T15:45:00.000Z',
+    ]);
+  });
+
+  it('fall back: named hours run once (lists too), every-hour schedules run in both passes', () => {
+    // Lord Howe, 2024-04-07: 02:00 -> 01:30, so 01:45 happens twice; it runs at the first.
+    expect(runs('cron(45 1 * * ? *)', '2024-04-05T12:00:00Z', 3, 'Australia/Lord_Howe')).toEqual([
+      '2024-04-05T14:45:00.000Z',
+      '2024-04-06T14:45:00.000Z',
+      '2024-04-07T15:15:00.000Z',
+    ]);
+    // New York, 2024-11-03 (01:00-02:00 twice). A list of hours is named wall times: 01:30 once.
+    expect(runs('cron(30 1,2 * * ? *)', '2024-11-03T04:00:00Z', 3, 'America/New_York')).toEqual([
+      '2024-11-03T05:30:00.000Z',
+      '2024-11-03T07:30:00.000Z',
+      '2024-11-04T06:30:00.000Z',
+    ]);
+    // Hours `*`: the repeated hour runs again, as wall time passes.
+    expect(runs('cron(0,30 * * * ? *)', '2024-11-03T04:45:00Z', 5, 'America/New_York')).toEqual([
+      '2024-11-03T05:00:00.000Z',
+      '2024-11-03T05:30:00.000Z',
+      '2024-11-03T06:00:00.000Z',
+      '2024-11-03T06:30:00.000Z',
+      '2024-11-03T07:00:00.000Z',
+    ]);
+    const e = parseScheduleExpression('cron(0,30 * * * ? *)');
+    expect(countRunsBetween(e, Date.parse('2024-11-03T04:00:00Z'), Date.parse('2024-11-03T08:00:00Z'), { timezone: 'America/New_York', anchorMs: 0 })).toBe(8);
+    const once = parseScheduleExpression('cron(30 1 * * ? *)');
+    expect(countRunsBetween(once, Date.parse('2024-11-02T00:00:00Z'), Date.parse('2024-11-05T00:00:00Z'), { timezone: 'America/New_York', anchorMs: 0 })).toBe(3);
+  });
+
+  it('fall back: the one run of a named wall time is the same whichever way and from wherever it is searched', () => {
+    // 01:30 EST (06:30Z, second pass) is not a run: not from inside the second pass, not looking back.
+    expect(runs('cron(30 1 * * ? *)', '2024-11-03T06:10:00Z', 1, 'America/New_York')).toEqual(['2024-11-04T06:30:00.000Z']);
+    expect(at('cron(30 1 * * ? *)', '2024-11-03T06:45:00Z', 'America/New_York')).toBe('2024-11-03T05:30:00.000Z');
+    // Havana falls back at 01:00 -> 00:00, so midnight repeats: the first (CDT) midnight runs.
+    expect(runs('cron(0 0 * * ? *)', '2026-10-31T12:00:00Z', 2, 'America/Havana')).toEqual(['2026-11-01T04:00:00.000Z', '2026-11-02T05:00:00.000Z']);
+    expect(at('cron(0 0 * * ? *)', '2026-11-01T12:00:00Z', 'America/Havana')).toBe('2026-11-01T04:00:00.000Z');
+    // Berlin, 2023-10-29 (02:00-03:00 twice), last Sunday of October.
+    expect(at('cron(37 1,2 ? * 1L *)', '2023-10-31T20:03:00Z', 'Europe/Berlin')).toBe('2023-10-29T00:37:00.000Z');
+  });
+
+  it('29 February: leap years only, and 2100 is not one', () => {
+    expect(runs('cron(0 12 29 2 ? *)', '2025-01-01T00:00:00Z', 2)).toEqual(['2028-02-29T12:00:00.000Z', '2032-02-29T12:00:00.000Z']);
+    expect(at('cron(0 12 29 2 ? *)', '2027-06-01T00:00:00Z')).toBe('2024-02-29T12:00:00.000Z');
+    expect(runs('cron(0 12 29 2 ? 2100-2103)', '2025-01-01T00:00:00Z', 1)).toEqual([undefined]);
+  });
+
+  it('year boundaries: local New Year, the last allowed year, and 2199 as the end of time', () => {
+    expect(runs('cron(59 23 31 12 ? 2025)', '2025-06-01T00:00:00Z', 2, 'America/New_York')).toEqual(['2026-01-01T04:59:00.000Z', undefined]);
+    expect(at('cron(59 23 31 12 ? 2025)', '2030-01-01T00:00:00Z', 'America/New_York')).toBe('2026-01-01T04:59:00.000Z');
+    // croner's own years go on to 9999; EventBridge's stop at 2199.
+    expect(runs('cron(0 0 31 12 ? *)', '2199-06-01T00:00:00Z', 2)).toEqual(['2199-12-31T00:00:00.000Z', undefined]);
+    // A fifth Sunday exists in four months of 2025, then the year runs out.
+    expect(runs('cron(0 0 ? * 1#5 2025)', '2025-01-01T00:00:00Z', 5)).toEqual([
+      '2025-03-30T00:00:00.000Z',
+      '2025-06-29T00:00:00.000Z',
+      '2025-08-31T00:00:00.000Z',
+      '2025-11-30T00:00:00.000Z',
+      undefined,
+    ]);
+  });
+
+  it('nL and LW in a zone: the local calendar decides', () => {
+    expect(runs('cron(0 0 ? * 7L *)', '2024-12-01T00:00:00Z', 2, 'Asia/Tokyo')).toEqual(['2024-12-27T15:00:00.000Z', '2025-01-24T15:00:00.000Z']);
+    expect(runs('cron(0 9 LW * ? *)', '2024-10-01T00:00:00Z', 3, 'America/New_York')).toEqual([
+      '2024-10-31T13:00:00.000Z',
+      '2024-11-29T14:00:00.000Z',
+      '2024-12-31T14:00:00.000Z',
+    ]);
+  });
+
+  it('W and LW pick the same day as weekdayTarget in every month 2024-2027', () => {
+    for (const source of ['cron(0 0 1W * ? *)', 'cron(0 0 15W * ? *)', 'cron(0 0 30W * ? *)', 'cron(0 0 31W * ? *)', 'cron(0 0 LW * ? *)']) {
+      const e = parseScheduleExpression(source) as Extract<ScheduleExpression, { kind: 'cron' }>;
+      for (let year = 2024; year <= 2027; year += 1) {
+        for (let month1 = 1; month1 <= 12; month1 += 1) {
+          const next = nextRunAfter(e, Date.UTC(year, month1 - 1, 1) - 1, UTC);
+          const target = weekdayTarget(e.dayOfMonth, year, month1);
+          const inMonth = next !== undefined && new Date(next).getUTCMonth() === month1 - 1 ? new Date(next).getUTCDate() : undefined;
+          expect(inMonth, `${source} ${year}-${month1}`).toBe(target);
+        }
+      }
+    }
   });
 });
 

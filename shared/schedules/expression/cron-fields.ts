@@ -8,10 +8,11 @@
  * Every field takes `*`, lists `a,b`, ranges `a-b` and increments `*\/n`, `a/n`, `a-b/n`.
  * Exactly one of day-of-month and day-of-week is `?` (EventBridge: "you can't specify both").
  *
- * Hand-written on purpose: cron-parser (used for the time arithmetic, see next-run.ts) speaks a
- * different dialect (day-of-week 0-7 with 0 = Sunday, no `W`, no year field, lenient about both day
- * fields), so validating EventBridge's rules needs its own grammar. The output is plain value lists
- * plus the few day specials, which next-run.ts hands to cron-parser in its own syntax.
+ * Hand-written on purpose: croner (used for the time arithmetic, see next-run.ts) speaks a wider
+ * dialect (seconds, day-of-week 0-7 by default, `?` as `*`, steps only after `*` or a range, OR of
+ * the two day fields by default, years to 9999), so validating EventBridge's rules needs its own
+ * grammar. The output is plain value lists plus the few day specials, which next-run.ts hands to
+ * croner in its syntax.
  */
 import { ValidationError } from '../../errors.ts';
 

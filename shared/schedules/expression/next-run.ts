@@ -5,16 +5,26 @@
  * expression), truncated to the minute: slots are anchor + k*interval for k >= 1. Time zones do not
  * apply to rates.
  *
- * cron(...): wall-clock times in the schedule's IANA time zone. cron-parser (with Luxon) does the
- * calendar and time-zone arithmetic on a translation of the validated fields; three things it does
- * not know are applied here as filters on its candidates:
- *   - the year field (candidates in other years are skipped, jumping to the next allowed year);
- *   - `W` / `LW` in day-of-month (the weekday nearest day n / the last weekday of the month);
- *   - EventBridge's daylight-saving rule: a wall time that does not exist on a spring-forward day is
- *     skipped (cron-parser would shift it an hour later). On a fall-back day a named wall time runs
- *     once (cron-parser already does that).
+ * cron(...): wall-clock times in the schedule's IANA time zone. croner (no dependencies, zones via
+ * Intl) does the calendar and time-zone arithmetic on a translation of the validated fields. It
+ * speaks EventBridge's dialect closely enough to take every field as is: the year field, `L`, `LW`,
+ * `nW` (never leaving the month), `nL`, `n#k`, day-of-week 1-7 from Sunday (`alternativeWeekdays`),
+ * and AND of the two day fields (`domAndDow`; EventBridge forces one of them to `?`, which we send as
+ * `*`). Where croner differs, we keep EventBridge's rule:
+ *   - spring forward: a wall time that does not exist that day is skipped. croner runs a
+ *     "fixed-time" job (02:30) at the end of the gap instead, so candidates whose local hour and
+ *     minute are not in the expression are filtered out;
+ *   - fall back: a wall time with named hours runs once, at its first occurrence; with hours `*`
+ *     every occurrence runs, as wall time passes (as with cron-parser before). croner decides this
+ *     per job: with `fixedTimeRule: 'no-wildcard'` a job is "fixed-time" (runs once) unless its
+ *     seconds, minutes or hours hold `*` or a step. So we send minutes as a plain list, always,
+ *     and hours as `*` only when every hour is allowed: the hours alone decide, as before.
+ * (cron-parser got some DST days wrong: no run at all, a repeated wall time's second occurrence
+ * from latestRunAtOrBefore or from inside the repeated hour, a "next" run before the start. croner
+ * plus the filter gives the same set of runs whichever way and from wherever it is searched.)
+ * croner knows the year field and `W`, so no zone-aware day-start arithmetic is needed here.
  */
-import { CronDate, CronExpressionParser } from 'cron-parser';
+import { Cron, CronDate } from 'croner';
 import type { DayOfMonthSpec, DayOfWeekSpec } from './cron-fields.ts';
 import { CRON_FIELDS } from './cron-fields.ts';
 import type { CronExpression, ScheduleExpression } from './parse.ts';
@@ -50,7 +60,7 @@ export function latestRunAtOrBefore(expr: ScheduleExpression, atMs: number, ctx:
     const k = Math.floor((atMs - ctx.anchorMs) / expr.intervalMs);
     return k >= 1 ? ctx.anchorMs + k * expr.intervalMs : undefined;
   }
-  // prev() is strictly before its start; cron times are whole minutes, so +1 s includes `atMs` itself.
+  // The backward search is strictly before its start; cron times are whole minutes, so +1 s includes `atMs` itself.
   return cronSearch(expr, Math.floor(atMs / 1000) * 1000 + 1000, ctx.timezone, 'prev');
 }
 
@@ -76,8 +86,9 @@ export function countRunsBetween(expr: ScheduleExpression, fromMs: number, toMs:
 
 // ---- cron ----
 
-function listText(values: readonly number[], min: number, max: number, map: (v: number) => number = (v) => v): string {
-  return values.length === max - min + 1 ? '*' : values.map(map).join(',');
+/** `*` for a full field, else the plain list: steps and ranges are already expanded by the parser. */
+function listText(values: readonly number[], min: number, max: number): string {
+  return values.length === max - min + 1 ? '*' : values.join(',');
 }
 
 function domText(spec: DayOfMonthSpec): string {
@@ -86,21 +97,24 @@ function domText(spec: DayOfMonthSpec): string {
       return listText(spec.days, CRON_FIELDS.dayOfMonth.min, CRON_FIELDS.dayOfMonth.max);
     case 'last':
       return 'L';
-    // `any`, and the W forms (filtered below): every day.
+    case 'lastWeekday':
+      return 'LW';
+    case 'nearestWeekday':
+      return `${spec.day}W`;
     default:
       return '*';
   }
 }
 
-/** cron-parser counts day-of-week 0-6 from Sunday; EventBridge 1-7. */
+/** Same numbering as EventBridge (1 = SUN) thanks to croner's `alternativeWeekdays`. */
 function dowText(spec: DayOfWeekSpec): string {
   switch (spec.kind) {
     case 'values':
-      return listText(spec.days, 1, 7, (d) => d - 1);
+      return listText(spec.days, CRON_FIELDS.dayOfWeek.min, CRON_FIELDS.dayOfWeek.max);
     case 'lastOfMonth':
-      return `${spec.day - 1}L`;
+      return `${spec.day}L`;
     case 'nthOfMonth':
-      return `${spec.day - 1}#${spec.nth}`;
+      return `${spec.day}#${spec.nth}`;
     default:
       return '*';
   }
@@ -108,17 +122,23 @@ function dowText(spec: DayOfWeekSpec): string {
 
 const translations = new WeakMap<CronExpression, string>();
 
-/** The same schedule in cron-parser's six-field (seconds first) syntax, minus year and W. */
+/**
+ * The same schedule in croner's seven-field syntax (seconds first, year last). The name predates
+ * croner (it was cron-parser's syntax) and stays for the module's public API.
+ */
 export function cronParserText(expr: CronExpression): string {
   let text = translations.get(expr);
   if (!text) {
     text = [
       '0',
-      listText(expr.minutes, 0, 59),
-      listText(expr.hours, 0, 23),
+      // Never `*`: it would make croner run named hours twice on fall-back days (see above).
+      expr.minutes.join(','),
+      listText(expr.hours, CRON_FIELDS.hours.min, CRON_FIELDS.hours.max),
       domText(expr.dayOfMonth),
-      listText(expr.months, 1, 12),
+      listText(expr.months, CRON_FIELDS.month.min, CRON_FIELDS.month.max),
       dowText(expr.dayOfWeek),
+      // Never `*`: croner's years run to 9999, EventBridge's stop at 2199.
+      expr.years.join(','),
     ].join(' ');
     translations.set(expr, text);
   }
@@ -133,7 +153,10 @@ function weekday(year: number, month1: number, day: number): number {
   return new Date(Date.UTC(year, month1 - 1, day)).getUTCDay(); // 0 = Sunday
 }
 
-/** The day a `W` / `LW` day-of-month picks in a month; undefined when it does not fire that month. */
+/**
+ * The day a `W` / `LW` day-of-month picks in a month; undefined when it does not fire that month.
+ * croner does this itself now; kept as public API and as the tests' check on croner.
+ */
 export function weekdayTarget(spec: DayOfMonthSpec, year: number, month1: number): number | undefined {
   const dim = daysInMonth(year, month1);
   if (spec.kind === 'lastWeekday') {
@@ -150,63 +173,45 @@ export function weekdayTarget(spec: DayOfMonthSpec, year: number, month1: number
   return n;
 }
 
-/** Epoch ms of local midnight (or the first instant of the day when midnight does not exist). */
-function localDayStart(tz: string, year: number, month1: number, day: number): number {
-  const norm = new Date(Date.UTC(year, month1 - 1, day));
-  const c = new CronDate(Date.UTC(norm.getUTCFullYear(), norm.getUTCMonth(), 1, 12), tz);
-  c.setDate(1);
-  c.setFullYear(norm.getUTCFullYear());
-  c.setMonth(norm.getUTCMonth());
-  c.setDate(norm.getUTCDate());
-  c.setStartOfDay();
-  return c.getTime();
+interface Compiled {
+  cron: Cron;
+  /** What croner and CronDate take as the zone: a fixed offset for UTC skips Intl entirely (faster). */
+  zone: string | number;
+  minutes: ReadonlySet<number>;
+  hours: ReadonlySet<number>;
+}
+
+const compiled = new WeakMap<CronExpression, Map<string, Compiled>>();
+
+function compile(expr: CronExpression, tz: string): Compiled {
+  let byZone = compiled.get(expr);
+  if (!byZone) compiled.set(expr, (byZone = new Map()));
+  let c = byZone.get(tz);
+  if (!c) {
+    const zone = tz === 'UTC' || tz === 'Etc/UTC' ? 0 : tz;
+    const cron = new Cron(cronParserText(expr), {
+      ...(zone === 0 ? { utcOffset: 0 } : { timezone: tz }),
+      mode: '7-part',
+      alternativeWeekdays: true,
+      domAndDow: true,
+      fixedTimeRule: 'no-wildcard',
+    });
+    c = { cron, zone, minutes: new Set(expr.minutes), hours: new Set(expr.hours) };
+    byZone.set(tz, c);
+  }
+  return c;
 }
 
 function cronSearch(expr: CronExpression, fromMs: number, tz: string, dir: 'next' | 'prev'): number | undefined {
-  const text = cronParserText(expr);
-  const years = expr.years;
-  const yearSet = new Set(years);
-  const minuteSet = new Set(expr.minutes);
-  const hourSet = new Set(expr.hours);
-  const usesW = expr.dayOfMonth.kind === 'nearestWeekday' || expr.dayOfMonth.kind === 'lastWeekday';
+  const { cron, zone, minutes, hours } = compile(expr, tz);
   let cursor = fromMs;
   for (let step = 0; step < MAX_SEARCH_STEPS; step += 1) {
-    let date: CronDate;
-    try {
-      const it = CronExpressionParser.parse(text, { currentDate: new Date(cursor), tz });
-      date = dir === 'next' ? it.next() : it.prev();
-    } catch {
-      return undefined; // cron-parser found nothing within its own loop limit (e.g. 30 FEB)
-    }
+    const date = dir === 'next' ? cron.nextRun(new Date(cursor)) : cron.previousRuns(1, new Date(cursor))[0];
+    if (!date) return undefined;
     const t = date.getTime();
-    const year = date.getFullYear();
-    const month1 = date.getMonth() + 1;
-    const day = date.getDate();
-    if (!yearSet.has(year)) {
-      if (dir === 'next') {
-        const y = years.find((v) => v > year);
-        if (y === undefined) return undefined;
-        cursor = localDayStart(tz, y, 1, 1) - 1000;
-      } else {
-        const y = [...years].reverse().find((v) => v < year);
-        if (y === undefined) return undefined;
-        cursor = localDayStart(tz, y + 1, 1, 1);
-      }
-      continue;
-    }
-    if (usesW) {
-      const target = weekdayTarget(expr.dayOfMonth, year, month1);
-      if (target !== day) {
-        if (dir === 'next') {
-          cursor = target !== undefined && day < target ? localDayStart(tz, year, month1, target) - 1000 : localDayStart(tz, year, month1 + 1, 1) - 1000;
-        } else {
-          cursor = target !== undefined && day > target ? localDayStart(tz, year, month1, target + 1) : localDayStart(tz, year, month1, 1);
-        }
-        continue;
-      }
-    }
-    // Spring forward: cron-parser moves a missing wall time (02:30) to the next hour; EventBridge skips it.
-    if (!hourSet.has(date.getHours()) || !minuteSet.has(date.getMinutes())) {
+    // Spring forward: croner moves a fixed wall time in the gap (02:30) to the gap's end; EventBridge skips it.
+    const local = new CronDate(date, zone);
+    if (!hours.has(local.hour) || !minutes.has(local.minute)) {
       cursor = t;
       continue;
     }

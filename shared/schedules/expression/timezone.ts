@@ -1,4 +1,4 @@
-/** IANA time zones, checked with the runtime's own Intl data (the same data Luxon uses). */
+/** IANA time zones, checked with the runtime's own Intl data (the same data croner uses). */
 import { ValidationError } from '../../errors.ts';
 
 export const DEFAULT_TIMEZONE = 'UTC';
