@@ -1,5 +1,6 @@
 import { getHealth, getOpenApi } from '../../shared/api/operations/meta.ts';
-import { API_VERSION, SERVICE_NAME, openApiDocument } from '../../shared/api/openapi-document.ts';
+import { API_VERSION, SERVICE_NAME } from '../../shared/api/service.ts';
+import openApiDocument from '../../shared/api/openapi.json' with { type: 'json' };
 import { appContext } from '../../shared/context.ts';
 import { httpHandler, json, routeDispatcher } from '../../shared/http/index.ts';
 
@@ -14,5 +15,5 @@ export const handler = routeDispatcher({
       time: new Date(ctx.clock.now()).toISOString(),
     });
   }),
-  getOpenApi: httpHandler(getOpenApi, async () => json(200, openApiDocument(), { 'cache-control': 'public, max-age=300' })),
+  getOpenApi: httpHandler(getOpenApi, async () => json(200, openApiDocument, { 'cache-control': 'public, max-age=300' })),
 });

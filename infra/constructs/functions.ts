@@ -18,13 +18,14 @@ import { Construct } from 'constructs';
 import { FUNCTIONS, type FunctionName, type FunctionPermission, type FunctionSpec } from '../../shared/topology/functions.ts';
 import { cdkBundlingOptions, LAMBDA_RUNTIME } from '../bundling.ts';
 import type { StageConfig } from '../stage-config.ts';
+import { SERVICE_NAME } from '../../shared/api/service.ts';
 
 /** The token vault's KMS encryption context (shared/tokens): both keys required, no others. */
 export const TOKEN_CONTEXT_KEYS = ['tenantId', 'datasourceId'] as const;
 
 /** Powertools Metrics namespace and service dimension every function emits under. */
 export const METRICS_NAMESPACE = 'TikTokConnector';
-export const SERVICE_NAME = 'tiktok-connector';
+export { SERVICE_NAME };
 
 export interface FunctionsProps {
   config: StageConfig;

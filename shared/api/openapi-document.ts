@@ -1,8 +1,7 @@
 import { buildOpenApiDocument } from '../http/openapi.ts';
 import { OPERATIONS } from './operations/index.ts';
 
-export const SERVICE_NAME = 'tiktok-connector';
-export const API_VERSION = '1.0.0';
+import { API_VERSION } from './service.ts';
 
 let cached: Record<string, unknown> | undefined;
 

@@ -3,7 +3,7 @@
  * only middy + Powertools Logger + the DynamoDB DocumentClient (test/infra/fixtures/bundle-probe.ts),
  * bundled in the same run with the same esbuild settings the stack deploys (infra/bundling.ts,
  * AWS SDK bundled). Cold import = `await import(bundle)` timed inside a fresh `node` process,
- * median of 5; rounds interleave the baseline with the functions so machine load hits both alike.
+ * median of 9; rounds interleave the baseline with the functions so machine load hits both alike.
  * Target: every function within 1.5x of the baseline on both. Entries not written yet are skipped.
  */
 import { execFile } from 'node:child_process';
@@ -17,7 +17,7 @@ import { FUNCTIONS } from '../../shared/topology/functions.ts';
 import type { BenchResult } from './types.ts';
 
 const run$ = promisify(execFile);
-const ROUNDS = 5;
+const ROUNDS = 9;
 const TARGET_RATIO = 1.5;
 const root = path.resolve(import.meta.dirname, '../..');
 const BASELINE = { name: 'baseline (middy + logger + DocumentClient)', entry: path.join(root, 'test/infra/fixtures/bundle-probe.ts') };

@@ -45,8 +45,15 @@ describe('bundle contents follow each function\'s permissions', () => {
     }, 60_000);
   }
 
-  it('schema readers (meta: OpenAPI) bundle neither the HTML renderer, Cloud9QL nor the token stack', async () => {
+  it('meta serves the generated OpenAPI file: no renderers, Cloud9QL, cron code or token stack inside', async () => {
     const packages = await bundledPackages('functions/meta/handler.ts');
+    for (const heavy of ['d3-shape', 'csv-stringify', 'chevrotain', 'croner', '@aws-sdk/client-kms', '@aws-sdk/client-secrets-manager']) {
+      expect(packages.has(heavy), heavy).toBe(false);
+    }
+  }, 60_000);
+
+  it('schedule validation (schedules) does not bundle the HTML renderer, Cloud9QL or the token stack', async () => {
+    const packages = await bundledPackages('functions/schedules/handler.ts');
     // csv-stringify (10 KiB) does ride along: it declares no `sideEffects: false`, so esbuild keeps it once reachable.
     for (const heavy of ['d3-shape', 'chevrotain', '@aws-sdk/client-kms', '@aws-sdk/client-secrets-manager']) expect(packages.has(heavy), heavy).toBe(false);
   }, 60_000);

@@ -1,0 +1,26 @@
+/**
+ * The meta Lambda serves shared/api/openapi.json, written by `npm run openapi` from the zod schemas
+ * that validate requests. A schema change without regenerating the file fails here, so the document
+ * clients see can never drift from what the API accepts.
+ */
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { OPENAPI_FILE, openApiFileText } from '../../infra/openapi.ts';
+import { startTestRuntime } from '../support/runtime.ts';
+
+describe('the committed OpenAPI document', () => {
+  it('is exactly what the schemas generate (run `npm run openapi` after changing a schema)', () => {
+    expect(readFileSync(OPENAPI_FILE, 'utf8')).toBe(openApiFileText());
+  });
+
+  it('is what GET /v1/openapi.json serves', async () => {
+    const rt = await startTestRuntime();
+    try {
+      const res = await fetch(`${rt.baseUrl}/v1/openapi.json`);
+      expect(res.status).toBe(200);
+      expect(await res.json()).toEqual(JSON.parse(openApiFileText()));
+    } finally {
+      await rt.stop();
+    }
+  });
+});
