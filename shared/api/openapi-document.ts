@@ -1,11 +1,10 @@
 import { buildOpenApiDocument } from '../http/openapi.ts';
 import { OPERATIONS } from './operations/index.ts';
-
 import { API_VERSION } from './service.ts';
 
 let cached: Record<string, unknown> | undefined;
 
-/** The service's OpenAPI document (built once per container). */
+/** The service's OpenAPI document, built once per process; the meta Lambda serves the generated file (infra/openapi.ts). */
 export function openApiDocument(): Record<string, unknown> {
   cached ??= buildOpenApiDocument(OPERATIONS, {
     title: 'TikTok analytics connector API',
