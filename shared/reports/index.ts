@@ -3,7 +3,7 @@
  *
  *   REPORT_TYPES                      the registered report types
  *   reportRequestSchema(reportType)   zod schema of a request body (the one the API validates with)
- *   createReportRunner(deps)          -> runReport({tenantId, datasourceId, reportType, request}) -> ReportResult
+ *   createReportRunner(deps)          -> a runReport({tenantId, datasourceId, reportType, request}) returning a ReportResult
  *   renderReport(result, format)      -> {body, contentType} (json | csv | html: the renderer registry)
  *
  * run.ts holds runReport wired with the real dependencies (kept apart so schema readers stay small).

@@ -15,7 +15,7 @@ export const datasourceParams = z.object({
 
 export const reportResultSchema = z.object({
   rows: z.array(z.record(z.string(), z.unknown())).check(z.meta({ description: 'Rows as Cloud9QL returned them; nested objects stay nested.' })),
-  columns: z.array(z.string()).check(z.meta({ description: "Union of the rows' top-level keys, in first-seen order." })),
+  columns: z.array(z.string()).check(z.meta({ description: "Union of the rows' top-level keys, in first-seen order. With no rows under the default query: the fields asked for (so an empty CSV still has its header)." })),
   meta: z.object({
     reportType: z.enum(REPORT_TYPES as [ReportType, ...ReportType[]]),
     datasourceId: z.string(),
