@@ -4,6 +4,7 @@
  */
 import * as z from 'zod/mini';
 import './zod-locale.ts';
+import { DEFAULT_QUOTA_SETTINGS, parseQuotaOverrides, type QuotaSettings } from './quota/settings.ts';
 
 const optionalUrl = z.optional(z.url());
 
@@ -30,6 +31,14 @@ const envSchema = z.object({
   KMS_KEY_ID: z.optional(z.string()),
   MASTER_KEY_FILE: z._default(z.string(), '.data/master.key'),
   REPORT_QUEUE_URL: z.optional(z.string()),
+  /** The shared TikTok app's limit per endpoint and minute, and how it is counted (docs/quota.md). */
+  TIKTOK_QUOTA_PER_MINUTE: z._default(z.coerce.number().check(z.int(), z.positive()), 600),
+  TIKTOK_QUOTA_OVERRIDES: z.optional(z.string()),
+  TIKTOK_QUOTA_SCOPE: z._default(z.enum(['app', 'user']), 'app'),
+  /** How long an API call waits for a TikTok permit before 429 quota_exhausted. */
+  TIKTOK_QUOTA_MAX_WAIT_MS: z._default(z.coerce.number().check(z.int(), z.nonnegative()), 2_000),
+  /** The most of the window one tenant takes while nobody else waits (0-1]. */
+  TIKTOK_QUOTA_TENANT_SHARE: z._default(z.coerce.number().check(z.positive(), z.lte(1)), 0.5),
   MAX_BODY_BYTES: z._default(z.coerce.number().check(z.int(), z.positive()), 64 * 1024),
   LOG_LEVEL: z._default(z.enum(['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR', 'SILENT', 'CRITICAL']), 'INFO'),
 });
@@ -55,6 +64,7 @@ export type Config = Readonly<{
   kmsKeyId?: string;
   masterKeyFile: string;
   reportQueueUrl?: string;
+  quota: QuotaSettings;
   maxBodyBytes: number;
   logLevel: string;
 }>;
@@ -95,7 +105,25 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     kmsKeyId: e.KMS_KEY_ID,
     masterKeyFile: e.MASTER_KEY_FILE,
     reportQueueUrl: e.REPORT_QUEUE_URL,
+    quota: quotaSettings(e),
     maxBodyBytes: e.MAX_BODY_BYTES,
     logLevel: e.LOG_LEVEL,
+  };
+}
+
+function quotaSettings(e: z.output<typeof envSchema>): QuotaSettings {
+  let overrides: Record<string, number>;
+  try {
+    overrides = parseQuotaOverrides(e.TIKTOK_QUOTA_OVERRIDES);
+  } catch (err) {
+    throw new ConfigError(`Invalid environment variable ${(err as Error).message}`);
+  }
+  return {
+    ...DEFAULT_QUOTA_SETTINGS,
+    perMinute: e.TIKTOK_QUOTA_PER_MINUTE,
+    overrides,
+    scope: e.TIKTOK_QUOTA_SCOPE,
+    tenantShare: e.TIKTOK_QUOTA_TENANT_SHARE,
+    maxWaitMs: { ...DEFAULT_QUOTA_SETTINGS.maxWaitMs, interactive: e.TIKTOK_QUOTA_MAX_WAIT_MS },
   };
 }

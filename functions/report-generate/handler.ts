@@ -8,6 +8,7 @@ import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { defaultDeliveryDeps, executeRun, retryDelaySeconds } from '../../shared/delivery/index.ts';
 import { defaultSnapshotJobDeps, parseSnapshotMessage, runSnapshotJob } from '../../shared/history/index.ts';
 import { logger } from '../../shared/logger.ts';
+import { withWork } from '../../shared/quota/work.ts';
 import { parseRunMessage, REPORT_QUEUE_SETTINGS, reportQueue } from '../../shared/queue/index.ts';
 
 /** Time kept back from the Lambda timeout to render, write and record after the last TikTok page. */
@@ -27,12 +28,15 @@ export const handler = async (event: SQSEvent, context: Context): Promise<SQSBat
     try {
       // `snapshot:<datasourceId>` messages are the built-in daily snapshots (shared/history/job.ts).
       const snapshot = parseSnapshotMessage(message);
-      const outcome = snapshot
-        ? await runSnapshotJob(defaultSnapshotJobDeps(), snapshot, { receiveCount })
-        : await executeRun(deps, message, {
-            receiveCount,
-            deadline: Date.now() + Math.max(0, context.getRemainingTimeInMillis() - RESERVE_MS),
-          });
+      // Deliveries take the scheduled lane, snapshots the background one (docs/quota.md).
+      const outcome = await withWork({ tenantId: message.tenantId, priority: snapshot ? 'background' : 'scheduled' }, () =>
+        snapshot
+          ? runSnapshotJob(defaultSnapshotJobDeps(), snapshot, { receiveCount })
+          : executeRun(deps, message, {
+              receiveCount,
+              deadline: Date.now() + Math.max(0, context.getRemainingTimeInMillis() - RESERVE_MS),
+            }),
+      );
       logger.info('Run handled', { ...message, outcome: outcome.kind, ...('reason' in outcome ? { reason: outcome.reason } : {}) });
       if (outcome.kind === 'retry') {
         const delay = retryDelaySeconds(outcome.attempt, REPORT_QUEUE_SETTINGS, outcome.retryAfterSeconds);

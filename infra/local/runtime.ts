@@ -14,6 +14,7 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { overrideAppContext, resetAppContext, systemClock, type Clock } from '../../shared/context.ts';
 import { clearApiKeyCache } from '../../shared/http/middleware/api-key-auth.ts';
 import { logger } from '../../shared/logger.ts';
+import { resetDefaultGovernor } from '../../shared/quota/default-governor.ts';
 import { ensureTable, startLocalDynamo, type LocalDynamo } from './dynamodb.ts';
 import { devApiKey, LOCAL_TENANT_ID, seedDevTenant } from './dev-tenant.ts';
 import { handleApiRequest } from './gateway.ts';
@@ -124,6 +125,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     const previousEnv = Object.fromEntries(Object.keys(handlerEnv).map((k) => [k, process.env[k]]));
     Object.assign(process.env, handlerEnv);
     resetAppContext();
+    resetDefaultGovernor();
     clearApiKeyCache();
     const clock = options.clock ?? systemClock;
     overrideAppContext({ clock });
@@ -181,6 +183,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
           else process.env[k] = v;
         }
         resetAppContext();
+        resetDefaultGovernor();
       },
     };
   } catch (err) {

@@ -11,6 +11,7 @@
  * Outcomes are data; the handler renders them as HTML pages.
  */
 import type { Datasource } from '../datasources/model.ts';
+import { withWork } from '../quota/work.ts';
 import { saveConnectedAccount } from '../datasources/save-connected.ts';
 import { logger } from '../logger.ts';
 import { ALL_SCOPES, isTikTokError, type TikTokClient, type TokenSet } from '../tiktok/index.ts';
@@ -93,7 +94,10 @@ export async function completeOAuthCallback(deps: CallbackDeps, query: CallbackQ
   const client = await deps.tiktok();
   let tokens: TokenSet;
   try {
-    tokens = await client.exchangeCode({ code: query.code, redirectUri: binding.redirectUri, codeVerifier });
+    // The account owner is waiting on this page: interactive lane of the link's tenant.
+    tokens = await withWork({ tenantId: binding.tenantId, priority: 'interactive' }, () =>
+      client.exchangeCode({ code: query.code!, redirectUri: binding.redirectUri, codeVerifier }),
+    );
   } catch (err) {
     return exchangeFailure(err);
   }

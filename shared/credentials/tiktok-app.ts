@@ -9,6 +9,8 @@ import * as z from 'zod/mini';
 import '../zod-locale.ts';
 import { ConfigError, type Config } from '../config.ts';
 import { appContext } from '../context.ts';
+import { defaultGovernor } from '../quota/default-governor.ts';
+import { governedGate } from '../quota/gate.ts';
 import { createTikTokClient, type TikTokClient } from '../tiktok/index.ts';
 
 export const SECRET_MAX_AGE_SECONDS = 300;
@@ -39,18 +41,23 @@ export async function tiktokAppCredentials(config: Config = appContext().config)
   return parsed.data;
 }
 
-let cached: { id: string; client: TikTokClient } | undefined;
+let cached: { id: string; governor: unknown; client: TikTokClient } | undefined;
 
-/** A client for the current credentials and base URLs; rebuilt only when one of them changes. */
+/**
+ * A client for the current credentials and base URLs; rebuilt only when one of them changes. Every
+ * call it makes first takes a permit from the fleet-wide quota governor (docs/quota.md).
+ */
 export async function getTikTokClient(): Promise<TikTokClient> {
   const ctx = appContext();
   const creds = await tiktokAppCredentials(ctx.config);
   const { authBaseUrl, apiBaseUrl, timeoutMs } = ctx.config.tiktok;
+  const governor = defaultGovernor();
   const id = JSON.stringify([creds.clientKey, creds.clientSecret, authBaseUrl, apiBaseUrl, timeoutMs]);
-  if (cached?.id !== id) {
+  if (cached?.id !== id || cached.governor !== governor) {
     cached = {
       id,
-      client: createTikTokClient({ ...creds, authBaseUrl, apiBaseUrl, timeoutMs, now: () => appContext().clock.now() }),
+      governor,
+      client: createTikTokClient({ ...creds, authBaseUrl, apiBaseUrl, timeoutMs, now: () => appContext().clock.now(), gate: governedGate(governor) }),
     };
   }
   return cached.client;

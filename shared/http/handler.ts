@@ -18,6 +18,7 @@ import type { OperationDoc } from './operation.ts';
 import { lowerCaseHeaders, type ApiEvent, type ApiRequest, type ApiResult } from './request.ts';
 import { parseOrThrow } from './validate.ts';
 import { NotFoundError } from '../errors.ts';
+import { withWork } from '../quota/work.ts';
 
 type Out<S, Fallback> = S extends z.ZodMiniType ? z.output<S> : Fallback;
 
@@ -46,7 +47,7 @@ export function httpHandler<O extends OperationDoc>(
     const query = operation.query ? parseOrThrow(operation.query, event.queryStringParameters ?? {}) : (event.queryStringParameters ?? {});
     let body: unknown = undefined;
     if (operation.body) body = parseOrThrow(operation.body, state.parsedBody ?? {});
-    return fn({
+    const request = {
       requestId: state.requestId ?? lambdaContext.awsRequestId,
       tenantId: state.tenantId ?? '',
       params,
@@ -55,7 +56,9 @@ export function httpHandler<O extends OperationDoc>(
       headers: lowerCaseHeaders(event.headers),
       event,
       lambdaContext,
-    } as RequestOf<O>);
+    } as RequestOf<O>;
+    // A tenant's API call is interactive work: its TikTok calls take the first lane (docs/quota.md).
+    return request.tenantId ? withWork({ tenantId: request.tenantId, priority: 'interactive' }, () => fn(request)) : fn(request);
   };
   const chain = middy<ApiEvent, ApiResult>()
     .use(injectLambdaContext(logger, { resetKeys: true }))

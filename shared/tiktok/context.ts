@@ -3,7 +3,7 @@
  * Defaults for the base URLs live with the config reader (shared/config.ts); here they are required,
  * so the sandbox or any TikTok-compatible server is reached through these two values alone.
  */
-import type { Transport } from './http.ts';
+import type { CallGate, Transport } from './http.ts';
 import { DEFAULT_RETRY, type RetryEvent, type RetryPolicy } from './retry.ts';
 
 export interface TikTokClientConfig {
@@ -24,6 +24,8 @@ export interface TikTokClientConfig {
   random?: () => number;
   /** Observes each retry (logging, metrics, tests). */
   onRetry?: (event: RetryEvent) => void;
+  /** In front of every HTTP exchange: the quota governor in the service (shared/quota/gate.ts). */
+  gate?: CallGate;
 }
 
 export const DEFAULT_TIMEOUT_MS = 10_000;
@@ -51,7 +53,7 @@ export function createContext(config: TikTokClientConfig): ClientContext {
     clientSecret: config.clientSecret,
     authBaseUrl: baseUrl('authBaseUrl', config.authBaseUrl),
     apiBaseUrl: baseUrl('apiBaseUrl', config.apiBaseUrl),
-    transport: { fetch: config.fetch ?? globalThis.fetch, timeoutMs, now: config.now ?? Date.now },
+    transport: { fetch: config.fetch ?? globalThis.fetch, timeoutMs, now: config.now ?? Date.now, gate: config.gate },
     retry: { policy, random: config.random ?? Math.random, onRetry: config.onRetry },
   };
 }

@@ -9,6 +9,16 @@ export interface Transport {
   fetch: typeof fetch;
   timeoutMs: number;
   now: () => number;
+  /** Asked before every HTTP exchange (the quota governor, shared/quota); absent: calls go straight out. */
+  gate?: CallGate;
+}
+
+/** What sits in front of every call to TikTok: a permit first, and TikTok's 429 reported back. */
+export interface CallGate {
+  /** Resolves when the call may be sent; throws (e.g. QuotaExhaustedError) when it may not. */
+  beforeSend(endpoint: string): Promise<void>;
+  /** TikTok refused the call for its rate limit. */
+  throttled(endpoint: string, retryAfterSeconds: number | undefined): Promise<void>;
 }
 
 export interface HttpRequest {
@@ -35,6 +45,7 @@ export interface HttpResult {
 const CONNECT_PHASE_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'UND_ERR_CONNECT_TIMEOUT']);
 
 export async function send(transport: Transport, req: HttpRequest): Promise<HttpResult> {
+  await transport.gate?.beforeSend(req.endpoint);
   const signal = AbortSignal.timeout(transport.timeoutMs);
   try {
     const res = await transport.fetch(req.url, {
@@ -46,15 +57,24 @@ export async function send(transport: Transport, req: HttpRequest): Promise<Http
       redirect: 'manual',
     });
     const text = await res.text();
-    return {
+    const result: HttpResult = {
       endpoint: req.endpoint,
       status: res.status,
       json: parseJson(text),
       retryAfterSeconds: parseRetryAfter(res.headers.get('retry-after'), transport.now()),
     };
+    if (transport.gate && isRateLimited(result)) await transport.gate.throttled(req.endpoint, result.retryAfterSeconds);
+    return result;
   } catch (error) {
     throw transportError(req.endpoint, error, transport.timeoutMs);
   }
+}
+
+/** HTTP 429, or TikTok's `rate_limit_exceeded` in either envelope (Display `error.code`, OAuth `error`). */
+function isRateLimited(r: HttpResult): boolean {
+  if (r.status === 429) return true;
+  const err = (r.json as { error?: unknown } | undefined)?.error;
+  return err === 'rate_limit_exceeded' || (typeof err === 'object' && err !== null && (err as { code?: unknown }).code === 'rate_limit_exceeded');
 }
 
 function parseJson(text: string): unknown {

@@ -1,6 +1,7 @@
 /** Public entry of the TikTok concern: the client, its errors, paging, PKCE and the field catalogue. */
 export { createTikTokClient, type TikTokClient } from './client.ts';
 export { DEFAULT_TIMEOUT_MS, type TikTokClientConfig } from './context.ts';
+export type { CallGate } from './http.ts';
 export { AUTHORIZE_PATH, REVOKE_PATH, TOKEN_PATH, isRedirectUri, type AuthorizeParams, type ExchangeParams } from './oauth.ts';
 export { USER_INFO_PATH, VIDEO_LIST_PATH, VIDEO_QUERY_PATH, type VideoListBody } from './display.ts';
 export { TikTokError, isTikTokError, type TikTokErrorKind } from './errors.ts';

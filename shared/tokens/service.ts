@@ -15,6 +15,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { AppError } from '../errors.ts';
+import { withinWork } from '../quota/work.ts';
 import { datasourceNotFound, needsReauthError } from '../datasources/errors.ts';
 import { publicDatasource, type Datasource, type DatasourceRecord, type DatasourceRef } from '../datasources/model.ts';
 import { getDatasourceRecord, type DatasourceStoreDeps } from '../datasources/store.ts';
@@ -200,14 +201,16 @@ export function createTokenService(deps: TokenServiceDeps): TokenService {
     async withAccessToken(ref, fn) {
       const record = await usable(ref);
       const { accessToken } = await deps.vault.open(ref, record.tokens);
+      // The open_id keys the quota window when TIKTOK_QUOTA_SCOPE=user (docs/quota.md).
+      const asUser = <R>(call: () => Promise<R>) => withinWork({ openId: record.openId }, call);
       try {
-        return await fn(accessToken, publicDatasource(record));
+        return await asUser(() => fn(accessToken, publicDatasource(record)));
       } catch (err) {
         if (!isTikTokError(err, 'token_invalid')) throw err;
         log.info('TikTok rejected the access token; refreshing once and retrying', { ...ref, tiktokLogId: err.logId });
         const next = (await refresh(ref, record.tokenVersion)).record;
         const retried = await deps.vault.open(ref, next.tokens);
-        return fn(retried.accessToken, publicDatasource(next));
+        return asUser(() => fn(retried.accessToken, publicDatasource(next)));
       }
     },
     async getAccessToken(ref) {

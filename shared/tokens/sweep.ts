@@ -4,6 +4,7 @@
  * One datasource's failure never stops the others.
  */
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { withWork } from '../quota/work.ts';
 import pLimit from 'p-limit';
 import { AppError } from '../errors.ts';
 import { TOKEN_EXPIRY_PARTITION, type DatasourceRef } from '../datasources/model.ts';
@@ -81,7 +82,8 @@ export async function sweepExpiringTokens(deps: DatasourceStoreDeps, service: To
     work.push(
       limit(async () => {
         try {
-          const outcome = await service.refresh(item, item.tokenVersion);
+          // Ahead of expiry, nobody waits on it: the background lane (docs/quota.md).
+          const outcome = await withWork({ tenantId: item.tenantId, priority: 'background' }, () => service.refresh(item, item.tokenVersion));
           if (outcome.refreshed) summary.succeeded += 1;
           else summary.skipped += 1;
         } catch (err) {
