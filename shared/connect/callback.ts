@@ -11,6 +11,7 @@
  * Outcomes are data; the handler renders them as HTML pages.
  */
 import type { Datasource } from '../datasources/model.ts';
+import { QuotaExhaustedError } from '../quota/errors.ts';
 import { withWork } from '../quota/work.ts';
 import { saveConnectedAccount } from '../datasources/save-connected.ts';
 import { logger } from '../logger.ts';
@@ -54,6 +55,8 @@ function safeErrorValue(value: string): string {
 }
 
 function exchangeFailure(err: unknown): CallbackOutcome {
+  // No permit for TikTok's token endpoint in time: as for a TikTok outage, the owner tries again.
+  if (err instanceof QuotaExhaustedError) return fail(502, 'tiktok_unavailable');
   if (isTikTokError(err)) {
     logger.warn('TikTok code exchange failed', { kind: err.kind, tiktokCode: err.tiktokCode, tiktokLogId: err.logId });
     if (err.kind === 'timeout') return fail(504, 'tiktok_timeout');
@@ -104,7 +107,7 @@ export async function completeOAuthCallback(deps: CallbackDeps, query: CallbackQ
   // The token response's `scope` is authoritative (the callback's `scopes` is informational).
   if (!tokens.scopes.includes(REQUIRED_SCOPE)) return fail(403, 'scope_required', REQUIRED_SCOPE);
 
-  const name = await displayName(client, tokens);
+  const name = await withWork({ tenantId: binding.tenantId, priority: 'interactive', openId: tokens.openId }, () => displayName(client, tokens));
   if (!(await claimConnectLink(deps, binding.linkId, stateHash))) return fail(410, 'link_used');
   try {
     const saved = await saveConnectedAccount(deps, deps.vault, { tenantId: binding.tenantId, name: link.name, displayName: name, tokens });

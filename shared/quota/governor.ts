@@ -14,7 +14,7 @@
 import { QuotaExhaustedError, type Priority } from './errors.ts';
 import { decide, applyThrottle, type LedgerState, type Refusal } from './ledger.ts';
 import type { LedgerStore, VersionedLedger } from './ledger-store.ts';
-import { limitFor, type QuotaSettings } from './settings.ts';
+import { limitFor, WINDOW_MS, type QuotaSettings } from './settings.ts';
 
 export interface PermitRequest {
   endpoint: string;
@@ -29,7 +29,8 @@ export type GovernorEvent =
   | { type: 'granted'; endpoint: string; tenantId: string; priority: Priority; waitedMs: number }
   | { type: 'leased'; endpoint: string; permits: number; storeOps: number }
   | { type: 'rejected'; endpoint: string; tenantId: string; priority: Priority; reason: Refusal; retryAfterMs: number; waitedMs: number }
-  | { type: 'throttled'; endpoint: string; retryAfterMs: number };
+  | { type: 'throttled'; endpoint: string; retryAfterMs: number }
+  | { type: 'store_unavailable'; endpoint: string; error: unknown };
 
 export interface GovernorDeps {
   store: LedgerStore;
@@ -49,8 +50,17 @@ export interface Governor {
 
 /** Endpoints whose calls act for one TikTok user (the token endpoints act for the app). */
 const PER_USER_ENDPOINTS = new Set(['/v2/user/info/', '/v2/video/list/', '/v2/video/query/']);
-/** With no Retry-After from TikTok, stop this long: about half of TikTok's sliding minute. */
-export const DEFAULT_THROTTLE_MS = 30_000;
+/**
+ * With no Retry-After from TikTok, pause this long. The pause is short on purpose: what protects
+ * TikTok is the halved limit (each new 429 halves it again), and a short burst of 429s is then
+ * still retried inside the caller's call.
+ */
+export const DEFAULT_THROTTLE_MS = 1_000;
+/**
+ * While the ledger store cannot be reached, a process may still make this share of a lane's
+ * limit per minute on its own (a DynamoDB blip should not stop interactive reports), and no more.
+ */
+export const STORE_DOWN_SHARE = 0.1;
 /** Conditional-write conflicts tolerated per lease before reading afresh is pointless. */
 const MAX_CONFLICTS = 8;
 
@@ -67,6 +77,8 @@ export function createGovernor(deps: GovernorDeps): Governor {
   const s = deps.settings;
   const random = deps.random ?? Math.random;
   const pools = new Map<string, Pool>();
+  /** Grants made without the store, per ledger key: the fallback's own sliding minute. */
+  const offline = new Map<string, number[]>();
   /** The last ledger this process wrote, tried first for the next lease (saves the read when nobody else wrote). */
   const known = new Map<string, VersionedLedger>();
 
@@ -107,6 +119,20 @@ export function createGovernor(deps: GovernorDeps): Governor {
     return { granted: 0, reason: 'window_full', retryAfterMs: 100 + Math.floor(random() * 200) };
   }
 
+  /** The store is down: grant from a small per-process allowance (STORE_DOWN_SHARE), one at a time. */
+  function leaseOffline(key: string, req: PermitRequest): { granted: number; reason?: Refusal; retryAfterMs: number } {
+    const now = deps.now();
+    const recent = (offline.get(key) ?? []).filter((t) => now - t < WINDOW_MS);
+    const cap = Math.max(1, Math.floor(limitFor(s, req.endpoint) * s.laneShare[req.priority] * STORE_DOWN_SHARE));
+    if (recent.length >= cap) {
+      offline.set(key, recent);
+      return { granted: 0, reason: 'window_full', retryAfterMs: recent[0]! + WINDOW_MS - now };
+    }
+    recent.push(now);
+    offline.set(key, recent);
+    return { granted: 1, retryAfterMs: 0 };
+  }
+
   function poolOf(poolKey: string): Pool {
     let pool = pools.get(poolKey);
     if (!pool) {
@@ -124,9 +150,13 @@ export function createGovernor(deps: GovernorDeps): Governor {
         deps.onEvent?.({ type: 'granted', endpoint: req.endpoint, tenantId: req.tenantId, priority: req.priority, waitedMs: now - started });
         return;
       }
-      // Calls keep coming: lease more at once next time; after a pause, start small again.
-      pool.nextBatch = now - pool.lastLease <= 2 * s.leaseMs ? Math.min(s.maxBatch, pool.nextBatch * 2) : 1;
-      const got = await lease(key, req, pool.nextBatch);
+      // Calls keep coming and used the whole lease: lease more at once next time. Permits that aged
+      // out unused, or a pause, start small again.
+      pool.nextBatch = pool.left === 0 && now - pool.lastLease <= 2 * s.leaseMs ? Math.min(s.maxBatch, pool.nextBatch * 2) : 1;
+      const got = await lease(key, req, pool.nextBatch).catch((error: unknown) => {
+        deps.onEvent?.({ type: 'store_unavailable', endpoint: req.endpoint, error });
+        return leaseOffline(key, req);
+      });
       const after = deps.now();
       if (got.granted > 0) {
         pool.left = got.granted;
@@ -166,7 +196,11 @@ export function createGovernor(deps: GovernorDeps): Governor {
       const key = ledgerKey(endpoint, openId);
       const retryAfterMs = retryAfterSeconds !== undefined ? retryAfterSeconds * 1000 : DEFAULT_THROTTLE_MS;
       // Permits this process still holds for the endpoint would only meet another 429.
-      for (const [k, pool] of pools) if (k.startsWith(`${key}|`)) pool.left = 0;
+      for (const [k, pool] of pools) {
+        if (!k.startsWith(`${key}|`)) continue;
+        pool.left = 0;
+        pool.lastLease = -Infinity;
+      }
       known.delete(key);
       for (let i = 0; i < MAX_CONFLICTS; i += 1) {
         const cur = await deps.store.read(key);

@@ -15,8 +15,8 @@ export interface LedgerState {
   t: Record<string, Record<string, number>>;
   /** Tenants refused a permit lately: tenant -> epoch ms of the refusal. */
   w: Record<string, number>;
-  /** TikTok answered 429: no grant before `until`, then the limit climbs back from `factor` to 1. */
-  bo?: { until: number; factor: number };
+  /** TikTok answered 429 (last halving at `at`): no grant before `until`, then the limit climbs back from `factor` to 1. */
+  bo?: { until: number; factor: number; at: number };
 }
 
 export const emptyLedger = (): LedgerState => ({ g: {}, t: {}, w: {} });
@@ -41,6 +41,7 @@ export const WAITING_TTL_MS = 3_000;
 /** A waiting mark younger than this is not rewritten (saves a write per poll). */
 const WAITING_REFRESH_MS = 1_000;
 const MIN_RETRY_MS = 100;
+const LEASE_FRACTION = 30;
 
 /** The back-off factor in force at `now` (1 = the configured limit). */
 export function limitFactor(state: LedgerState, now: number, s: QuotaSettings): number {
@@ -110,7 +111,9 @@ export function decide(stored: LedgerState, ask: LeaseAsk, now: number, limit: n
     else if (ask.priority !== 'background') tenantCap = Math.max(1, Math.floor(cap * s.tenantShare));
     tenantFree = tenantCap - sum(state.t[ask.tenantId]);
   }
-  const n = Math.min(ask.want, free, tenantFree);
+  // A lease is at most 1/30 of the lane's minute: unused permits age out unused, and on a small
+  // limit (a low quota, or one halved after TikTok's 429s) that waste must stay small.
+  const n = Math.min(ask.want, Math.max(1, Math.floor(cap / LEASE_FRACTION)), free, tenantFree);
   if (n >= 1) {
     const sec = String(Math.floor(now / 1000));
     state.g[sec] = (state.g[sec] ?? 0) + n;
@@ -128,15 +131,21 @@ export function decide(stored: LedgerState, ask: LeaseAsk, now: number, limit: n
   return wait('tenant_share', freeAtMs(state.t[ask.tenantId] ?? {}, TENANT_BUCKET_S, tenantCap, 1, now, s));
 }
 
-/** TikTok answered 429: stop the endpoint until `retryAfterMs` from now, then recover at half the limit in force. */
+/**
+ * 429s this close to the last halving belong to the same episode (the retries of the calls that met
+ * the first one, or other instances' calls in flight): they extend the pause but do not halve again.
+ */
+export const EPISODE_MS = 10_000;
+
+/** TikTok answered 429: stop the endpoint until `retryAfterMs` from now, then recover from half the limit in force. */
 export function applyThrottle(stored: LedgerState, now: number, retryAfterMs: number, s: QuotaSettings): LedgerState {
   const state = prune(stored, now, s);
   const until = now + retryAfterMs;
-  if (state.bo && now < state.bo.until) {
-    // Already backing off (another instance saw the same episode): extend, do not halve again.
-    state.bo = { until: Math.max(state.bo.until, until), factor: state.bo.factor };
+  const prior = stored.bo;
+  if (prior && (now < prior.until || now - prior.at < EPISODE_MS)) {
+    state.bo = { until: Math.max(prior.until, until), factor: prior.factor, at: prior.at };
   } else {
-    state.bo = { until, factor: Math.max(0.05, limitFactor(state, now, s) / 2) };
+    state.bo = { until, factor: Math.max(0.05, limitFactor(state, now, s) / 2), at: now };
   }
   return state;
 }

@@ -6,6 +6,7 @@
  * metric per active tenant: the price of answering "who used the quota" without a log query).
  */
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+import { logger } from '../logger.ts';
 import type { GovernorEvent } from './governor.ts';
 
 export const QUOTA_METRICS = {
@@ -14,6 +15,7 @@ export const QUOTA_METRICS = {
   rejected: 'QuotaRejected',
   waitMs: 'QuotaWaitMs',
   throttled: 'TikTokThrottled',
+  storeUnavailable: 'QuotaStoreUnavailable',
   tenantCalls: 'TikTokCallsByTenant',
 } as const;
 
@@ -24,6 +26,7 @@ interface Counts {
   rejected: number;
   waitMs: number;
   throttled: number;
+  storeUnavailable: number;
 }
 
 export function quotaMetricsSink(now: () => number = Date.now, metrics = new Metrics({ namespace: QUOTA_METRICS.namespace, serviceName: 'tiktok-connector' })) {
@@ -32,7 +35,7 @@ export function quotaMetricsSink(now: () => number = Date.now, metrics = new Met
   let last = now();
   const counts = (endpoint: string) => {
     let c = byEndpoint.get(endpoint);
-    if (!c) byEndpoint.set(endpoint, (c = { granted: 0, rejected: 0, waitMs: 0, throttled: 0 }));
+    if (!c) byEndpoint.set(endpoint, (c = { granted: 0, rejected: 0, waitMs: 0, throttled: 0, storeUnavailable: 0 }));
     return c;
   };
 
@@ -42,20 +45,20 @@ export function quotaMetricsSink(now: () => number = Date.now, metrics = new Met
     byEndpoint = new Map();
     byTenant = new Map();
     last = now();
+    // One EMF line per dimension value; publishing clears the dimension for the next one.
     for (const [endpoint, c] of endpoints) {
-      const m = metrics.singleMetric();
-      m.addDimension('Endpoint', endpoint);
-      m.addMetric(QUOTA_METRICS.granted, MetricUnit.Count, c.granted);
-      m.addMetric(QUOTA_METRICS.rejected, MetricUnit.Count, c.rejected);
-      m.addMetric(QUOTA_METRICS.waitMs, MetricUnit.Milliseconds, c.waitMs);
-      m.addMetric(QUOTA_METRICS.throttled, MetricUnit.Count, c.throttled);
-      m.publishStoredMetrics();
+      metrics.addDimension('Endpoint', endpoint);
+      metrics.addMetric(QUOTA_METRICS.granted, MetricUnit.Count, c.granted);
+      metrics.addMetric(QUOTA_METRICS.rejected, MetricUnit.Count, c.rejected);
+      metrics.addMetric(QUOTA_METRICS.waitMs, MetricUnit.Milliseconds, c.waitMs);
+      metrics.addMetric(QUOTA_METRICS.throttled, MetricUnit.Count, c.throttled);
+      if (c.storeUnavailable > 0) metrics.addMetric(QUOTA_METRICS.storeUnavailable, MetricUnit.Count, c.storeUnavailable);
+      metrics.publishStoredMetrics();
     }
     for (const [tenantId, n] of tenants) {
-      const m = metrics.singleMetric();
-      m.addDimension('TenantId', tenantId);
-      m.addMetric(QUOTA_METRICS.tenantCalls, MetricUnit.Count, n);
-      m.publishStoredMetrics();
+      metrics.addDimension('TenantId', tenantId);
+      metrics.addMetric(QUOTA_METRICS.tenantCalls, MetricUnit.Count, n);
+      metrics.publishStoredMetrics();
     }
   }
 
@@ -73,6 +76,8 @@ export function quotaMetricsSink(now: () => number = Date.now, metrics = new Met
         c.waitMs += e.waitedMs;
       } else if (e.type === 'throttled') {
         counts(e.endpoint).throttled += 1;
+      } else if (e.type === 'store_unavailable') {
+        if (counts(e.endpoint).storeUnavailable++ === 0) logger.warn('Quota ledger unavailable; granting from the small per-process allowance', { endpoint: e.endpoint, error: e.error as Error });
       }
       if (e.type !== 'granted' && now() - last >= FLUSH_MS) flush();
     },

@@ -53,16 +53,24 @@ describe('TikTok faults: reports', () => {
     await expectStoredRefreshTokenWorks(rt, casual, casualOpenId);
   });
 
-  it('a 429 storm with a long Retry-After answers 429 with that Retry-After at once (no Lambda held), then recovers', async () => {
+  it('a 429 storm with a long Retry-After answers 429 with that Retry-After at once (no Lambda held), holds every call back until then, then recovers', async () => {
     rt.sandbox!.resetCallLog();
-    rt.sandbox!.injectFaults({ endpoint: 'video/list', status: 429, count: 50, retryAfterSeconds: 30 });
-    const res = await report(rt, creator, 'video-list', { fields: 'id,title', requestBody: { max_count: 20, cursor: 0 } });
+    // Longer than the client waits itself (4 s): reported, not slept on.
+    rt.sandbox!.injectFaults({ endpoint: 'video/list', status: 429, count: 50, retryAfterSeconds: 5 });
+    const listed = () => report(rt, creator, 'video-list', { fields: 'id,title', requestBody: { max_count: 20, cursor: 0 } });
+    const res = await listed();
     const body = await expectApiError(res, 429, 'tiktok_rate_limited');
-    expect(res.headers.get('retry-after')).toBe('30');
-    expect(body.error.retryAfterSeconds).toBe(30);
+    const throttledAt = Date.now();
+    expect(res.headers.get('retry-after')).toBe('5');
+    expect(body.error.retryAfterSeconds).toBe(5);
     expect(callsTo(rt, '/v2/video/list/')).toHaveLength(1);
     rt.sandbox!.clearFaults();
-    await expectRows(await report(rt, creator, 'video-list', { fields: 'id,title', requestBody: { max_count: 20, cursor: 0 } }), 20);
+    // The governor honours Retry-After fleet-wide: the next call is refused without reaching TikTok.
+    const held = await listed();
+    expect((await expectApiError(held, 429, 'quota_exhausted')).error.reason).toBe('backoff');
+    expect(callsTo(rt, '/v2/video/list/')).toHaveLength(1);
+    await new Promise((resolve) => setTimeout(resolve, Math.max(0, throttledAt + 5_100 - Date.now())));
+    await expectRows(await listed(), 20);
     await expectStoredRefreshTokenWorks(rt, creator, creatorOpenId);
   });
 

@@ -1,16 +1,27 @@
 import { describe, expect, it } from 'vitest';
-import { applyThrottle, decide, emptyLedger, limitFactor, lookbackMs } from '../../shared/quota/index.ts';
+import { applyThrottle, decide, emptyLedger, limitFactor, lookbackMs, type LedgerState } from '../../shared/quota/index.ts';
+import type { LeaseAsk } from '../../shared/quota/ledger.ts';
 import { settings } from './support.ts';
 
 const T0 = Date.parse('2026-12-01T12:00:00Z');
 const s = settings({ perMinute: 60 });
 
+/** Leases until refused (a single lease is at most 1/30 of the lane's minute), like a busy process. */
+function takeAll(state: LedgerState, ask: Omit<LeaseAsk, 'want'>, now: number, limit = 60): { granted: number; state: LedgerState } {
+  let granted = 0;
+  for (;;) {
+    const d = decide(state, { ...ask, want: 1_000 }, now, limit, s);
+    state = d.state;
+    if (d.granted === 0) return { granted, state };
+    granted += d.granted;
+  }
+}
+
 describe('quota ledger', () => {
   it('grants up to the lane cap, then says when a permit frees up', () => {
-    let state = emptyLedger();
-    const d1 = decide(state, { tenantId: 'a', priority: 'interactive', want: 60, fair: false }, T0, 60, s);
+    const d1 = takeAll(emptyLedger(), { tenantId: 'a', priority: 'interactive', fair: false }, T0);
     expect(d1.granted).toBe(60);
-    state = d1.state;
+    const state = d1.state;
     const d2 = decide(state, { tenantId: 'a', priority: 'interactive', want: 1, fair: false }, T0 + 10_000, 60, s);
     expect(d2).toMatchObject({ granted: 0, reason: 'window_full' });
     // Counted for TikTok's minute plus the lease and the margin.
@@ -19,21 +30,27 @@ describe('quota ledger', () => {
     expect(d3.granted).toBe(1);
   });
 
+  it('leases at most 1/30 of the lane minute at once, so unused permits cost little', () => {
+    expect(decide(emptyLedger(), { tenantId: 'a', priority: 'interactive', want: 8, fair: false }, T0, 600, s).granted).toBe(8);
+    expect(decide(emptyLedger(), { tenantId: 'a', priority: 'interactive', want: 8, fair: false }, T0, 60, s).granted).toBe(2);
+    expect(decide(emptyLedger(), { tenantId: 'a', priority: 'interactive', want: 8, fair: false }, T0, 10, s).granted).toBe(1);
+  });
+
   it('keeps lanes under their share: background stops at 80 %, scheduled at 90 %', () => {
-    const bg = decide(emptyLedger(), { tenantId: 'a', priority: 'background', want: 100, fair: false }, T0, 60, s);
+    const bg = takeAll(emptyLedger(), { tenantId: 'a', priority: 'background', fair: false }, T0);
     expect(bg.granted).toBe(48);
-    const sched = decide(bg.state, { tenantId: 'a', priority: 'scheduled', want: 100, fair: false }, T0, 60, s);
+    const sched = takeAll(bg.state, { tenantId: 'a', priority: 'scheduled', fair: false }, T0);
     expect(sched.granted).toBe(54 - 48);
-    const inter = decide(sched.state, { tenantId: 'a', priority: 'interactive', want: 100, fair: false }, T0, 60, s);
+    const inter = takeAll(sched.state, { tenantId: 'a', priority: 'interactive', fair: false }, T0);
     expect(inter.granted).toBe(6);
   });
 
   it('one tenant alone takes at most its share of an interactive window; others waiting shrink it further', () => {
-    const a = decide(emptyLedger(), { tenantId: 'a', priority: 'interactive', want: 100, fair: true }, T0, 60, s);
+    const a = takeAll(emptyLedger(), { tenantId: 'a', priority: 'interactive', fair: true }, T0);
     expect(a.granted).toBe(30);
     const refused = decide(a.state, { tenantId: 'a', priority: 'interactive', want: 1, fair: true }, T0 + 1, 60, s);
     expect(refused).toMatchObject({ granted: 0, reason: 'tenant_share' });
-    const b = decide(refused.state, { tenantId: 'b', priority: 'interactive', want: 100, fair: true }, T0 + 2, 60, s);
+    const b = takeAll(refused.state, { tenantId: 'b', priority: 'interactive', fair: true }, T0 + 2);
     // a is waiting, so b's fair share is 60 / 2.
     expect(b.granted).toBe(30);
   });
@@ -47,8 +64,12 @@ describe('quota ledger', () => {
     expect(limitFactor(state, T0 + 60_000 + s.recoveryMs, s)).toBe(1);
     // A second 429 during the same back-off extends it without halving again.
     const again = applyThrottle(state, T0 + 30_000, 60_000, s);
-    expect(again.bo).toEqual({ until: T0 + 90_000, factor: 0.5 });
-    // A 429 while recovering halves what is in force.
+    expect(again.bo).toEqual({ until: T0 + 90_000, factor: 0.5, at: T0 });
+    // So does a storm of 429s without Retry-After (1 s pauses): one halving per episode.
+    let storm = applyThrottle(emptyLedger(), T0, 1_000, s);
+    for (let i = 1; i < 5; i += 1) storm = applyThrottle(storm, T0 + i * 1_500, 1_000, s);
+    expect(storm.bo).toEqual({ until: T0 + 7_000, factor: 0.5, at: T0 });
+    // A 429 while recovering (a new episode) halves what is in force.
     const later = applyThrottle(state, T0 + 60_000 + s.recoveryMs / 2, 10_000, s);
     expect(later.bo!.factor).toBeCloseTo(0.375);
   });
