@@ -15,6 +15,7 @@
 import type { S3Client } from '@aws-sdk/client-s3';
 import { AppError } from '../errors.ts';
 import { logger } from '../logger.ts';
+import { QuotaExhaustedError } from '../quota/errors.ts';
 import type { RunMessage } from '../queue/index.ts';
 import type { ReportResult } from '../reports/index.ts';
 import {
@@ -31,7 +32,7 @@ import {
 import type { StoreDeps } from '../schedules/store.ts';
 import { classifyFailure } from './failure.ts';
 import { deliveryKey } from './object-key.ts';
-import { acquireRunLease, markRunFailed, markRunForRetry, markRunSucceeded } from './run-lifecycle.ts';
+import { acquireRunLease, markRunFailed, markRunForRetry, markRunSucceeded, markRunWaiting } from './run-lifecycle.ts';
 import { headDelivery, putDelivery, type SseOptions } from './writer.ts';
 
 /** The report domain as the delivery uses it (the real one in default-deps.ts; fakes in tests). */
@@ -66,6 +67,8 @@ export type RunOutcome =
   | { kind: 'succeeded'; s3Key: string; rowCount: number; bytes: number; reused: boolean }
   | { kind: 'skipped'; reason: 'already_succeeded' | 'already_failed' | 'in_progress' | 'unknown_run' }
   | { kind: 'retry'; error: RunError; attempt: number; retryAfterSeconds?: number }
+  /** No TikTok permit: send the message again after `delaySeconds`; no try was spent. */
+  | { kind: 'wait'; delaySeconds: number }
   | { kind: 'failed'; error: RunError; attempt: number; retryable: boolean };
 
 export class ScheduleGoneError extends AppError {
@@ -167,6 +170,12 @@ export async function executeRun(deps: DeliveryDeps, message: RunMessage, attemp
     }
     return { kind: 'succeeded', s3Key: key, rowCount, bytes, reused };
   } catch (err) {
+    if (err instanceof QuotaExhaustedError) {
+      const until = new Date(deps.now() + err.retryAfterSeconds * 1000).toISOString();
+      await markRunWaiting(deps, ref, owner, until);
+      logger.info('Run waits for TikTok quota', { scheduleId, slot, attempt, endpoint: err.endpoint, reason: err.reason, retryAfterSeconds: err.retryAfterSeconds });
+      return { kind: 'wait', delaySeconds: err.retryAfterSeconds };
+    }
     const failure = classifyFailure(err);
     const finishedMs = deps.now();
     if (failure.retryable && attempt < deps.maxAttempts) {

@@ -115,3 +115,27 @@ export function markRunFailed(
 ): Promise<boolean> {
   return transition(deps, ref, owner, { status: 'failed', error, ...timing }, LEAVES_RUNNING);
 }
+
+/**
+ * No TikTok permit yet (the shared quota is busy): back to `queued` without spending the try that
+ * acquireRunLease counted (docs/quota.md: waiting for quota is not a failure). The caller re-sends
+ * the message delayed; the run's last error is left as it was.
+ */
+export async function markRunWaiting(deps: RunStoreDeps, ref: RunRef, owner: string, waitingUntil: string): Promise<boolean> {
+  try {
+    await deps.dynamo.send(
+      new UpdateCommand({
+        TableName: deps.tableName,
+        Key: runKey(ref.scheduleId, ref.slot),
+        ConditionExpression: '#status = :running AND leaseOwner = :owner',
+        UpdateExpression: `SET #status = :queued, waitingUntil = :until REMOVE ${LEAVES_RUNNING.join(', ')} ADD attempts :minusOne, quotaWaits :one`,
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: { ':running': 'running', ':queued': 'queued', ':owner': owner, ':until': waitingUntil, ':minusOne': -1, ':one': 1 },
+      }),
+    );
+    return true;
+  } catch (err) {
+    if (isConditionFailure(err)) return false;
+    throw err;
+  }
+}
