@@ -280,6 +280,12 @@ describe('dev stack', () => {
         SqsManagedSseEnabled: true,
       });
     });
+
+    it('keeps the report queue a standard queue: a fair queue by MessageGroupId, not FIFO', () => {
+      for (const queue of Object.values(template.findResources('AWS::SQS::Queue'))) {
+        expect(queue.Properties?.FifoQueue).toBeUndefined();
+      }
+    });
   });
 
   describe('alarms', () => {
