@@ -31,6 +31,8 @@ const envSchema = z.object({
   MASTER_KEY_FILE: z._default(z.string(), '.data/master.key'),
   REPORT_QUEUE_URL: z.optional(z.string()),
   MAX_BODY_BYTES: z._default(z.coerce.number().check(z.int(), z.positive()), 64 * 1024),
+  /** API requests per minute per tenant, unless the tenant item sets `requestsPerMinute` (npm run tenant -- limit). */
+  TENANT_REQUESTS_PER_MINUTE: z._default(z.coerce.number().check(z.int(), z.positive()), 600),
   LOG_LEVEL: z._default(z.enum(['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR', 'SILENT', 'CRITICAL']), 'INFO'),
 });
 
@@ -56,6 +58,7 @@ export type Config = Readonly<{
   masterKeyFile: string;
   reportQueueUrl?: string;
   maxBodyBytes: number;
+  tenantRequestsPerMinute: number;
   logLevel: string;
 }>;
 
@@ -96,6 +99,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     masterKeyFile: e.MASTER_KEY_FILE,
     reportQueueUrl: e.REPORT_QUEUE_URL,
     maxBodyBytes: e.MAX_BODY_BYTES,
+    tenantRequestsPerMinute: e.TENANT_REQUESTS_PER_MINUTE,
     logLevel: e.LOG_LEVEL,
   };
 }

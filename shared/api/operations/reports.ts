@@ -62,9 +62,10 @@ function reportResponses(reportType: ReportType): Record<number, ResponseDoc> {
     409: error('needs_reauth: the TikTok authorisation is no longer valid; re-connect the account with a new connect link.'),
     413: error('Request body too large.'),
     422: error(`cloud9ql_error: the Cloud9QL query (at most ${MAX_CLOUD9QL_LENGTH} characters) is invalid or failed; \`error.line\` and \`error.column\` locate it.`),
-    429: error('tiktok_rate_limited: TikTok rate limit reached; retry after the Retry-After seconds.', {
-      headers: { 'Retry-After': { description: 'Seconds to wait before retrying.', schema: { type: 'integer', minimum: 1 } } },
-    }),
+    429: error(
+      "tiktok_rate_limited: TikTok rate limit reached; or rate_limited: the tenant's API requests-per-minute limit is reached. Retry after the Retry-After seconds.",
+      { headers: { 'Retry-After': { description: 'Seconds to wait before retrying.', schema: { type: 'integer', minimum: 1 } } } },
+    ),
     502: error('tiktok_error: TikTok answered with an error (`error.tiktokLogId` is TikTok\'s log id).'),
     504: error('tiktok_timeout: TikTok did not answer in time.'),
   };
