@@ -40,6 +40,8 @@ const envSchema = z.object({
   /** The most of the window one tenant takes while nobody else waits (0-1]. */
   TIKTOK_QUOTA_TENANT_SHARE: z._default(z.coerce.number().check(z.positive(), z.lte(1)), 0.5),
   MAX_BODY_BYTES: z._default(z.coerce.number().check(z.int(), z.positive()), 64 * 1024),
+  /** API requests per minute per tenant, unless the tenant item sets `requestsPerMinute` (npm run tenant -- limit). */
+  TENANT_REQUESTS_PER_MINUTE: z._default(z.coerce.number().check(z.int(), z.positive()), 600),
   LOG_LEVEL: z._default(z.enum(['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR', 'SILENT', 'CRITICAL']), 'INFO'),
 });
 
@@ -66,6 +68,7 @@ export type Config = Readonly<{
   reportQueueUrl?: string;
   quota: QuotaSettings;
   maxBodyBytes: number;
+  tenantRequestsPerMinute: number;
   logLevel: string;
 }>;
 
@@ -107,6 +110,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     reportQueueUrl: e.REPORT_QUEUE_URL,
     quota: quotaSettings(e),
     maxBodyBytes: e.MAX_BODY_BYTES,
+    tenantRequestsPerMinute: e.TENANT_REQUESTS_PER_MINUTE,
     logLevel: e.LOG_LEVEL,
   };
 }

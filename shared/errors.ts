@@ -66,3 +66,16 @@ export class PayloadTooLargeError extends AppError {
     this.name = 'PayloadTooLargeError';
   }
 }
+
+/** The tenant's API requests-per-minute budget is spent (shared/auth/rate-limit.ts). */
+export class RateLimitedError extends AppError {
+  constructor(requestsPerMinute: number, retryAfterSeconds: number) {
+    super(
+      429,
+      'rate_limited',
+      `This tenant's limit of ${requestsPerMinute} API requests per minute is reached; retry after ${retryAfterSeconds} seconds.`,
+      { details: { requestsPerMinute, retryAfterSeconds }, headers: { 'retry-after': String(retryAfterSeconds) } },
+    );
+    this.name = 'RateLimitedError';
+  }
+}

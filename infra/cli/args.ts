@@ -1,5 +1,6 @@
 /** Command line of `npm run tenant`: parsed and validated up front, so a typo never touches a table. */
 import { parseArgs } from 'node:util';
+import { MAX_REQUESTS_PER_MINUTE } from '../../shared/auth/rate-limit.ts';
 import { stackName } from '../outputs.ts';
 
 export const USAGE = `Usage: npm run tenant -- <command> [options]
@@ -10,6 +11,8 @@ Commands:
   rotate-key <tenantId>             issue a new API key (printed once); old keys stay valid
                                     until revoked, or pass --revoke-old to revoke them now
   revoke-key <tenantId> <keyId>     revoke one key
+  limit <tenantId>                  show the tenant's API request limit; set it with
+                                    --requests-per-minute <n>, or --clear it (the default applies)
 
 Where the table is (pick one; default: the deployed stack of --stage dev):
   --stack <name>                    read the table name from this CloudFormation stack's outputs
@@ -22,13 +25,18 @@ Where the table is (pick one; default: the deployed stack of --stage dev):
 Other:
   --json                            machine-readable output
   --revoke-old                      with rotate-key: revoke the tenant's other active keys
+  --requests-per-minute <n>         with limit: the tenant's own limit (1-1000000), instead of
+                                    TENANT_REQUESTS_PER_MINUTE; applies within 60 s
+  --clear                           with limit: remove the tenant's own limit
   -h, --help                        this text`;
 
 export type Command =
   | { kind: 'create'; name: string }
   | { kind: 'list' }
   | { kind: 'rotate-key'; tenantId: string; revokeOld: boolean }
-  | { kind: 'revoke-key'; tenantId: string; keyId: string };
+  | { kind: 'revoke-key'; tenantId: string; keyId: string }
+  /** requestsPerMinute: a number sets it, null clears it, undefined only shows it. */
+  | { kind: 'limit'; tenantId: string; requestsPerMinute?: number | null };
 
 export type TargetOptions =
   | { kind: 'aws'; stackName: string; table?: string; region?: string }
@@ -69,6 +77,8 @@ export function parseCliArgs(argv: readonly string[]): CliArgs | undefined {
         region: { type: 'string' },
         json: { type: 'boolean', default: false },
         'revoke-old': { type: 'boolean', default: false },
+        'requests-per-minute': { type: 'string' },
+        clear: { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
       },
     });
@@ -103,12 +113,28 @@ export function parseCliArgs(argv: readonly string[]): CliArgs | undefined {
       arity(2);
       command = { kind: 'revoke-key', tenantId: checked(rest[0]!, TENANT_ID, 'tenant id'), keyId: checked(rest[1]!, KEY_ID, 'key id') };
       break;
+    case 'limit': {
+      arity(1);
+      const tenantId = checked(rest[0]!, TENANT_ID, 'tenant id');
+      const raw = v['requests-per-minute'];
+      if (raw !== undefined && v.clear) throw new UsageError('Choose --requests-per-minute or --clear, not both.');
+      let requestsPerMinute: number | null | undefined = v.clear ? null : undefined;
+      if (raw !== undefined) {
+        requestsPerMinute = /^\d{1,7}$/.test(raw) ? Number(raw) : NaN;
+        if (!(requestsPerMinute >= 1 && requestsPerMinute <= MAX_REQUESTS_PER_MINUTE)) {
+          throw new UsageError(`--requests-per-minute wants a whole number in 1..${MAX_REQUESTS_PER_MINUTE}, got "${raw}".`);
+        }
+      }
+      command = { kind: 'limit', tenantId, requestsPerMinute };
+      break;
+    }
     case undefined:
       throw new UsageError('No command given.');
     default:
       throw new UsageError(`Unknown command "${name}".`);
   }
   if (v['revoke-old'] && command.kind !== 'rotate-key') throw new UsageError('--revoke-old only goes with rotate-key.');
+  if ((v['requests-per-minute'] !== undefined || v.clear) && command.kind !== 'limit') throw new UsageError('--requests-per-minute and --clear only go with limit.');
 
   const endpoint = v.local ?? v.endpoint;
   const dataDir = v['data-dir'];

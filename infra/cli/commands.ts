@@ -11,6 +11,7 @@ import {
   storeApiKey,
   type TenantKeySummary,
 } from '../../shared/auth/api-keys.ts';
+import { getTenantRequestLimit, setTenantRequestLimit } from '../../shared/auth/rate-limit.ts';
 import { keys } from '../../shared/store/table.ts';
 
 export interface AdminDeps {
@@ -102,4 +103,20 @@ export async function rotateKey(
 
 export async function revokeKey(deps: AdminDeps, tenantId: string, keyId: string): Promise<void> {
   if (!(await revokeApiKey(deps, tenantId, keyId))) throw new AdminError(`Tenant ${tenantId} has no key ${keyId}.`);
+}
+
+export interface TenantLimit {
+  tenantId: string;
+  /** The tenant's own API requests per minute; null: TENANT_REQUESTS_PER_MINUTE of the deployment applies. */
+  requestsPerMinute: number | null;
+}
+
+/** Shows, sets (a number) or clears (null) the tenant's API request limit. */
+export async function tenantLimit(deps: AdminDeps, tenantId: string, change: number | null | undefined): Promise<TenantLimit> {
+  if (change === undefined) {
+    if (!(await getTenant(deps, tenantId))) throw new AdminError(`No tenant ${tenantId}.`);
+    return { tenantId, requestsPerMinute: (await getTenantRequestLimit(deps, tenantId)) ?? null };
+  }
+  if (!(await setTenantRequestLimit(deps, tenantId, change ?? undefined))) throw new AdminError(`No tenant ${tenantId}.`);
+  return { tenantId, requestsPerMinute: change };
 }

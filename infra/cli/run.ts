@@ -1,6 +1,6 @@
 /** The tenant CLI as a function (argv in, exit code out) so tests run it in-process. */
 import { parseCliArgs, USAGE, UsageError, type CliArgs } from './args.ts';
-import { AdminError, createTenant, listTenants, revokeKey, rotateKey, type AdminDeps } from './commands.ts';
+import { AdminError, createTenant, listTenants, revokeKey, rotateKey, tenantLimit, type AdminDeps } from './commands.ts';
 import { openTarget, TargetError, type TargetDeps } from './target.ts';
 
 export interface CliIo {
@@ -91,5 +91,15 @@ async function execute({ command, json }: CliArgs, admin: AdminDeps, io: CliIo, 
       await revokeKey(admin, command.tenantId, command.keyId);
       print({ tenantId: command.tenantId, keyId: command.keyId, revoked: true }, [`Revoked ${command.keyId} of ${command.tenantId}.`]);
       return;
+    case 'limit': {
+      const l = await tenantLimit(admin, command.tenantId, command.requestsPerMinute);
+      const limit = l.requestsPerMinute === null ? 'the default (TENANT_REQUESTS_PER_MINUTE, 600 unless set)' : `${l.requestsPerMinute} per minute`;
+      const verb = command.requestsPerMinute === undefined ? 'is' : 'is now';
+      const lines = [`API request limit of ${l.tenantId} ${verb} ${limit}.`];
+      // Functions cache the limit per container (shared/http/middleware/tenant-rate-limit.ts).
+      if (command.requestsPerMinute !== undefined) lines.push('Running functions apply it within 60 seconds.');
+      print(l, lines);
+      return;
+    }
   }
 }

@@ -159,11 +159,23 @@ export function statementsFor(uses: readonly FunctionPermission[], props: Pick<F
       }),
     );
   }
-  if (has('table:read') || has('table:write')) {
+  if (has('table:count-requests') && !has('table:write')) {
+    // A read-only function still counts its API requests: UpdateItem on the counter items, nothing else.
+    statements.push(
+      new PolicyStatement({
+        sid: 'RequestCounters',
+        actions: ['dynamodb:UpdateItem'],
+        resources: [props.table.tableArn],
+        conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['RATE#*'] } },
+      }),
+    );
+  }
+  const writes = has('table:write') || has('table:count-requests');
+  if (has('table:read') || writes) {
     statements.push(
       new PolicyStatement({
         sid: 'TableKeyViaDynamoDB',
-        actions: ['kms:Decrypt', 'kms:DescribeKey', ...(has('table:write') ? ['kms:Encrypt', 'kms:GenerateDataKey'] : [])],
+        actions: ['kms:Decrypt', 'kms:DescribeKey', ...(writes ? ['kms:Encrypt', 'kms:GenerateDataKey'] : [])],
         resources: [props.dataKey.keyArn],
         conditions: viaDynamo,
       }),

@@ -6,6 +6,9 @@
  *     the consumer asked for with retryLater, else after the visibility timeout;
  *   - after `maxReceiveCount` receives a failing record moves to the dead-letter list, which tests
  *     and `npm start` users can inspect.
+ *   - fair per tenant, like an SQS fair queue (MessageGroupId = tenantId, shared/queue/sqs.ts): ready
+ *     messages wait in one FIFO lane per tenant, and a free slot goes to the lane served least
+ *     recently, so a quiet tenant's new message starts before a noisy tenant's queued backlog.
  * Delays are real time multiplied by `delayScale` (0 in tests: retries come back at once).
  * With `persistFile` (npm start: DATA_DIR/report-queue.json) every message not yet done and the
  * dead letters survive a restart, like SQS: messages that were in flight come back as received once.
@@ -60,6 +63,8 @@ export interface LocalReportQueue extends ReportQueue {
 
 interface Message {
   messageId: string;
+  /** The fairness key: the run message's tenantId ('' when the body has none). */
+  group: string;
   body: string;
   sentAt: number;
   receiveCount: number;
@@ -67,6 +72,55 @@ interface Message {
   receiptHandle?: string;
   /** Set by retryLater for the current receipt. */
   retryDelayMs?: number;
+}
+
+/**
+ * Only tenantId is read (not the strict message schema), so fields added to the message later never
+ * change how it is grouped.
+ */
+function groupOf(body: string): string {
+  try {
+    const tenantId = (JSON.parse(body) as { tenantId?: unknown } | null)?.tenantId;
+    return typeof tenantId === 'string' ? tenantId : '';
+  } catch {
+    return '';
+  }
+}
+
+/**
+ * Ready messages: a FIFO lane per group; shift() takes from the lane served least recently (a new
+ * lane counts as never served). Empty lanes are dropped, so memory follows the ready messages.
+ */
+class FairLanes {
+  private readonly lanes = new Map<string, { messages: Message[]; lastServed: number }>();
+  private served = 0;
+  private count = 0;
+
+  get size(): number {
+    return this.count;
+  }
+
+  push(m: Message): void {
+    let lane = this.lanes.get(m.group);
+    if (!lane) {
+      lane = { messages: [], lastServed: 0 };
+      this.lanes.set(m.group, lane);
+    }
+    lane.messages.push(m);
+    this.count += 1;
+  }
+
+  shift(): Message | undefined {
+    let pick: { group: string; lane: { messages: Message[]; lastServed: number } } | undefined;
+    // Map order breaks ties: among never-served lanes, the oldest lane first.
+    for (const [group, lane] of this.lanes) if (!pick || lane.lastServed < pick.lane.lastServed) pick = { group, lane };
+    if (!pick) return undefined;
+    const m = pick.lane.messages.shift()!;
+    this.count -= 1;
+    pick.lane.lastServed = ++this.served;
+    if (pick.lane.messages.length === 0) this.lanes.delete(pick.group);
+    return m;
+  }
 }
 
 export type QueueConsumer = (event: SQSEvent) => Promise<SQSBatchResponse | void>;
@@ -94,7 +148,7 @@ export function createLocalReportQueue(consume: QueueConsumer, options: LocalQue
   const maxConcurrency = options.maxConcurrency ?? REPORT_QUEUE_SETTINGS.maxConcurrency;
   const maxReceiveCount = options.maxReceiveCount ?? REPORT_QUEUE_SETTINGS.maxReceiveCount;
   const scale = options.delayScale ?? 1;
-  const ready: Message[] = [];
+  const ready = new FairLanes();
   const byReceipt = new Map<string, Message>();
   const timers = new Set<NodeJS.Timeout>();
   const running = new Set<Promise<void>>();
@@ -128,15 +182,15 @@ export function createLocalReportQueue(consume: QueueConsumer, options: LocalQue
   if (options.persistFile && existsSync(options.persistFile)) {
     const saved = JSON.parse(readFileSync(options.persistFile, 'utf8')) as { messages?: Message[]; deadLetters?: DeadLetter[] };
     for (const m of saved.messages ?? []) {
-      const message: Message = { messageId: m.messageId, body: m.body, sentAt: m.sentAt, receiveCount: m.receiveCount };
+      const message: Message = { messageId: m.messageId, group: groupOf(m.body), body: m.body, sentAt: m.sentAt, receiveCount: m.receiveCount };
       live.add(message);
       ready.push(message);
     }
     deadLetters.push(...(saved.deadLetters ?? []));
-    if (ready.length > 0) queueMicrotask(() => pump());
+    if (ready.size > 0) queueMicrotask(() => pump());
   }
 
-  const idle = () => ready.length === 0 && timers.size === 0 && running.size === 0;
+  const idle = () => ready.size === 0 && timers.size === 0 && running.size === 0;
   const settle = () => {
     if (!idle()) return;
     const w = waiters;
@@ -171,7 +225,7 @@ export function createLocalReportQueue(consume: QueueConsumer, options: LocalQue
   };
 
   function pump(): void {
-    while (!closed && !paused && running.size < maxConcurrency && ready.length > 0) {
+    while (!closed && !paused && running.size < maxConcurrency && ready.size > 0) {
       const m = ready.shift()!;
       m.receiveCount += 1;
       m.firstReceiveAt ??= Date.now();
@@ -198,7 +252,7 @@ export function createLocalReportQueue(consume: QueueConsumer, options: LocalQue
     async send(messages: readonly RunMessage[]): Promise<void> {
       if (closed) throw new Error('The local report queue is closed.');
       for (const message of messages) {
-        const m: Message = { messageId: randomUUID(), body: JSON.stringify(message), sentAt: Date.now(), receiveCount: 0 };
+        const m: Message = { messageId: randomUUID(), group: message.tenantId, body: JSON.stringify(message), sentAt: Date.now(), receiveCount: 0 };
         live.add(m);
         ready.push(m);
         counters.sent += 1;
@@ -219,7 +273,7 @@ export function createLocalReportQueue(consume: QueueConsumer, options: LocalQue
       received: counters.received,
       inFlight: running.size,
       maxInFlight: counters.maxInFlight,
-      pending: ready.length,
+      pending: ready.size,
       delayed: timers.size,
       deadLettered: deadLetters.length,
     }),

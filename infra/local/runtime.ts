@@ -13,6 +13,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { overrideAppContext, resetAppContext, systemClock, type Clock } from '../../shared/context.ts';
 import { clearApiKeyCache } from '../../shared/http/middleware/api-key-auth.ts';
+import { clearTenantLimitCache } from '../../shared/http/middleware/tenant-rate-limit.ts';
 import { logger } from '../../shared/logger.ts';
 import { resetDefaultGovernor } from '../../shared/quota/default-governor.ts';
 import { ensureTable, startLocalDynamo, type LocalDynamo } from './dynamodb.ts';
@@ -119,7 +120,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
           }
         : {}),
     };
-    for (const [k, v] of Object.entries(env)) if (v !== undefined && !(k in handlerEnv) && /^(TIKTOK_|PKCE_|LOG_LEVEL|MAX_BODY_BYTES|SANDBOX_|REPORT_)/.test(k)) handlerEnv[k] = v;
+    for (const [k, v] of Object.entries(env)) if (v !== undefined && !(k in handlerEnv) && /^(TIKTOK_|PKCE_|LOG_LEVEL|MAX_BODY_BYTES|SANDBOX_|REPORT_|TENANT_REQUESTS_PER_MINUTE$)/.test(k)) handlerEnv[k] = v;
     // Handlers read the env contract from process.env, as in Lambda. Remember what was there so
     // close() restores it: a second runtime in the same process must see the caller's env, not ours.
     const previousEnv = Object.fromEntries(Object.keys(handlerEnv).map((k) => [k, process.env[k]]));
@@ -127,6 +128,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     resetAppContext();
     resetDefaultGovernor();
     clearApiKeyCache();
+    clearTenantLimitCache();
     const clock = options.clock ?? systemClock;
     overrideAppContext({ clock });
 

@@ -1,7 +1,7 @@
 /**
  * Builds a Lambda handler for one API operation. The middleware chain reads like the request's
- * life: request id -> error mapping -> API-key auth (per the route table) -> size-limited JSON
- * body -> zod validation of params, query and body -> the domain function.
+ * life: request id -> error mapping -> API-key auth (per the route table) -> the tenant's request
+ * limit -> size-limited JSON body -> zod validation of params, query and body -> the domain function.
  */
 import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
@@ -14,6 +14,7 @@ import { apiKeyAuth } from './middleware/api-key-auth.ts';
 import { errorMapper } from './middleware/error-mapper.ts';
 import { jsonBody } from './middleware/json-body.ts';
 import { requestId } from './middleware/request-id.ts';
+import { tenantRateLimit } from './middleware/tenant-rate-limit.ts';
 import type { OperationDoc } from './operation.ts';
 import { lowerCaseHeaders, type ApiEvent, type ApiRequest, type ApiResult } from './request.ts';
 import { parseOrThrow } from './validate.ts';
@@ -64,7 +65,7 @@ export function httpHandler<O extends OperationDoc>(
     .use(injectLambdaContext(logger, { resetKeys: true }))
     .use(requestId())
     .use(errorMapper());
-  if (route.auth === 'apiKey') chain.use(apiKeyAuth());
+  if (route.auth === 'apiKey') chain.use(apiKeyAuth()).use(tenantRateLimit());
   chain.use(jsonBody(() => options.maxBodyBytes ?? appContext().config.maxBodyBytes));
   return chain.handler(base) as unknown as LambdaHttpHandler;
 }

@@ -24,8 +24,12 @@ const STANDARD_ERRORS: Record<number, string> = {
   401: 'Missing or invalid API key.',
   404: 'Unknown id (or another tenant\'s).',
   413: 'Request body too large.',
+  429: 'rate_limited: the tenant\'s API requests-per-minute limit is reached (`error.requestsPerMinute`); retry after the Retry-After seconds.',
   500: 'Internal error.',
 };
+
+/** Retry-After on 429 answers (the tenant's request limit, TikTok's rate limit). */
+const RETRY_AFTER_HEADER = { 'Retry-After': { description: 'Seconds to wait before retrying.', schema: { type: 'integer', minimum: 1 } } };
 
 function jsonSchema(schema: z.ZodMiniType, io: 'input' | 'output'): Record<string, unknown> {
   const out = z.toJSONSchema(schema, { target: 'draft-2020-12', io, unrepresentable: 'any' }) as Record<string, unknown>;
@@ -78,12 +82,16 @@ export function buildOpenApiDocument(operations: readonly OperationDoc[], info: 
       };
     }
     const errorStatuses = Object.keys(STANDARD_ERRORS).map(Number).filter((s) => {
-      if (route.auth === 'none' && s === 401) return false;
+      if (route.auth === 'none' && (s === 401 || s === 429)) return false;
       if (!op.body && s === 413) return false;
       return true;
     });
     for (const status of errorStatuses) {
-      responses[String(status)] ??= { description: STANDARD_ERRORS[status], content: { 'application/json': { schema: jsonSchema(errorBodySchema, 'output') } } };
+      responses[String(status)] ??= {
+        description: STANDARD_ERRORS[status],
+        content: { 'application/json': { schema: jsonSchema(errorBodySchema, 'output') } },
+        ...(status === 429 ? { headers: RETRY_AFTER_HEADER } : {}),
+      };
     }
     const openapiPath = route.path;
     paths[openapiPath] ??= {};

@@ -1,4 +1,9 @@
-/** The report queue on SQS: batched sends (all or an error), backoff through the visibility timeout. */
+/**
+ * The report queue on SQS: batched sends (all or an error), backoff through the visibility timeout.
+ * Every message carries `MessageGroupId = tenantId`: on a standard queue that makes it an SQS fair
+ * queue, so one tenant's backlog of slow runs does not raise the dwell time of other tenants' runs.
+ * The queue stays standard (not FIFO): no ordering or per-group serialisation is wanted.
+ */
 import { ChangeMessageVisibilityCommand, SendMessageBatchCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import type { RunMessage } from './message.ts';
 import type { Delivery, ReportQueue } from './port.ts';
@@ -22,7 +27,7 @@ export function createSqsReportQueue(queueUrl: string, client: SQSClient): Repor
         const res = await client.send(
           new SendMessageBatchCommand({
             QueueUrl: queueUrl,
-            Entries: batch.map((m, j) => ({ Id: String(j), MessageBody: JSON.stringify(m) })),
+            Entries: batch.map((m, j) => ({ Id: String(j), MessageBody: JSON.stringify(m), MessageGroupId: m.tenantId })),
           }),
         );
         if (res.Failed && res.Failed.length > 0) {

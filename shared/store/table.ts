@@ -26,6 +26,8 @@ export const keys = {
   datasource: (tenantId: string, datasourceId: string) => ({ pk: `TENANT#${tenantId}`, sk: `DS#${datasourceId}` }),
   schedule: (tenantId: string, scheduleId: string) => ({ pk: `TENANT#${tenantId}`, sk: `SCHED#${scheduleId}` }),
   run: (scheduleId: string, slot: string) => ({ pk: `SCHED#${scheduleId}`, sk: `RUN#${slot}` }),
+  /** A tenant's API request counter for one minute (shared/auth/rate-limit.ts). */
+  requestWindow: (tenantId: string, epochMinute: number) => ({ pk: `RATE#${tenantId}`, sk: `MIN#${epochMinute}` }),
   snapshot: (datasourceId: string, day: string) => ({ pk: `DS#${datasourceId}`, sk: `SNAP#${day}` }),
   // history (shared/history/store.ts): per-video chunks of a day's snapshot, video titles, the daily snapshot claims
   snapshotVideos: (datasourceId: string, day: string, attempt: string, chunk: number) => ({ pk: `DS#${datasourceId}`, sk: `VSNAP#${day}#${attempt}#${String(chunk).padStart(3, '0')}` }),

@@ -12,6 +12,11 @@ export type FunctionPermission =
   | 'table:read'
   /** PutItem/UpdateItem/DeleteItem/BatchWriteItem on the table. */
   | 'table:write'
+  /**
+   * UpdateItem on the per-tenant API request counters only (pk `RATE#...`): every function serving
+   * an API-key route counts its requests (shared/auth/rate-limit.ts), read-only ones included.
+   */
+  | 'table:count-requests'
   /** kms:GenerateDataKey on the token key (encrypt tokens), with the {tenantId, datasourceId} context. */
   | 'tokens:encrypt'
   /** kms:Decrypt on the token key, with the {tenantId, datasourceId} context. */
@@ -57,6 +62,8 @@ const fn = (
 });
 
 const TABLE = ['table:read', 'table:write'] as const;
+/** Serves API-key routes: reads the key, counts the request. */
+const API = ['table:read', 'table:count-requests'] as const;
 /**
  * Report calls use the token vault, which refreshes an expired access token on demand (refresh
  * once, retry once) and stores the rotated pair: so besides Decrypt they need GenerateDataKey.
@@ -66,7 +73,7 @@ const TIKTOK_REPORT = [...TABLE, 'tokens:decrypt', 'tokens:encrypt', 'secret:rea
 export const FUNCTIONS = [
   fn('meta', 'Health check and the OpenAPI document', [], 5, 256),
   // Reads the app's client key to build the authorize URL; stores links and one-time OAuth state.
-  fn('connect', 'Connect links: create, and redirect to TikTok consent', [...TABLE, 'secret:read']),
+  fn('connect', 'Connect links: create, and redirect to TikTok consent', [...TABLE, 'table:count-requests', 'secret:read']),
   fn('oauth-callback', 'TikTok OAuth callback: consume state, exchange code, store encrypted tokens', [
     ...TABLE,
     'tokens:encrypt',
@@ -74,14 +81,14 @@ export const FUNCTIONS = [
     'secret:read',
   ]),
   // DELETE revokes at TikTok with the stored token (decrypt) and the app credentials; never refreshes.
-  fn('datasources', 'List, read and delete (revoke) connected TikTok accounts', [...TABLE, 'tokens:decrypt', 'secret:read']),
-  fn('report-profile', 'Profile & Stats report (TikTok user/info)', TIKTOK_REPORT),
-  fn('report-video-list', 'Video List report (TikTok video/list, cursor paging)', TIKTOK_REPORT, 29, 1024),
-  fn('report-video-query', 'Video Query by ID report (TikTok video/query)', TIKTOK_REPORT),
+  fn('datasources', 'List, read and delete (revoke) connected TikTok accounts', [...TABLE, 'table:count-requests', 'tokens:decrypt', 'secret:read']),
+  fn('report-profile', 'Profile & Stats report (TikTok user/info)', [...TIKTOK_REPORT, 'table:count-requests']),
+  fn('report-video-list', 'Video List report (TikTok video/list, cursor paging)', [...TIKTOK_REPORT, 'table:count-requests'], 29, 1024),
+  fn('report-video-query', 'Video Query by ID report (TikTok video/query)', [...TIKTOK_REPORT, 'table:count-requests']),
   // Stored snapshots only: no TikTok call, no token.
-  fn('report-history', 'Growth history report from daily snapshots', ['table:read'], 29, 1024),
+  fn('report-history', 'Growth history report from daily snapshots', API, 29, 1024),
   // "Run now" queues a run on the same queue the dispatcher uses.
-  fn('schedules', 'Scheduled report definitions and their run history', [...TABLE, 'queue:send']),
+  fn('schedules', 'Scheduled report definitions and their run history', [...TABLE, 'table:count-requests', 'queue:send']),
   fn('schedule-dispatch', 'Finds due schedules, claims each slot once, queues one run per slot', [...TABLE, 'queue:send'], 60, 512),
   fn('report-generate', 'Runs one scheduled report slot and writes it to S3', [...TIKTOK_REPORT, 'bucket:read', 'bucket:write', 'queue:consume'], 300, 1024),
   fn('token-refresh', 'Refreshes access tokens that expire soon', [...TABLE, 'tokens:encrypt', 'tokens:decrypt', 'secret:read'], 300, 512),

@@ -77,7 +77,8 @@ async function cpuPerCall(fn: () => Promise<void>): Promise<number> {
 export async function run(): Promise<BenchResult[]> {
   const previousLevel = process.env.LOG_LEVEL;
   process.env.LOG_LEVEL = 'WARN';
-  const rt: TestRuntime = await startTestRuntime({ env: { LOG_LEVEL: 'WARN' } });
+  // One tenant makes thousands of calls here: the per-tenant request limit is not what is measured.
+  const rt: TestRuntime = await startTestRuntime({ env: { LOG_LEVEL: 'WARN', TENANT_REQUESTS_PER_MINUTE: '10000000' } });
   try {
     // The sandbox enforces TikTok's 600 calls/min per endpoint; this bench makes ~700 per endpoint.
     rt.sandbox!.setRateLimit(1_000_000);

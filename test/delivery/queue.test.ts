@@ -1,12 +1,13 @@
 /**
  * The report queue: the local stand-in's SQS semantics (bounded concurrency, redelivery after the
- * requested delay, maxReceiveCount then the DLQ, receive counts on the records) and the SQS adapter
- * (batches of 10, a partial batch failure is an error, backoff through the visibility timeout).
+ * requested delay, maxReceiveCount then the DLQ, receive counts on the records, fairness per tenant)
+ * and the SQS adapter (batches of 10, a partial batch failure is an error, backoff through the
+ * visibility timeout, MessageGroupId = tenant for SQS fair queues).
  */
 import { ChangeMessageVisibilityCommand, SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createLocalReportQueue, type LocalReportQueue } from '../../infra/local/queue.ts';
 import { createSqsReportQueue, parseRunMessage, QueueSendError, REPORT_QUEUE_SETTINGS } from '../../shared/queue/index.ts';
 
@@ -112,6 +113,40 @@ describe('local report queue', () => {
     expect(calls).toBe(2);
   });
 
+  it('is fair per tenant: a quiet tenant\'s new message starts before a noisy tenant\'s queued backlog', async () => {
+    // Tenant A queues 7 slow runs, then tenant B one fast run, with 2 slots: B must not wait for A's backlog.
+    const started: string[] = [];
+    const gates = new Map<string, () => void>();
+    let releaseAll = false;
+    queue = createLocalReportQueue(
+      async (event) => {
+        const { tenantId, scheduleId } = JSON.parse(event.Records[0]!.body) as { tenantId: string; scheduleId: string };
+        started.push(scheduleId);
+        if (tenantId === 'tn_b' || releaseAll) return;
+        await new Promise<void>((resolve) => gates.set(scheduleId, resolve));
+      },
+      { maxConcurrency: 2, delayScale: 0 },
+    );
+    await queue.send(Array.from({ length: 7 }, (_, i) => ({ tenantId: 'tn_a', scheduleId: `a${i}`, slot: '20300101T000000Z' })));
+    await vi.waitUntil(() => started.length === 2);
+    await queue.send([{ tenantId: 'tn_b', scheduleId: 'b0', slot: '20300101T000000Z' }]);
+    await tick();
+    expect(started).toEqual(['a0', 'a1']); // both slots busy: B waits for a free one
+    gates.get('a0')!();
+    await vi.waitUntil(() => started.length >= 3); // B finishes at once, so A's 3rd may start right after it
+    expect(started[2]).toBe('b0');
+
+    releaseAll = true;
+    for (const release of gates.values()) release();
+    await vi.waitUntil(() => {
+      for (const release of gates.values()) release(); // gates of runs started since
+      return started.length === 8;
+    });
+    await queue.drain();
+    // A's own runs keep their order.
+    expect(started).toEqual(['a0', 'a1', 'b0', 'a2', 'a3', 'a4', 'a5', 'a6']);
+  });
+
   it('refuses sends after close', async () => {
     queue = createLocalReportQueue(async () => undefined);
     await queue.close();
@@ -131,6 +166,16 @@ describe('SQS report queue', () => {
     expect(calls.map((c) => c.args[0].input.Entries!.length)).toEqual([10, 10, 3]);
     expect(calls[0]!.args[0].input.QueueUrl).toBe('https://sqs.example/q');
     expect(JSON.parse(calls[2]!.args[0].input.Entries![2]!.MessageBody!)).toEqual(msg(22));
+  });
+
+  it('puts every message in its tenant\'s message group (SQS fair queue)', async () => {
+    sqsMock.on(SendMessageBatchCommand).resolves({ Successful: [], Failed: [] });
+    const q = createSqsReportQueue('https://sqs.example/q', new SQSClient({ region: 'us-east-1' }));
+    await q.send([msg(1), { ...msg(2), tenantId: 'tn_2' }, msg(3)]);
+    const entries = sqsMock.commandCalls(SendMessageBatchCommand)[0]!.args[0].input.Entries!;
+    expect(entries.map((e) => e.MessageGroupId)).toEqual(['tn_1', 'tn_2', 'tn_1']);
+    // Fair queues are standard queues: no deduplication id (that would be FIFO only).
+    expect(entries.every((e) => e.MessageDeduplicationId === undefined)).toBe(true);
   });
 
   it('a partially failed batch is an error, not a silent drop', async () => {

@@ -22,7 +22,9 @@ describe('history in the API contract', () => {
     expect(body.schema.properties.format.enum).toEqual(['json', 'csv', 'html']);
     expect(JSON.stringify(body.schema.properties.metrics)).toContain('video_views');
     expect(body.example).toMatchObject({ from: '2024-06-01', granularity: 'day' });
-    expect(Object.keys(op.responses).sort()).toEqual(['200', '400', '401', '404', '413', '422', '500']);
+    expect(Object.keys(op.responses).sort()).toEqual(['200', '400', '401', '404', '413', '422', '429', '500']);
+    // 429: the tenant's API request limit (rate_limited), with Retry-After.
+    expect(op.responses['429'].headers['Retry-After']).toBeDefined();
     expect(Object.keys(op.responses['200'].content).sort()).toEqual(['application/json', 'text/csv', 'text/html']);
   });
 

@@ -149,6 +149,13 @@ describe('dev stack', () => {
       expect(functionsWith(has('sqs:ReceiveMessage'))).toEqual(declaring('queue:consume'));
       expect(functionsWith(has('dynamodb:PutItem'))).toEqual(declaring('table:write'));
       expect(functionsWith(has('dynamodb:GetItem'))).toEqual(declaring('table:read'));
+      // Every function serving an API-key route may count requests; a read-only one only on RATE# items.
+      const apiKeyFunctions = [...new Set(ROUTES.filter((r) => r.auth === 'apiKey').map((r) => r.functionName))].sort();
+      expect(declaring('table:count-requests')).toEqual(apiKeyFunctions);
+      expect(functionsWith(has('dynamodb:UpdateItem'))).toEqual(declaring('table:write', 'table:count-requests'));
+      const counters = statementsOf('report-history').find((s) => s.Sid === 'RequestCounters')!;
+      expect(actionsOf(counters)).toEqual(['dynamodb:UpdateItem']);
+      expect(counters.Condition).toEqual({ 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['RATE#*'] } });
       // Indexes by name, never index/*.
       const read = statementsOf('token-refresh').find((s) => s.Sid === 'TableRead')!;
       expect(JSON.stringify(read.Resource)).toContain('/index/gsi2');
@@ -279,6 +286,12 @@ describe('dev stack', () => {
         VisibilityTimeout: 6 * 300,
         SqsManagedSseEnabled: true,
       });
+    });
+
+    it('keeps the report queue a standard queue: a fair queue by MessageGroupId, not FIFO', () => {
+      for (const queue of Object.values(template.findResources('AWS::SQS::Queue'))) {
+        expect(queue.Properties?.FifoQueue).toBeUndefined();
+      }
     });
   });
 

@@ -1,6 +1,6 @@
 /**
  * The tenant CLI end to end against dynalite (the local runtime's DynamoDB): create, list,
- * rotate-key and revoke-key, through --local <endpoint> and --data-dir, with keys checked by the
+ * rotate-key, revoke-key and limit, through --local <endpoint> and --data-dir, with keys checked by the
  * same resolveApiKey the API middleware uses. Stack-output lookup is tested with a mocked
  * CloudFormation client.
  */
@@ -13,6 +13,7 @@ import { DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { hashApiKey, resolveApiKey } from '../../shared/auth/api-keys.ts';
+import { getTenantRequestLimit } from '../../shared/auth/rate-limit.ts';
 import { runTenantCli, type CliIo } from '../../infra/cli/run.ts';
 import { tableFromStack, TargetError } from '../../infra/cli/target.ts';
 import { ensureTable, startLocalDynamo, type LocalDynamo } from '../../infra/local/dynamodb.ts';
@@ -117,6 +118,31 @@ describe('tenant CLI against a local DynamoDB endpoint', () => {
     expect(unknownTenant.err).toContain('No tenant tn_nobody');
   });
 
+  it('limit sets, shows and clears a tenant\'s API request limit; an unknown tenant fails with exit code 1', async () => {
+    const t = await cliJson<{ tenantId: string }>(['create', 'Limited', ...target()]);
+    const stored = () => getTenantRequestLimit({ dynamo, tableName: TABLE }, t.tenantId);
+    expect(await cliJson(['limit', t.tenantId, ...target()])).toEqual({ tenantId: t.tenantId, requestsPerMinute: null });
+
+    const set = await cli(['limit', t.tenantId, '--requests-per-minute', '120', ...target()]);
+    expect(set.code, set.err).toBe(0);
+    expect(set.out).toContain(`API request limit of ${t.tenantId} is now 120 per minute.`);
+    expect(await stored()).toBe(120);
+    expect(await cliJson(['limit', t.tenantId, ...target()])).toEqual({ tenantId: t.tenantId, requestsPerMinute: 120 });
+
+    expect(await cliJson(['limit', t.tenantId, '--clear', ...target()])).toEqual({ tenantId: t.tenantId, requestsPerMinute: null });
+    expect(await stored()).toBeUndefined();
+    // The tenant item keeps its other attributes.
+    expect((await cliJson<Array<{ tenantId: string; name: string }>>(['list', ...target()])).find((x) => x.tenantId === t.tenantId)?.name).toBe('Limited');
+
+    for (const argv of [['limit', 'tn_nobody'], ['limit', 'tn_nobody', '--requests-per-minute', '5'], ['limit', 'tn_nobody', '--clear']]) {
+      const r = await cli([...argv, ...target()]);
+      expect(r.code, argv.join(' ')).toBe(1);
+      expect(r.err).toContain('No tenant tn_nobody');
+    }
+    const { Items = [] } = await dynamo.send(new ScanCommand({ TableName: TABLE }));
+    expect(Items.some((i) => String(i.pk).includes('tn_nobody'))).toBe(false);
+  });
+
   it('a missing table is reported, not created', async () => {
     const r = await cli(['list', '--local', local.endpoint, '--table', 'no-such-table']);
     expect(r.code).toBe(1);
@@ -168,7 +194,9 @@ describe('tenant CLI on the local runtime DATA_DIR', () => {
 
 describe('tenant CLI arguments and stack outputs', () => {
   it('rejects bad usage with exit code 2 before touching any table', async () => {
-    for (const argv of [[], ['frob'], ['create'], ['revoke-key', 'tn_x'], ['rotate-key', 'not-a-tenant'], ['list', '--local', 'http://x:1', '--data-dir', 'd'], ['list', '--revoke-old']]) {
+    for (const argv of [[], ['frob'], ['create'], ['revoke-key', 'tn_x'], ['rotate-key', 'not-a-tenant'], ['list', '--local', 'http://x:1', '--data-dir', 'd'], ['list', '--revoke-old'],
+      ['limit'], ['limit', 'tn_x', '--requests-per-minute', '0'], ['limit', 'tn_x', '--requests-per-minute', '2.5'], ['limit', 'tn_x', '--requests-per-minute', 'many'],
+      ['limit', 'tn_x', '--requests-per-minute', '5', '--clear'], ['list', '--clear'], ['create', 'x', '--requests-per-minute', '5']]) {
       const r = await cli(argv);
       expect(r.code, argv.join(' ')).toBe(2);
       expect(r.err).toContain('Usage:');

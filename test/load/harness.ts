@@ -132,6 +132,8 @@ async function startServer(accessTokenSeconds: number): Promise<{ child: ChildPr
     SANDBOX_REFRESH_TOKEN_TTL_SECONDS: '86400',
     // The sandbox emulates TikTok's 600/min per endpoint; here the service is measured, not TikTok's quota.
     SANDBOX_RATE_LIMIT_PER_MINUTE: '10000000',
+    // Likewise the service's own per-tenant request limit: the load comes from one tenant on purpose.
+    TENANT_REQUESTS_PER_MINUTE: '10000000',
   });
   const child = fork(SERVER_ENTRY, [], {
     cwd: REPO_ROOT,

@@ -63,8 +63,9 @@ function reportResponses(reportType: ReportType): Record<number, ResponseDoc> {
     413: error('Request body too large.'),
     422: error(`cloud9ql_error: the Cloud9QL query (at most ${MAX_CLOUD9QL_LENGTH} characters) is invalid or failed; \`error.line\` and \`error.column\` locate it.`),
     429: error(
-      'quota_exhausted: the TikTok app\'s shared per-minute quota (or this tenant\'s fair share of it) is used up; TikTok was not called. ' +
-        '`error.reason` is `window_full`, `tenant_share` or `backoff`. tiktok_rate_limited: TikTok itself refused. Retry after the Retry-After seconds either way.',
+      'quota_exhausted: the TikTok app\'s shared per-minute quota (or this tenant\'s fair share of it) is used up; TikTok was not called; ' +
+        '`error.reason` is `window_full`, `tenant_share` or `backoff`. tiktok_rate_limited: TikTok itself refused. ' +
+        "rate_limited: the tenant's API requests-per-minute limit is reached. Retry after the Retry-After seconds in every case.",
       { headers: { 'Retry-After': { description: 'Seconds to wait before retrying.', schema: { type: 'integer', minimum: 1 } } } },
     ),
     502: error('tiktok_error: TikTok answered with an error (`error.tiktokLogId` is TikTok\'s log id).'),
