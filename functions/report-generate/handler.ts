@@ -38,7 +38,10 @@ export const handler = async (event: SQSEvent, context: Context): Promise<SQSBat
             }),
       );
       logger.info('Run handled', { ...message, outcome: outcome.kind, ...('reason' in outcome ? { reason: outcome.reason } : {}) });
-      if (outcome.kind === 'retry') {
+      if (outcome.kind === 'wait') {
+        // Waiting for TikTok quota spends no receive: the run comes back as a new, delayed message.
+        await reportQueue().send([message], { delaySeconds: outcome.delaySeconds });
+      } else if (outcome.kind === 'retry') {
         const delay = retryDelaySeconds(outcome.attempt, REPORT_QUEUE_SETTINGS, outcome.retryAfterSeconds);
         await reportQueue().retryLater({ messageId: record.messageId, receiptHandle: record.receiptHandle }, delay);
         failures.push({ itemIdentifier: record.messageId });

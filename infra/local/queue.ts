@@ -27,6 +27,11 @@ export interface LocalQueueOptions {
   delayScale?: number;
   /** Keep the queue's state in this JSON file (written after changes, read at creation). */
   persistFile?: string;
+  /**
+   * The app clock: a message sent with `delaySeconds` becomes visible once this clock has moved that
+   * far (tests move it by hand; `npm start` runs on the system clock). Default Date.now.
+   */
+  now?: () => number;
 }
 
 export interface DeadLetter {
@@ -190,6 +195,32 @@ export function createLocalReportQueue(consume: QueueConsumer, options: LocalQue
     if (ready.size > 0) queueMicrotask(() => pump());
   }
 
+  /** Sent with a delay: visible once the app clock reaches `visibleAt` (not counted by drain until then). */
+  const parked = new Map<Message, number>();
+  const appNow = options.now ?? Date.now;
+  let parkTimer: NodeJS.Timeout | undefined;
+  const releaseDue = () => {
+    const now = appNow();
+    let released = false;
+    for (const [m, visibleAt] of parked) {
+      if (visibleAt > now) continue;
+      parked.delete(m);
+      ready.push(m);
+      released = true;
+    }
+    if (released) pump();
+  };
+  const watchParked = () => {
+    if (parkTimer || parked.size === 0 || closed) return;
+    // Polls: the app clock may be a test's, which moves without telling anybody.
+    parkTimer = setTimeout(() => {
+      parkTimer = undefined;
+      releaseDue();
+      watchParked();
+    }, Math.max(10, 250 * Math.min(1, scale)));
+    parkTimer.unref?.();
+  };
+
   const idle = () => ready.size === 0 && timers.size === 0 && running.size === 0;
   const settle = () => {
     if (!idle()) return;
@@ -249,14 +280,17 @@ export function createLocalReportQueue(consume: QueueConsumer, options: LocalQue
   }
 
   return {
-    async send(messages: readonly RunMessage[]): Promise<void> {
+    async send(messages: readonly RunMessage[], sendOptions?: { delaySeconds?: number }): Promise<void> {
       if (closed) throw new Error('The local report queue is closed.');
+      const delayMs = Math.min(REPORT_QUEUE_SETTINGS.maxDelaySeconds, Math.max(0, sendOptions?.delaySeconds ?? 0)) * 1000;
       for (const message of messages) {
         const m: Message = { messageId: randomUUID(), group: message.tenantId, body: JSON.stringify(message), sentAt: Date.now(), receiveCount: 0 };
         live.add(m);
-        ready.push(m);
+        if (delayMs > 0) parked.set(m, appNow() + delayMs);
+        else ready.push(m);
         counters.sent += 1;
       }
+      watchParked();
       persist();
       // Like SQS, sending never waits for the consumer.
       queueMicrotask(pump);
@@ -274,7 +308,7 @@ export function createLocalReportQueue(consume: QueueConsumer, options: LocalQue
       inFlight: running.size,
       maxInFlight: counters.maxInFlight,
       pending: ready.size,
-      delayed: timers.size,
+      delayed: timers.size + parked.size,
       deadLettered: deadLetters.length,
     }),
     resetStats: () => {
@@ -289,8 +323,10 @@ export function createLocalReportQueue(consume: QueueConsumer, options: LocalQue
       paused = false;
       pump();
     },
+    // Messages sent with a delay that the app clock has not reached yet are not waited for.
     drain: () =>
       new Promise<void>((resolve) => {
+        releaseDue();
         waiters.push(resolve);
         // A send's pump is a microtask away: look again after it.
         queueMicrotask(settle);
@@ -298,6 +334,7 @@ export function createLocalReportQueue(consume: QueueConsumer, options: LocalQue
     close: async () => {
       closed = true;
       timers.forEach(clearTimeout);
+      if (parkTimer) clearTimeout(parkTimer);
       timers.clear();
       await Promise.allSettled([...running]);
       // Last save: whatever is still live comes back at the next start.

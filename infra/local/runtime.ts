@@ -142,6 +142,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     // The queue is kept under DATA_DIR with the rest of the state (not when DynamoDB is in memory: its runs would be gone).
     const reportQueue = createLocalReportQueue((event) => invokeFunction('report-generate', event) as ReturnType<QueueConsumer>, {
       ...(options.inMemory ? {} : { persistFile: path.join(dataDir, 'report-queue.json') }),
+      now: () => clock.now(),
       ...options.reportQueue,
     });
     overrideReportQueue(reportQueue);

@@ -12,8 +12,12 @@ export interface Delivery {
 }
 
 export interface ReportQueue {
-  /** Sends every message or throws (nothing is silently dropped). */
-  send(messages: readonly RunMessage[]): Promise<void>;
+  /**
+   * Sends every message or throws (nothing is silently dropped). `delaySeconds` (at most 900, SQS's
+   * limit) holds them back: a run waiting for TikTok quota comes back as a new message, so the wait
+   * spends none of its receives (docs/quota.md).
+   */
+  send(messages: readonly RunMessage[], options?: { delaySeconds?: number }): Promise<void>;
   /** Makes a failed delivery come back after `delaySeconds` (backoff) instead of the default visibility timeout. */
   retryLater(delivery: Delivery, delaySeconds: number): Promise<void>;
 }
@@ -34,6 +38,8 @@ export const REPORT_QUEUE_SETTINGS = {
   /** Backoff between tries: base * 2^(try-1), capped; a TikTok Retry-After wins when longer. */
   retryBaseSeconds: 30,
   retryMaxSeconds: 600,
+  /** SQS's longest message delay: a longer quota wait is taken in several hops. */
+  maxDelaySeconds: 900,
   /** DLQ retention: long enough to inspect and redrive. */
   dlqRetentionDays: 14,
 } as const;

@@ -6,7 +6,7 @@
  */
 import { ChangeMessageVisibilityCommand, SendMessageBatchCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import type { RunMessage } from './message.ts';
-import type { Delivery, ReportQueue } from './port.ts';
+import { REPORT_QUEUE_SETTINGS, type Delivery, type ReportQueue } from './port.ts';
 
 const SQS_BATCH = 10;
 /** SQS caps a visibility timeout at 12 hours. */
@@ -21,13 +21,14 @@ export class QueueSendError extends Error {
 
 export function createSqsReportQueue(queueUrl: string, client: SQSClient): ReportQueue {
   return {
-    async send(messages: readonly RunMessage[]): Promise<void> {
+    async send(messages: readonly RunMessage[], options?: { delaySeconds?: number }): Promise<void> {
+      const delay = Math.max(0, Math.min(REPORT_QUEUE_SETTINGS.maxDelaySeconds, Math.ceil(options?.delaySeconds ?? 0)));
       for (let i = 0; i < messages.length; i += SQS_BATCH) {
         const batch = messages.slice(i, i + SQS_BATCH);
         const res = await client.send(
           new SendMessageBatchCommand({
             QueueUrl: queueUrl,
-            Entries: batch.map((m, j) => ({ Id: String(j), MessageBody: JSON.stringify(m), MessageGroupId: m.tenantId })),
+            Entries: batch.map((m, j) => ({ Id: String(j), MessageBody: JSON.stringify(m), MessageGroupId: m.tenantId, ...(delay > 0 ? { DelaySeconds: delay } : {}) })),
           }),
         );
         if (res.Failed && res.Failed.length > 0) {
