@@ -30,6 +30,7 @@ const envSchema = z.object({
   KMS_KEY_ID: z.optional(z.string()),
   MASTER_KEY_FILE: z._default(z.string(), '.data/master.key'),
   REPORT_QUEUE_URL: z.optional(z.string()),
+  CAPTURE_QUEUE_URL: z.optional(z.string()),
   MAX_BODY_BYTES: z._default(z.coerce.number().check(z.int(), z.positive()), 64 * 1024),
   LOG_LEVEL: z._default(z.enum(['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR', 'SILENT', 'CRITICAL']), 'INFO'),
 });
@@ -55,6 +56,7 @@ export type Config = Readonly<{
   kmsKeyId?: string;
   masterKeyFile: string;
   reportQueueUrl?: string;
+  captureQueueUrl?: string;
   maxBodyBytes: number;
   logLevel: string;
 }>;
@@ -95,6 +97,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     kmsKeyId: e.KMS_KEY_ID,
     masterKeyFile: e.MASTER_KEY_FILE,
     reportQueueUrl: e.REPORT_QUEUE_URL,
+    captureQueueUrl: e.CAPTURE_QUEUE_URL,
     maxBodyBytes: e.MAX_BODY_BYTES,
     logLevel: e.LOG_LEVEL,
   };

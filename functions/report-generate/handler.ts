@@ -6,7 +6,7 @@
  */
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { defaultDeliveryDeps, executeRun, retryDelaySeconds } from '../../shared/delivery/index.ts';
-import { defaultSnapshotJobDeps, parseSnapshotMessage, runSnapshotJob } from '../../shared/history/index.ts';
+import { parseSnapshotMessage } from '../../shared/history/index.ts';
 import { logger } from '../../shared/logger.ts';
 import { parseRunMessage, REPORT_QUEUE_SETTINGS, reportQueue } from '../../shared/queue/index.ts';
 
@@ -25,11 +25,13 @@ export const handler = async (event: SQSEvent, context: Context): Promise<SQSBat
     }
     const receiveCount = Number(record.attributes?.ApproximateReceiveCount ?? 1);
     try {
-      // `snapshot:<datasourceId>` messages are the built-in daily snapshots (shared/history/job.ts).
-      const snapshot = parseSnapshotMessage(message);
-      const outcome = snapshot
-        ? await runSnapshotJob(defaultSnapshotJobDeps(), snapshot, { receiveCount })
-        : await executeRun(deps, message, {
+      // Legacy `snapshot:<datasourceId>` messages (before the capture lane): acknowledged, no work;
+      // the due index queues those captures on the capture queue (functions/history-capture).
+      if (parseSnapshotMessage(message)) {
+        logger.info('Legacy snapshot message acknowledged; captures run on the capture queue', { ...message });
+        continue;
+      }
+      const outcome = await executeRun(deps, message, {
             receiveCount,
             deadline: Date.now() + Math.max(0, context.getRemainingTimeInMillis() - RESERVE_MS),
           });
