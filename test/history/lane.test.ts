@@ -137,7 +137,7 @@ describe('capture lane (in-memory ports)', () => {
     }
     quotaAt = new Set();
     expect(kinds.at(-1)).toBe('done');
-    expect(kinds.filter((k) => k === 'continue').length).toBeGreaterThanOrEqual(12);
+    expect(kinds.filter((k) => k === 'continue').length).toBeGreaterThanOrEqual(8);
     expect(kinds.filter((k) => k === 'wait')).toHaveLength(5);
     expect(kinds).not.toContain('retry');
     expect(f.tiktok.stats.calls).toBe(Math.ceil(25_013 / 20) + 1);
@@ -164,7 +164,7 @@ describe('capture lane (in-memory ports)', () => {
       message = (o as { message: CaptureMessage }).message;
     }
     expect(message).toMatchObject({ attempt: 0, waits: 10 });
-    f.tiktok.intercept(() => new TikTokError({ kind: 'server_error', endpoint: '/v2/user/info/', httpStatus: 503 }));
+    f.tiktok.intercept(() => new TikTokError({ kind: 'upstream', endpoint: '/v2/user/info/', tiktokCode: 'http_503', httpStatus: 503 }));
     const r1 = await runCaptureJob(f.deps, message, { deadlineMs: f.clock.now() + 60_000 });
     expect(r1).toMatchObject({ kind: 'retry', message: { attempt: 1 } });
     const r2 = await runCaptureJob(f.deps, (r1 as { message: CaptureMessage }).message, { deadlineMs: f.clock.now() + 60_000 });
