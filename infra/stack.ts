@@ -55,6 +55,7 @@ export class ConnectorStack extends Stack {
       tokenKey: this.data.tokenKey,
       bucket: this.delivery.bucket,
       reportQueue: this.scheduling.reportQueue,
+      captureQueue: this.scheduling.captureQueue,
       tiktokSecret: this.secrets.tiktokApp,
       publicBaseUrl: this.api.publicBaseUrl,
       logRetention,
@@ -67,6 +68,8 @@ export class ConnectorStack extends Stack {
       httpApi: this.api.httpApi,
       reportQueue: this.scheduling.reportQueue,
       deadLetterQueue: this.scheduling.deadLetterQueue,
+      captureQueue: this.scheduling.captureQueue,
+      captureDeadLetterQueue: this.scheduling.captureDeadLetterQueue,
       topicKey: this.data.dataKey,
       alarmEmail: config.alarmEmail,
     });

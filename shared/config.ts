@@ -39,6 +39,7 @@ const envSchema = z.object({
   TIKTOK_QUOTA_MAX_WAIT_MS: z._default(z.coerce.number().check(z.int(), z.nonnegative()), 2_000),
   /** The most of the window one tenant takes while nobody else waits (0-1]. */
   TIKTOK_QUOTA_TENANT_SHARE: z._default(z.coerce.number().check(z.positive(), z.lte(1)), 0.5),
+  CAPTURE_QUEUE_URL: z.optional(z.string()),
   MAX_BODY_BYTES: z._default(z.coerce.number().check(z.int(), z.positive()), 64 * 1024),
   /** API requests per minute per tenant, unless the tenant item sets `requestsPerMinute` (npm run tenant -- limit). */
   TENANT_REQUESTS_PER_MINUTE: z._default(z.coerce.number().check(z.int(), z.positive()), 600),
@@ -67,6 +68,7 @@ export type Config = Readonly<{
   masterKeyFile: string;
   reportQueueUrl?: string;
   quota: QuotaSettings;
+  captureQueueUrl?: string;
   maxBodyBytes: number;
   tenantRequestsPerMinute: number;
   logLevel: string;
@@ -109,6 +111,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     masterKeyFile: e.MASTER_KEY_FILE,
     reportQueueUrl: e.REPORT_QUEUE_URL,
     quota: quotaSettings(e),
+    captureQueueUrl: e.CAPTURE_QUEUE_URL,
     maxBodyBytes: e.MAX_BODY_BYTES,
     tenantRequestsPerMinute: e.TENANT_REQUESTS_PER_MINUTE,
     logLevel: e.LOG_LEVEL,

@@ -6,7 +6,7 @@
  */
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { defaultDeliveryDeps, executeRun, retryDelaySeconds } from '../../shared/delivery/index.ts';
-import { defaultSnapshotJobDeps, parseSnapshotMessage, runSnapshotJob } from '../../shared/history/index.ts';
+import { parseSnapshotMessage } from '../../shared/history/index.ts';
 import { logger } from '../../shared/logger.ts';
 import { withWork } from '../../shared/quota/work.ts';
 import { parseRunMessage, REPORT_QUEUE_SETTINGS, reportQueue } from '../../shared/queue/index.ts';
@@ -26,16 +26,18 @@ export const handler = async (event: SQSEvent, context: Context): Promise<SQSBat
     }
     const receiveCount = Number(record.attributes?.ApproximateReceiveCount ?? 1);
     try {
-      // `snapshot:<datasourceId>` messages are the built-in daily snapshots (shared/history/job.ts).
-      const snapshot = parseSnapshotMessage(message);
-      // Deliveries take the scheduled lane, snapshots the background one (docs/quota.md).
-      const outcome = await withWork({ tenantId: message.tenantId, priority: snapshot ? 'background' : 'scheduled' }, () =>
-        snapshot
-          ? runSnapshotJob(defaultSnapshotJobDeps(), snapshot, { receiveCount })
-          : executeRun(deps, message, {
-              receiveCount,
-              deadline: Date.now() + Math.max(0, context.getRemainingTimeInMillis() - RESERVE_MS),
-            }),
+      // Legacy `snapshot:<datasourceId>` messages (before the capture lane): acknowledged, no work;
+      // the due index queues those captures on the capture queue (functions/history-capture).
+      if (parseSnapshotMessage(message)) {
+        logger.info('Legacy snapshot message acknowledged; captures run on the capture queue', { ...message });
+        continue;
+      }
+      // Deliveries take the scheduled lane of the TikTok quota (docs/quota.md).
+      const outcome = await withWork({ tenantId: message.tenantId, priority: 'scheduled' }, () =>
+        executeRun(deps, message, {
+          receiveCount,
+          deadline: Date.now() + Math.max(0, context.getRemainingTimeInMillis() - RESERVE_MS),
+        }),
       );
       logger.info('Run handled', { ...message, outcome: outcome.kind, ...('reason' in outcome ? { reason: outcome.reason } : {}) });
       if (outcome.kind === 'wait') {

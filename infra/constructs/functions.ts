@@ -36,6 +36,7 @@ export interface FunctionsProps {
   tokenKey: Key;
   bucket: Bucket;
   reportQueue: Queue;
+  captureQueue: Queue;
   tiktokSecret: ISecret;
   /** The base URL users reach (custom domain or the API endpoint); builds the OAuth redirect_uri. */
   publicBaseUrl: string;
@@ -69,6 +70,7 @@ export class Functions extends Construct {
       TOKEN_KEYRING: 'kms',
       KMS_KEY_ID: props.tokenKey.keyArn,
       REPORT_QUEUE_URL: props.reportQueue.queueUrl,
+      CAPTURE_QUEUE_URL: props.captureQueue.queueUrl,
       HISTORY_CHECKPOINT_DAYS: String(config.historyCheckpointDays),
       ...(config.historyRetentionDays ? { HISTORY_RETENTION_DAYS: String(config.historyRetentionDays) } : {}),
       POWERTOOLS_SERVICE_NAME: SERVICE_NAME,
@@ -134,7 +136,7 @@ export class Functions extends Construct {
 }
 
 /** The IAM statements for a `uses` list; every resource is named (no `*` where a resource can be named). */
-export function statementsFor(uses: readonly FunctionPermission[], props: Pick<FunctionsProps, 'table' | 'indexArns' | 'dataKey' | 'tokenKey' | 'bucket' | 'reportQueue' | 'tiktokSecret'>): PolicyStatement[] {
+export function statementsFor(uses: readonly FunctionPermission[], props: Pick<FunctionsProps, 'table' | 'indexArns' | 'dataKey' | 'tokenKey' | 'bucket' | 'reportQueue' | 'captureQueue' | 'tiktokSecret'>): PolicyStatement[] {
   const has = (p: FunctionPermission) => uses.includes(p);
   const statements: PolicyStatement[] = [];
   const region = Stack.of(props.table).region;
@@ -214,7 +216,12 @@ export function statementsFor(uses: readonly FunctionPermission[], props: Pick<F
       new PolicyStatement({ sid: 'ReportQueueSend', actions: ['sqs:SendMessage'], resources: [props.reportQueue.queueArn] }),
     );
   }
-  // queue:consume is granted by the SQS event source (infra/constructs/scheduling.ts) on the queue ARN.
+  if (has('capture-queue:send')) {
+    statements.push(
+      new PolicyStatement({ sid: 'CaptureQueueSend', actions: ['sqs:SendMessage'], resources: [props.captureQueue.queueArn] }),
+    );
+  }
+  // queue:consume and capture-queue:consume are granted by the SQS event source (infra/constructs/scheduling.ts) on the queue ARN.
   if (has('secret:read')) {
     statements.push(
       new PolicyStatement({

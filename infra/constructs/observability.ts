@@ -29,6 +29,7 @@ import { Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { SNAPSHOT_METRICS } from '../../shared/history/metrics.ts';
 import { METRICS_NAMESPACE, SERVICE_NAME, type Functions } from './functions.ts';
 
 export const TOKEN_REFRESH_FAILED_METRIC = 'TokenRefreshFailed';
@@ -39,6 +40,8 @@ export interface ObservabilityProps {
   httpApi: HttpApi;
   reportQueue: Queue;
   deadLetterQueue: Queue;
+  captureQueue: Queue;
+  captureDeadLetterQueue: Queue;
   /** Encrypts the alarm topic; CloudWatch is allowed to use it to publish. */
   topicKey: Key;
   alarmEmail?: string;
@@ -112,6 +115,21 @@ export class Observability extends Construct {
       period: Duration.minutes(30),
     });
     alarm('token-refresh-failed', refreshFailed, 'TikTok token refreshes failed (datasources may need re-auth)');
+
+    // The capture lane: dead letters (captures whose invocations kept crashing), and the capacity
+    // plan's verdict that today's remaining captures need more TikTok calls than the background share
+    // can make before midnight (the dispatcher publishes it every tick; the largest accounts then
+    // alternate their video counters, see shared/history/README.md).
+    const captureDlqDepth = props.captureDeadLetterQueue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5), statistic: 'Maximum' });
+    alarm('capture-dlq-depth', captureDlqDepth, 'Snapshot captures failed every delivery and sit in the capture dead-letter queue');
+    const overrun = new Metric({
+      namespace: METRICS_NAMESPACE,
+      metricName: SNAPSHOT_METRICS.overrunCalls,
+      dimensionsMap: { service: SERVICE_NAME },
+      statistic: 'Minimum',
+      period: Duration.minutes(15),
+    });
+    alarm('snapshot-backlog-overrun', overrun, 'The snapshot backlog cannot finish within its day (calls needed exceed the background TikTok capacity left)');
 
     const api5xx = props.httpApi.metricServerError({ period: Duration.minutes(5), statistic: 'Sum' });
     alarm('api-5xx', api5xx, 'API answered 5 or more 5xx responses in 5 minutes (includes TikTok 502/504)', 5);

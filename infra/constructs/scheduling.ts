@@ -15,6 +15,7 @@ import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { CAPTURE_QUEUE_SETTINGS } from '../../shared/queue/capture.ts';
 import { REPORT_QUEUE_SETTINGS } from '../../shared/queue/index.ts';
 import { FUNCTIONS } from '../../shared/topology/functions.ts';
 import { SCHEDULES } from '../../shared/topology/schedules.ts';
@@ -30,11 +31,16 @@ export interface SchedulingProps {
 export class Scheduling extends Construct {
   readonly reportQueue: Queue;
   readonly deadLetterQueue: Queue;
+  /** The background lane: daily snapshot captures (shared/queue/capture.ts), never behind report runs. */
+  readonly captureQueue: Queue;
+  readonly captureDeadLetterQueue: Queue;
   readonly rules: Rule[] = [];
 
   constructor(scope: Construct, id: string, props: SchedulingProps) {
     super(scope, id);
     const consumer = FUNCTIONS.find((f) => (f.uses as readonly string[]).includes('queue:consume'));
+    const captureConsumer = FUNCTIONS.find((f) => (f.uses as readonly string[]).includes('capture-queue:consume'));
+    if (!captureConsumer) throw new Error('No function consumes the capture queue (uses: capture-queue:consume)');
     if (!consumer) throw new Error('No function consumes the report queue (uses: queue:consume)');
 
     this.deadLetterQueue = new Queue(this, 'ReportDeadLetters', {
@@ -53,6 +59,20 @@ export class Scheduling extends Construct {
       deadLetterQueue: { queue: this.deadLetterQueue, maxReceiveCount: MAX_RECEIVE_COUNT },
       removalPolicy: props.retainData ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
     });
+    this.captureDeadLetterQueue = new Queue(this, 'CaptureDeadLetters', {
+      encryption: QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(CAPTURE_QUEUE_SETTINGS.dlqRetentionDays),
+      removalPolicy: props.retainData ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
+    });
+    this.captureQueue = new Queue(this, 'SnapshotCaptures', {
+      encryption: QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      visibilityTimeout: Duration.seconds(captureConsumer.timeoutSeconds * 6),
+      retentionPeriod: Duration.days(2),
+      deadLetterQueue: { queue: this.captureDeadLetterQueue, maxReceiveCount: CAPTURE_QUEUE_SETTINGS.maxReceiveCount },
+      removalPolicy: props.retainData ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
+    });
   }
 
   /** Wires the rules and the queue consumer to the deployed functions. */
@@ -68,6 +88,15 @@ export class Scheduling extends Construct {
       );
     }
     for (const f of functions.all()) {
+      if ((f.spec.uses as readonly string[]).includes('capture-queue:consume')) {
+        f.target.addEventSource(
+          new SqsEventSource(this.captureQueue, {
+            batchSize: CAPTURE_QUEUE_SETTINGS.batchSize,
+            reportBatchItemFailures: true,
+            maxConcurrency: CAPTURE_QUEUE_SETTINGS.maxConcurrency,
+          }),
+        );
+      }
       if (!(f.spec.uses as readonly string[]).includes('queue:consume')) continue;
       f.target.addEventSource(
         new SqsEventSource(this.reportQueue, {

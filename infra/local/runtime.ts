@@ -22,6 +22,8 @@ import { handleApiRequest } from './gateway.ts';
 import { invokeFunction } from './functions.ts';
 import { createLocalReportQueue, type LocalQueueOptions, type LocalReportQueue, type QueueConsumer } from './queue.ts';
 import { overrideReportQueue } from '../../shared/queue/index.ts';
+import { overrideCaptureQueue } from '../../shared/queue/capture.ts';
+import { createLocalCaptureQueue, type LocalCaptureQueue } from './capture-queue.ts';
 import { startLocalS3, type LocalS3 } from './s3.ts';
 import { startLocalScheduler, type LocalScheduler } from './scheduler.ts';
 import { mountSandbox, SANDBOX_PREFIX, type MountedSandbox } from './sandbox.ts';
@@ -40,6 +42,8 @@ export interface LocalRuntimeOptions {
   inMemory?: boolean;
   /** The in-process report queue (concurrency, retries, delay scale; tests use delayScale 0). */
   reportQueue?: LocalQueueOptions;
+  /** The in-process capture queue (daily snapshots, the background lane); delayScale defaults to the report queue's. */
+  captureQueue?: LocalQueueOptions;
 }
 
 export interface LocalRuntime {
@@ -53,6 +57,8 @@ export interface LocalRuntime {
   scheduler: LocalScheduler;
   /** The in-process report queue report-generate consumes (stats, dead letters, drain). */
   reportQueue: LocalReportQueue;
+  /** The in-process capture queue history-capture consumes. */
+  captureQueue: LocalCaptureQueue;
   close(): Promise<void>;
 }
 
@@ -146,6 +152,14 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       ...options.reportQueue,
     });
     overrideReportQueue(reportQueue);
+    // The background lane: captures never wait behind report runs (the dispatcher tick queues them;
+    // locally it fires every minute, so a new account's first snapshot follows within a minute).
+    const captureQueue = createLocalCaptureQueue((event) => invokeFunction('history-capture', event) as ReturnType<QueueConsumer>, {
+      ...(options.inMemory ? {} : { persistFile: path.join(dataDir, 'capture-queue.json') }),
+      ...(options.reportQueue?.delayScale !== undefined ? { delayScale: options.reportQueue.delayScale } : {}),
+      ...options.captureQueue,
+    });
+    overrideCaptureQueue(captureQueue);
     const scheduler = startLocalScheduler({ enabled: options.scheduler ?? true, now: () => clock.now() });
 
     handler = (req, res) => {
@@ -172,10 +186,13 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       sandbox: mounted?.sandbox,
       scheduler,
       reportQueue,
+      captureQueue,
       close: async () => {
         await scheduler.stop();
         await reportQueue.close();
+        await captureQueue.close();
         overrideReportQueue(undefined);
+        overrideCaptureQueue(undefined);
         server.closeAllConnections();
         await new Promise<void>((resolve) => server.close(() => resolve()));
         await localS3.close();

@@ -1,37 +1,53 @@
-/** The production wiring of the snapshot dispatcher hook and job: app context, token service, TikTok client, report queue. */
+/** The production wiring of the capture lane: app context, token service, TikTok client, capture queue. */
 import { appContext } from '../context.ts';
 import { getTikTokClient } from '../credentials/tiktok-app.ts';
 import { logger } from '../logger.ts';
-import { REPORT_QUEUE_SETTINGS, reportQueue } from '../queue/index.ts';
+import { captureQueue } from '../queue/capture.ts';
 import { withAccessToken } from '../tokens/index.ts';
-import { dispatchDailySnapshots, type SnapshotDispatchSummary } from './dispatch.ts';
-import type { SnapshotJobDeps } from './job.ts';
+import type { CaptureJobDeps } from './capture-job.ts';
+import { dynamoCaptureStore } from './dynamo-store.ts';
+import { capacityFromQuota } from './plan.ts';
+import type { CaptureStore } from './ports.ts';
 import { readHistorySettings } from './settings.ts';
-import { tiktokSnapshotSource } from './source.ts';
+import { tiktokCaptureSource } from './source.ts';
+import { DEFAULT_BACKFILL_PER_TICK, dispatchDueCaptures, type CaptureSweepSummary } from './sweep.ts';
 
-export function defaultSnapshotJobDeps(): SnapshotJobDeps {
+export function defaultCaptureStore(): CaptureStore {
   const ctx = appContext();
+  return dynamoCaptureStore({ dynamo: ctx.dynamo, tableName: ctx.config.tableName, now: () => appContext().clock.now(), settings: readHistorySettings() });
+}
+
+export function defaultCaptureJobDeps(): CaptureJobDeps {
   return {
-    dynamo: ctx.dynamo,
-    tableName: ctx.config.tableName,
     now: () => appContext().clock.now(),
-    settings: readHistorySettings(),
-    maxAttempts: REPORT_QUEUE_SETTINGS.maxReceiveCount,
-    source: (job) =>
-      tiktokSnapshotSource(job, {
-        client: () => getTikTokClient(),
-        withAccessToken: (ref, fn) => withAccessToken(ref, (token, datasource) => fn(token, datasource)),
-      }),
+    store: defaultCaptureStore(),
+    source: tiktokCaptureSource({
+      client: () => getTikTokClient(),
+      withAccessToken: (ref, fn) => withAccessToken(ref, (token, datasource) => fn(token, datasource)),
+    }),
+    log: { warn: (message, extra) => logger.warn(message, { ...extra }) },
   };
 }
 
-/** The dispatcher's call: never throws (schedules were dispatched already; the next tick retries the snapshots). */
-export async function dispatchSnapshotsFromDispatcher(deadline?: number): Promise<SnapshotDispatchSummary | { error: string }> {
+/** The dispatcher's call: leases due captures and sends them; never throws (the next tick retries). */
+export async function dispatchCapturesFromDispatcher(deadline?: number): Promise<CaptureSweepSummary | { error: string }> {
   try {
-    const ctx = appContext();
-    return await dispatchDailySnapshots({ dynamo: ctx.dynamo, tableName: ctx.config.tableName, now: () => appContext().clock.now(), queue: reportQueue(), deadline });
+    const { messages, summary } = await dispatchDueCaptures(
+      {
+        store: defaultCaptureStore(),
+        capacity: capacityFromQuota(appContext().config.quota),
+        backfillPerTick: DEFAULT_BACKFILL_PER_TICK,
+        outOfTime: () => deadline !== undefined && Date.now() > deadline,
+      },
+      appContext().clock.now(),
+    );
+    // A send that fails leaves the leases to expire: those captures are queued again then.
+    await captureQueue().send(messages);
+    if (summary.daysLost > 0) logger.warn('Snapshot days lost (they stay null)', { day: summary.day, daysLost: summary.daysLost });
+    if (summary.capacity.overrunCalls > 0) logger.warn('Snapshot backlog cannot finish within its day', { ...summary.capacity });
+    return summary;
   } catch (err) {
-    logger.error('Daily snapshot dispatch failed; the next tick retries', { error: err as Error });
+    logger.error('Capture dispatch failed; the next tick retries', { error: err as Error });
     return { error: (err as Error).name };
   }
 }

@@ -32,6 +32,10 @@ export type FunctionPermission =
   | 'queue:send'
   /** Consume the report queue (the SQS event source of the function). */
   | 'queue:consume'
+  /** sqs:SendMessage to the capture queue (daily snapshots, the background lane). */
+  | 'capture-queue:send'
+  /** Consume the capture queue (the SQS event source of the function). */
+  | 'capture-queue:consume'
   /** secretsmanager:GetSecretValue on the TikTok app credentials. */
   | 'secret:read';
 
@@ -89,8 +93,11 @@ export const FUNCTIONS = [
   fn('report-history', 'Growth history report from daily snapshots', API, 29, 1024),
   // "Run now" queues a run on the same queue the dispatcher uses.
   fn('schedules', 'Scheduled report definitions and their run history', [...TABLE, 'table:count-requests', 'queue:send']),
-  fn('schedule-dispatch', 'Finds due schedules, claims each slot once, queues one run per slot', [...TABLE, 'queue:send'], 60, 512),
+  // Also leases due snapshot captures (the due index) and queues them on the capture queue.
+  fn('schedule-dispatch', 'Finds due schedules, claims each slot once, queues one run per slot', [...TABLE, 'queue:send', 'capture-queue:send'], 60, 512),
   fn('report-generate', 'Runs one scheduled report slot and writes it to S3', [...TIKTOK_REPORT, 'bucket:read', 'bucket:write', 'queue:consume'], 300, 1024),
+  // The background lane: daily snapshot captures; re-sends its own continuation/wait/retry messages.
+  fn('history-capture', 'Captures one datasource\'s daily snapshot, resumably, within the background quota', [...TIKTOK_REPORT, 'capture-queue:send', 'capture-queue:consume'], 300, 1024),
   fn('token-refresh', 'Refreshes access tokens that expire soon', [...TABLE, 'tokens:encrypt', 'tokens:decrypt', 'secret:read'], 300, 512),
 ] as const satisfies readonly FunctionSpec[];
 

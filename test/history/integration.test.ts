@@ -1,6 +1,7 @@
 /**
  * Daily snapshots end to end on the local runtime: the sandbox account grows day by day (simulated
- * clock), the dispatcher claims each day's snapshot, report-generate captures it, and the history
+ * clock), the dispatcher leases each day's capture from the due index, history-capture takes it on
+ * the capture queue (the background lane), and the history
  * report answers over HTTP. Covers a deleted video, counters going down, three days of needed
  * re-authorisation (shown as missing, never zero), HTML output, and a scheduled history delivery.
  */
@@ -61,14 +62,16 @@ beforeAll(async () => {
       rt.sandbox!.revokeRefreshTokens(creator.user.open_id);
       rt.sandbox!.expireAccessTokens(creator.user.open_id);
     }
+    // Day 0: connected at 00:02, captured at once (the baseline). Later days: after the capture window.
+    if (d > 0) t = at(d, '20:05:00');
     if (d === RECONNECT_ON) expect(await connectAccount(rt, { account: 'sandbox.creator' })).toBe(dsId);
     dispatches.push(await rt.scheduler.fire('schedule-dispatch'));
-    await rt.reportQueue.drain();
+    await rt.captureQueue.drain();
     if (d === 1) {
-      // A second tick the same day claims nothing new.
-      t = at(d, '00:07:00');
+      // A second tick the same day queues nothing new.
+      t = at(d, '20:10:00');
       dispatches.push(await rt.scheduler.fire('schedule-dispatch'));
-      await rt.reportQueue.drain();
+      await rt.captureQueue.drain();
     }
   }
   t = at(DAYS - 1, '12:00:00');
@@ -79,16 +82,14 @@ afterAll(async () => {
 });
 
 describe('daily snapshots through the dispatcher', () => {
-  it('claims each active datasource once a day, and none while it needs re-authorisation', () => {
-    const snaps = dispatches.map((r) => (r as { snapshots: { day: string; claimed: number; done: boolean; datasources: number } }).snapshots);
-    expect(snaps[0]).toMatchObject({ day: DAY0, claimed: 1, datasources: 1, done: false });
-    expect(snaps[2]).toMatchObject({ day: addDays(DAY0, 1), done: true, claimed: 0 }); // the second tick of day 1
-    const byDay = new Map(snaps.filter((s) => !s.done).map((s) => [s.day, s]));
-    expect(byDay.get(addDays(DAY0, REAUTH_FROM))).toMatchObject({ claimed: 1 }); // still listed: the failure happens in the capture
-    expect(byDay.get(addDays(DAY0, REAUTH_FROM + 1))).toMatchObject({ datasources: 0, claimed: 0 });
-    expect(byDay.get(addDays(DAY0, REAUTH_FROM + 2))).toMatchObject({ datasources: 0, claimed: 0 });
-    expect(byDay.get(addDays(DAY0, RECONNECT_ON))).toMatchObject({ datasources: 1, claimed: 1 });
-    expect(rt.reportQueue.deadLetters).toEqual([]);
+  it('queues each datasource capture once a day on the capture lane; re-auth days are given up and counted', () => {
+    const snaps = dispatches.map((r) => (r as { snapshots: { day: string; queued: number; requeued: number; daysLost: number } }).snapshots);
+    expect(snaps[0]).toMatchObject({ day: DAY0, queued: 1 }); // connected at 00:02: captured at once
+    expect(snaps[1]).toMatchObject({ day: addDays(DAY0, 1), queued: 1 });
+    expect(snaps[2]).toMatchObject({ day: addDays(DAY0, 1), queued: 0, requeued: 0 }); // the second tick of day 1
+    expect(snaps.reduce((s, x) => s + x.queued + x.requeued, 0)).toBe(DAYS); // once a day, re-auth days included (they fail in the capture)
+    expect(rt.reportQueue.stats().sent).toBe(0); // captures never ride the report queue
+    expect(rt.captureQueue.inner.deadLetters).toEqual([]);
   });
 
   it('reports each day from the known series; the re-auth gap is null, never zero', async () => {

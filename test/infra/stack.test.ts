@@ -120,7 +120,7 @@ describe('dev stack', () => {
       expect(functionsWith(onTokenKey('kms:GenerateDataKey'))).toEqual(declaring('tokens:encrypt'));
       expect(functionsWith(onTokenKey('kms:Decrypt'))).toEqual(declaring('tokens:decrypt'));
       expect(declaring('tokens:encrypt')).toEqual(
-        ['oauth-callback', 'report-generate', 'report-profile', 'report-video-list', 'report-video-query', 'token-refresh'].sort(),
+        ['history-capture', 'oauth-callback', 'report-generate', 'report-profile', 'report-video-list', 'report-video-query', 'token-refresh'].sort(),
       );
       expect(declaring('tokens:decrypt')).toContain('datasources');
       expect(declaring('tokens:decrypt')).not.toContain('report-history');
@@ -145,8 +145,14 @@ describe('dev stack', () => {
     it('matches the other permissions to the declarations', () => {
       const has = (prefix: string) => (s: Statement) => actionsOf(s).some((a) => a === prefix || a.startsWith(prefix));
       expect(functionsWith(has('secretsmanager:'))).toEqual(declaring('secret:read'));
-      expect(functionsWith(has('sqs:SendMessage'))).toEqual(declaring('queue:send'));
-      expect(functionsWith(has('sqs:ReceiveMessage'))).toEqual(declaring('queue:consume'));
+      expect(functionsWith(has('sqs:SendMessage'))).toEqual(declaring('queue:send', 'capture-queue:send'));
+      expect(functionsWith(has('sqs:ReceiveMessage'))).toEqual(declaring('queue:consume', 'capture-queue:consume'));
+      // Each queue only to its own senders: the capture lane never gets the report queue, nor the reverse.
+      const captureQueueArn = JSON.stringify(arnOf(stack.getLogicalId(stack.scheduling.captureQueue.node.defaultChild as CfnRole)));
+      const sendsTo = (arn: string) => (s: Statement) => actionsOf(s).includes('sqs:SendMessage') && JSON.stringify(resourcesOf(s)) === `[${arn}]`;
+      expect(functionsWith(sendsTo(captureQueueArn))).toEqual(declaring('capture-queue:send'));
+      expect(declaring('capture-queue:send')).toEqual(['history-capture', 'schedule-dispatch']);
+      expect(declaring('queue:send')).not.toContain('history-capture');
       expect(functionsWith(has('dynamodb:PutItem'))).toEqual(declaring('table:write'));
       expect(functionsWith(has('dynamodb:GetItem'))).toEqual(declaring('table:read'));
       // Every function serving an API-key route may count requests; a read-only one only on RATE# items.
@@ -224,7 +230,7 @@ describe('dev stack', () => {
         const f = template.findResources('AWS::Lambda::Function')[stack.getLogicalId(stack.functions.get(spec.name).fn.node.defaultChild as CfnRole)]!;
         expect(f.Properties).toMatchObject({ Runtime: 'nodejs24.x', Architectures: ['arm64'], MemorySize: spec.memoryMb, Timeout: spec.timeoutSeconds });
         expect(Object.keys(f.Properties.Environment.Variables).sort()).toEqual(
-          ['BUCKET_NAME', 'HISTORY_CHECKPOINT_DAYS', 'KMS_KEY_ID', 'LOG_LEVEL', 'NODE_OPTIONS', 'POWERTOOLS_METRICS_NAMESPACE', 'POWERTOOLS_SERVICE_NAME', 'PUBLIC_BASE_URL', 'REPORT_QUEUE_URL', 'STAGE', 'TABLE_NAME', 'TIKTOK_API_BASE_URL', 'TIKTOK_AUTH_BASE_URL', 'TIKTOK_SECRET_NAME', 'TOKEN_KEYRING'].sort(),
+          ['BUCKET_NAME', 'CAPTURE_QUEUE_URL', 'HISTORY_CHECKPOINT_DAYS', 'KMS_KEY_ID', 'LOG_LEVEL', 'NODE_OPTIONS', 'POWERTOOLS_METRICS_NAMESPACE', 'POWERTOOLS_SERVICE_NAME', 'PUBLIC_BASE_URL', 'REPORT_QUEUE_URL', 'STAGE', 'TABLE_NAME', 'TIKTOK_API_BASE_URL', 'TIKTOK_AUTH_BASE_URL', 'TIKTOK_SECRET_NAME', 'TOKEN_KEYRING'].sort(),
         );
         expect(f.Properties.Environment.Variables).toMatchObject({ TOKEN_KEYRING: 'kms', POWERTOOLS_METRICS_NAMESPACE: 'TikTokConnector', STAGE: 'dev', HISTORY_CHECKPOINT_DAYS: '28' });
         // No retention configured for dev: snapshots are kept forever (no HISTORY_RETENTION_DAYS).
@@ -273,7 +279,7 @@ describe('dev stack', () => {
 
     it('feeds report-generate from the queue one message at a time, bounded, with a DLQ after 3 receives', () => {
       const fnId = stack.getLogicalId(stack.functions.get('report-generate').fn.node.defaultChild as CfnRole);
-      template.resourceCountIs('AWS::Lambda::EventSourceMapping', 1);
+      template.resourceCountIs('AWS::Lambda::EventSourceMapping', 2);
       template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
         FunctionName: { Ref: fnId },
         BatchSize: 1,
@@ -292,6 +298,19 @@ describe('dev stack', () => {
       for (const queue of Object.values(template.findResources('AWS::SQS::Queue'))) {
         expect(queue.Properties?.FifoQueue).toBeUndefined();
       }
+    });
+
+    it('feeds history-capture from its own queue (the background lane), bounded by CAPTURE_QUEUE_SETTINGS, with its own DLQ', () => {
+      const fnId = stack.getLogicalId(stack.functions.get('history-capture').fn.node.defaultChild as CfnRole);
+      template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+        FunctionName: { Ref: fnId },
+        EventSourceArn: arnOf(stack.getLogicalId(stack.scheduling.captureQueue.node.defaultChild as CfnRole)),
+        BatchSize: 1,
+        FunctionResponseTypes: ['ReportBatchItemFailures'],
+        ScalingConfig: { MaximumConcurrency: 10 },
+      });
+      const dlqId = stack.getLogicalId(stack.scheduling.captureDeadLetterQueue.node.defaultChild as CfnRole);
+      template.hasResourceProperties('AWS::SQS::Queue', { RedrivePolicy: { deadLetterTargetArn: arnOf(dlqId), maxReceiveCount: 5 }, SqsManagedSseEnabled: true });
     });
   });
 
@@ -318,7 +337,11 @@ describe('dev stack', () => {
       expect(alarmOn('5xx')).toHaveLength(1);
       const topicId = stack.getLogicalId(stack.observability.topic.node.defaultChild as CfnRole);
       for (const a of alarms()) expect(a.Properties.AlarmActions).toEqual([{ Ref: topicId }]);
-      expect(alarms()).toHaveLength(2 * FUNCTIONS.length + 3);
+      // The capture lane: its DLQ, and "the snapshot backlog cannot finish within its day".
+      const captureDlqId = stack.getLogicalId(stack.scheduling.captureDeadLetterQueue.node.defaultChild as CfnRole);
+      expect(alarmOn('ApproximateNumberOfMessagesVisible', [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [captureDlqId, 'QueueName'] } }])).toHaveLength(1);
+      expect(alarmOn('SnapshotBacklogOverrunCalls')[0]?.Properties).toMatchObject({ Namespace: 'TikTokConnector', Dimensions: [{ Name: 'service', Value: 'tiktok-connector' }] });
+      expect(alarms()).toHaveLength(2 * FUNCTIONS.length + 5);
     });
   });
 

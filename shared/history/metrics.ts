@@ -1,0 +1,12 @@
+/** Powertools metric names of the capture lane (namespace/service as every function emits; alarms in infra/constructs/observability.ts). */
+export const SNAPSHOT_METRICS = {
+  namespace: 'TikTokConnector',
+  service: 'tiktok-connector',
+  /** Calls the remaining captures of the day need beyond the background capacity left in it (0: they fit). */
+  overrunCalls: 'SnapshotBacklogOverrunCalls',
+  /** Hours the remaining captures take at the background rate. */
+  hoursToFinish: 'SnapshotBacklogHoursToFinish',
+  /** Days given up (they stay null in the history). */
+  daysLost: 'SnapshotDaysLost',
+  queued: 'SnapshotCapturesQueued',
+} as const;
