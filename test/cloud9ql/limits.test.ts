@@ -52,6 +52,31 @@ describe('limits', () => {
   });
 });
 
+describe('regular expressions from query text run in linear time (RE2)', () => {
+  const argError = (construct: string) => expect.objectContaining({ code: 'invalid_argument', status: 422, message: expect.stringContaining(construct) });
+  it('regex_replace with patterns that backtrack exponentially in a JavaScript RegExp', () => {
+    const t = `${'a'.repeat(30)}!`;
+    const started = performance.now();
+    expect(runCloud9QL("select regex_replace(t, '((a)+)+$', 'x') as r", [{ t }])).toEqual([{ r: t }]);
+    expect(runCloud9QL("select regex_replace(t, '(a|a)+$', 'x') as r", [{ t }])).toEqual([{ r: t }]);
+    expect(runCloud9QL("select regex_replace(t, '(a|a)+!$', 'x') as r", [{ t }])).toEqual([{ r: 'x' }]);
+    expect(performance.now() - started).toBeLessThan(1000);
+  });
+  it('str_to_date patterns with adjacent text fields', () => {
+    const started = performance.now();
+    expect(runCloud9QL(`select str_to_date(t, '${'MMMMEEEE'.repeat(5)}') as d`, [{ t: `${'a'.repeat(70)}!` }])).toEqual([{ d: null }]);
+    expect(performance.now() - started).toBeLessThan(1000);
+  });
+  it('names the constructs RE2 does not support', () => {
+    expect(() => runCloud9QL("select regex_replace(t, '(a)\\1', '')", [{ t: 'aa' }])).toThrow(argError('back-references (\\1)'));
+    for (const look of ['(?=', '(?!', '(?<=', '(?<!']) {
+      expect(() => runCloud9QL(`select regex_replace(t, 'a${look}b)', '')`, [{ t: 'ab' }])).toThrow(argError(`lookaround (${look}`));
+    }
+    expect(runCloud9QL("select regex_replace(t, '[(?=]', '-') as r", [{ t: 'a=b' }])).toEqual([{ r: 'a-b' }]);
+    expect(runCloud9QL("select regex_replace(t, '\\\\1', '-') as r", [{ t: 'a\\1' }])).toEqual([{ r: 'a-' }]);
+  });
+});
+
 describe('nesting', () => {
   it('refuses parentheses, case blocks or prefix operators nested deeper than 100 levels', () => {
     expect(() => runCloud9QL(`select ${'- '.repeat(101)}1`, {})).toThrow(expect.objectContaining({ code: 'limit_exceeded' }));

@@ -1,5 +1,7 @@
 /** String functions. Null input gives null, except concat (nulls become ''). Non-text input is converted with toText. */
+import type { RE2JS } from 're2js';
 import { boundedMemo } from '../cache.ts';
+import { compileUserRegex } from '../regex.ts';
 import { toNumber, toText, type Value } from '../values.ts';
 import { constant, NOT_CONSTANT, simple, type BindContext, type ConstArg, type ScalarDef } from './types.ts';
 
@@ -22,21 +24,14 @@ function substring(a: Value, b: Value, c: Value): Value {
   return s.slice(from, to);
 }
 
-const MAX_REGEX_LENGTH = 500;
-/** A group holding a quantifier that is itself quantified: the shape of catastrophic backtracking. */
+/** A group holding a quantifier that is itself quantified. RE2 runs it in linear time, but it stays refused (existing contract). */
 const NESTED_QUANTIFIER = /\((?:[^()\\]|\\.)*[+*}](?:[^()\\]|\\.)*\)\s*[+*{]/;
 
-/** Compiles a user regex, refusing shapes that can backtrack exponentially (one query must not hang a Lambda). */
-export function safeRegex(source: string, flags: string): RegExp | string {
-  if (source.length > MAX_REGEX_LENGTH) return `the regular expression is longer than ${MAX_REGEX_LENGTH} characters`;
-  if (NESTED_QUANTIFIER.test(source) || /\\[1-9]/.test(source)) {
-    return 'the regular expression nests quantifiers or uses back-references, which can take exponential time';
-  }
-  try {
-    return new RegExp(source, flags);
-  } catch (error) {
-    return `invalid regular expression: ${(error as Error).message}`;
-  }
+/** Compiles a user regex for RE2 (linear time: one query must not hang a Lambda); a string is the reason it cannot. */
+export function safeRegex(source: string): RE2JS | string {
+  const re = compileUserRegex(source);
+  if (typeof re !== 'string' && NESTED_QUANTIFIER.test(source)) return 'the regular expression nests quantifiers';
+  return re;
 }
 
 /** Java replacement syntax ($1, \$) to JavaScript's ($1, $$). */
@@ -44,10 +39,10 @@ function javaReplacement(repl: string): string {
   return repl.replace(/\\([$\\])|\$(?!\d|\{)/g, (_m, escaped: string | undefined) => (escaped === '$' || escaped === undefined ? '$$' : escaped));
 }
 
-function regexArg(consts: readonly ConstArg[], index: number, flags: string, ctx: BindContext): RegExp | null {
+function regexArg(consts: readonly ConstArg[], index: number, ctx: BindContext): RE2JS | null {
   const c = constant(consts, index);
   if (c === undefined || c === null) return null;
-  const re = safeRegex(String(c), flags);
+  const re = safeRegex(String(c));
   if (typeof re === 'string') ctx.fail(index, re);
   return re;
 }
@@ -56,10 +51,10 @@ const regexReplace: ScalarDef = {
   min: 3,
   max: 3,
   bind(consts, ctx) {
-    const fixed = regexArg(consts, 1, 'g', ctx);
+    const fixed = regexArg(consts, 1, ctx);
     const fixedRepl = consts[2] !== NOT_CONSTANT && typeof consts[2] === 'string' ? javaReplacement(consts[2]) : null;
     const perRow = boundedMemo(100, (source: string) => {
-      const made = safeRegex(source, 'g');
+      const made = safeRegex(source);
       return typeof made === 'string' ? null : made;
     });
     return (a: Value, b: Value, c: Value) => {
@@ -67,7 +62,11 @@ const regexReplace: ScalarDef = {
       if (s === null || b === null || c === null) return null;
       const re = fixed ?? perRow(String(toText(b)));
       if (re === null) return null;
-      return s.replace(re, fixedRepl ?? javaReplacement(String(toText(c))));
+      try {
+        return re.matcher(s).replaceAll(fixedRepl ?? javaReplacement(String(toText(c))));
+      } catch {
+        return null; // a replacement naming a group the pattern lacks
+      }
     };
   },
 };
