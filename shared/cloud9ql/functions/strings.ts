@@ -50,6 +50,7 @@ function regexArg(consts: readonly ConstArg[], index: number, ctx: BindContext):
 const regexReplace: ScalarDef = {
   min: 3,
   max: 3,
+  buildsText: true,
   bind(consts, ctx) {
     const fixed = regexArg(consts, 1, ctx);
     const fixedRepl = consts[2] !== NOT_CONSTANT && typeof consts[2] === 'string' ? javaReplacement(consts[2]) : null;
@@ -62,14 +63,33 @@ const regexReplace: ScalarDef = {
       if (s === null || b === null || c === null) return null;
       const re = fixed ?? perRow(String(toText(b)));
       if (re === null) return null;
+      const repl = fixedRepl ?? javaReplacement(String(toText(c)));
+      ctx.env.text.willBuild(replacedLengthBound(re, s, repl, ctx.env.text.maxLength));
       try {
-        return re.matcher(s).replaceAll(fixedRepl ?? javaReplacement(String(toText(c))));
+        return re.matcher(s).replaceAll(repl);
       } catch {
         return null; // a replacement naming a group the pattern lacks
       }
     };
   },
 };
+
+function occurrences(s: string, find: string): number {
+  let n = 0;
+  for (let i = s.indexOf(find); i !== -1; i = s.indexOf(find, i + find.length)) n++;
+  return n;
+}
+
+/** Upper bound of regex_replace's result: each match adds the replacement, each $ reference at most the text. */
+function replacedLengthBound(re: RE2JS, s: string, repl: string, max: number): number {
+  const refs = repl.split('$').length - 1;
+  const base = s.length + refs * s.length;
+  if (base + (s.length + 1) * repl.length <= max) return 0; // fits even if every position matched: skip counting
+  let matches = 0;
+  const m = re.matcher(s);
+  while (m.find()) if (++matches > s.length) break;
+  return base + matches * repl.length;
+}
 
 export function initcap(s: string): string {
   return s.toLowerCase().replace(/(^|[^\p{L}\p{N}'])(\p{L})/gu, (_m, before: string, letter: string) => before + letter.toUpperCase());
@@ -80,6 +100,7 @@ export const STRING_FUNCTIONS: Record<string, ScalarDef> = {
     min: 1,
     max: Infinity,
     variadic: true,
+    buildsText: true,
     bind: () => (args: Value[]) => {
       let out = '';
       for (const a of args) out += typeof a === 'string' ? a : toText(a) ?? '';
@@ -94,13 +115,20 @@ export const STRING_FUNCTIONS: Record<string, ScalarDef> = {
   length: text1((s) => s.length),
   initcap: text1(initcap),
   substring: simple(2, 3, substring),
-  replace: simple(3, 3, (a: Value, b: Value, c: Value) => {
-    const s = toText(a);
-    const find = toText(b);
-    const repl = toText(c);
-    if (s === null || find === null || repl === null) return null;
-    return find === '' ? s : s.split(find).join(repl);
-  }),
+  replace: {
+    min: 3,
+    max: 3,
+    buildsText: true,
+    bind: (_consts, ctx) => (a: Value, b: Value, c: Value) => {
+      const s = toText(a);
+      const find = toText(b);
+      const repl = toText(c);
+      if (s === null || find === null || repl === null) return null;
+      if (find === '') return s;
+      if (repl.length > find.length) ctx.env.text.willBuild(s.length + occurrences(s, find) * (repl.length - find.length));
+      return s.split(find).join(repl);
+    },
+  },
   regex_replace: regexReplace,
   split: simple(2, 2, (a: Value, b: Value) => {
     const s = toText(a);
