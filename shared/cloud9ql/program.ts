@@ -35,7 +35,7 @@ function inputRows(input: unknown, maxRowsIn: number): Row[] {
 
 /** Dates and durations made by the engine become text in the output (ISO-8601 UTC / "7d"). */
 function plainValue(v: unknown): unknown {
-  if (v instanceof Date) return v.toISOString();
+  if (v instanceof Date) return Number.isNaN(v.getTime()) ? null : v.toISOString(); // out of Date's range: null, not a RangeError
   if (v instanceof Duration) return v.toString();
   if (Array.isArray(v)) {
     let copy: unknown[] | null = null;

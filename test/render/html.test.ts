@@ -105,3 +105,12 @@ describe('charts', () => {
     expect(barChart({ id: 'e', title: 'Top', items: [] })).toContain('No data in this period.');
   });
 });
+
+describe('bad timestamps', () => {
+  it('one create_time out of range (1e20) or an invalid Date renders the page, the value as text', () => {
+    const result = videoListResult();
+    result.rows[0] = { ...result.rows[0], create_time: 1e20, shot_at: new Date(Number.NaN) };
+    const { body } = renderHtml(result);
+    expect(body).toContain('100,000,000,000,000,000,000');
+  });
+});
