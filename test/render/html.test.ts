@@ -114,3 +114,23 @@ describe('bad timestamps', () => {
     expect(body).toContain('100,000,000,000,000,000,000');
   });
 });
+
+describe('bidirectional controls', () => {
+  it('esc shows them as visible [U+....] text instead of passing them into the page', () => {
+    const controls = ['\u200E', '\u200F', '\u202A', '\u202B', '\u202C', '\u202D', '\u202E', '\u2066', '\u2067', '\u2068', '\u2069'];
+    const out = esc(`evil${controls.join('')}txt.exe`);
+    for (const c of controls) expect(out).not.toContain(c);
+    expect(out).toContain('[U+202E]');
+    expect(out).toContain('[U+2069]');
+  });
+  it('no report page carries them (titles, table, charts)', () => {
+    const result = historyResult();
+    const top = (result.meta as { history: { topVideos: { title: string }[] } }).history.topVideos;
+    top[1]!.title = 'gnp.\u202Eexe';
+    result.rows[0] = { ...result.rows[0], note: 'a\u2066b\u2069' };
+    const { body } = renderHtml(result);
+    expect(body).not.toMatch(/[\u200E\u200F\u202A-\u202E\u2066-\u2069]/);
+    expect(body).toContain('gnp.[U+202E]exe');
+  });
+});
+

@@ -36,9 +36,16 @@ describe('row and column shaping', () => {
 });
 
 describe('CSV rendering', () => {
+  it('neutralises formulas behind a line feed, leading spaces, or in full-width forms', () => {
+    for (const s of ['\n=1+1', '\r\n=1', ' =space first', '   +1', ' -2', ' @cmd', '\t=x', '＝SUM(A1)', '＋1', '－1', '＠cmd', '  ＝1']) {
+      expect(neutraliseFormula(s), JSON.stringify(s)).toBe(`'${s}`);
+    }
+    const csv = renderCsv({ rows: [{ a: '\n=HYPERLINK("x")' }], columns: ['a'], meta: {} } as never).body;
+    expect(parse(csv, { columns: true })[0].a).toBe('\'\n=HYPERLINK("x")');
+  });
   it('neutralises text cells that a spreadsheet would run as a formula', () => {
     for (const s of ['=SUM(A1)', '+1', '-2+3', '@cmd', '\tx', '\rx']) expect(neutraliseFormula(s)).toBe(`'${s}`);
-    for (const s of ['plain', "'quoted", ' =space first', '1=1', '']) expect(neutraliseFormula(s)).toBe(s);
+    for (const s of ['plain', "'quoted", '1=1', '', '  plain', 'a\n=b']) expect(neutraliseFormula(s)).toBe(s);
     expect(csvCell(-5)).toBe('-5'); // numbers are data, never neutralised
     expect(csvCell('-5')).toBe("'-5");
     expect(csvCell(null)).toBe('');

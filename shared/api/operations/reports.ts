@@ -42,7 +42,7 @@ function reportResponses(reportType: ReportType): Record<number, ResponseDoc> {
     200: {
       description:
         `Report rows. JSON (default): {rows, columns, meta}. With format "csv": text/csv (RFC 4180, CRLF), a header row, nested objects flattened ` +
-        "to dotted columns (data.user.follower_count), arrays as JSON in one cell, and text cells starting with = + - @ tab or CR prefixed with ' " +
+        "to dotted columns (data.user.follower_count), arrays as JSON in one cell, and text cells starting with = + - @ (also after spaces, or full-width), tab, CR or LF prefixed with ' " +
         'so spreadsheets do not run them as formulas; sent as an attachment. With format "html": a self-contained page (charts and table), shown inline.',
       schema: reportResultSchema,
       alternatives: [
