@@ -134,3 +134,15 @@ describe('bidirectional controls', () => {
   });
 });
 
+
+describe('wide tables', () => {
+  it('scroll inside their box on screen and fit the page in print', () => {
+    const { body } = renderHtml(historyResult());
+    expect(body).toMatch(/<div class="table-wrap"><table>/);
+    expect(body).toMatch(/\.table-wrap\{[^}]*overflow-x:auto[^}]*max-width:100%/);
+    const print = /@media print\{([\s\S]*?)\n\}/.exec(body)?.[1] ?? '';
+    expect(print).toMatch(/table\{[^}]*table-layout:fixed/);
+    expect(print).toMatch(/th,td\{[^}]*white-space:normal[^}]*word-break:break-word/);
+    expect(print).toMatch(/font-size:9px/);
+  });
+});
