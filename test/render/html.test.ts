@@ -125,7 +125,7 @@ describe('bidirectional controls', () => {
   });
   it('no report page carries them (titles, table, charts)', () => {
     const result = historyResult();
-    const top = (result.meta as { history: { topVideos: { title: string }[] } }).history.topVideos;
+    const top = (result.meta as unknown as { history: { topVideos: { title: string }[] } }).history.topVideos;
     top[1]!.title = 'gnp.\u202Eexe';
     result.rows[0] = { ...result.rows[0], note: 'a\u2066b\u2069' };
     const { body } = renderHtml(result);

@@ -41,7 +41,7 @@ describe('CSV rendering', () => {
       expect(neutraliseFormula(s), JSON.stringify(s)).toBe(`'${s}`);
     }
     const csv = renderCsv({ rows: [{ a: '\n=HYPERLINK("x")' }], columns: ['a'], meta: {} } as never).body;
-    expect(parse(csv, { columns: true })[0].a).toBe('\'\n=HYPERLINK("x")');
+    expect((parse(csv, { columns: true }) as Record<string, string>[])[0]!.a).toBe('\'\n=HYPERLINK("x")');
   });
   it('neutralises text cells that a spreadsheet would run as a formula', () => {
     for (const s of ['=SUM(A1)', '+1', '-2+3', '@cmd', '\tx', '\rx']) expect(neutraliseFormula(s)).toBe(`'${s}`);
