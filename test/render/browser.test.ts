@@ -104,10 +104,11 @@ describe.skipIf(why)('HTML report in headless Chromium', () => {
         expect(b.x).toBeGreaterThanOrEqual(box.x);
         expect(await label.textContent()).toMatch(/^\d{3}(\.\d)?K$/);
       }
-      const overflow = await guarded.page.evaluate(() => {
-        const wrap = document.querySelector('.table-wrap')!;
+      // A string, so the page's globals need no DOM types here.
+      const overflow = await guarded.page.evaluate(`(() => {
+        const wrap = document.querySelector('.table-wrap');
         return { wrap: wrap.scrollWidth > wrap.clientWidth, page: document.documentElement.scrollWidth > window.innerWidth };
-      });
+      })()`);
       expect(overflow).toEqual({ wrap: true, page: false });
       await chart.screenshot({ path: await saveScreenshot(guarded.page, 'history-flat-series-page').then((f) => f.replace(/-page\.png$/, '.png')) });
       expect(guarded.consoleErrors()).toEqual([]);
