@@ -79,3 +79,17 @@ export class RateLimitedError extends AppError {
     this.name = 'RateLimitedError';
   }
 }
+
+/** 413 `response_too_large`: the answer would exceed what the API can return (see MAX_RESPONSE_BYTES). */
+export class ResponseTooLargeError extends AppError {
+  constructor(sizeBytes: number, limitBytes: number) {
+    super(
+      413,
+      'response_too_large',
+      `The response would be ${sizeBytes} bytes, more than the API can return (${limitBytes} bytes). ` +
+        'Ask for less: page (maxVideos and cursor), narrow the result with a Cloud9QL select and limit, or use an export (schedule) for large reports.',
+      { details: { sizeBytes, limitBytes } },
+    );
+    this.name = 'ResponseTooLargeError';
+  }
+}

@@ -14,7 +14,8 @@ export const REDACTED = '[REDACTED]';
 
 /** JSON replacer used by the logger; exported for tests and for any other place that serialises untrusted objects. */
 /** Error codes (`ECONNREFUSED`, `invalid_grant`) are useful and harmless; an OAuth code never looks like one. */
-const ERROR_CODE = /^([A-Z][A-Z0-9]*(_[A-Z0-9]+)*|[a-z]+(_[a-z0-9]+)*)$/;
+// Lower-case codes may carry digits inside words (`cloud9ql_error`) when they have underscore-separated words each starting with a letter.
+const ERROR_CODE = /^([A-Z][A-Z0-9]*(_[A-Z0-9]+)*|[a-z]+(_[a-z0-9]+)*|[a-z][a-z0-9]*(_[a-z][a-z0-9]*)+)$/;
 
 export function redactSecrets(key: string, value: unknown): unknown {
   if (key && SECRET_KEY.test(key) && value !== null && value !== undefined && value !== '') {

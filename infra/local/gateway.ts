@@ -47,35 +47,47 @@ export function matchRoute(method: string, path: string): { route: RouteSpec; pa
   return undefined;
 }
 
-function sendJson(res: ServerResponse, status: number, code: string, message: string): void {
+function sendJson(res: ServerResponse, status: number, code: string, message: string, headers: Record<string, string> = {}): void {
   const requestId = randomUUID();
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'x-request-id': requestId });
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'x-request-id': requestId, ...headers });
   res.end(JSON.stringify({ error: { code, message, requestId } }));
 }
+
+/** Past this much, a too-large body is no longer drained: the 413 is sent and the connection closed. */
+const MAX_DRAIN_BYTES = 4 * GATEWAY_MAX_BODY_BYTES;
 
 async function readBody(req: IncomingMessage): Promise<Buffer | 'too_large'> {
   const chunks: Buffer[] = [];
   let size = 0;
+  // Leaving the loop early would destroy the socket (the client sees a reset, not the 413): read the
+  // rest of a too-large body and discard it.
   for await (const chunk of req) {
     size += (chunk as Buffer).length;
-    if (size > GATEWAY_MAX_BODY_BYTES) return 'too_large';
-    chunks.push(chunk as Buffer);
+    if (size > MAX_DRAIN_BYTES) return 'too_large';
+    if (size <= GATEWAY_MAX_BODY_BYTES) chunks.push(chunk as Buffer);
   }
-  return Buffer.concat(chunks);
+  return size > GATEWAY_MAX_BODY_BYTES ? 'too_large' : Buffer.concat(chunks);
 }
 
 const TEXTUAL = /^(application\/(json|x-www-form-urlencoded|xml)|text\/)/i;
 
 export async function handleApiRequest(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
   const method = (req.method ?? 'GET').toUpperCase();
-  const matched = matchRoute(method, url.pathname);
+  let matched: ReturnType<typeof matchRoute>;
+  try {
+    matched = matchRoute(method, url.pathname);
+  } catch (error) {
+    if (!(error instanceof URIError)) throw error;
+    sendJson(res, 400, 'invalid_request', `The path ${url.pathname} has a malformed percent-escape.`);
+    return;
+  }
   if (!matched) {
     sendJson(res, 404, 'not_found', `No route ${method} ${url.pathname}.`);
     return;
   }
   const raw = await readBody(req);
   if (raw === 'too_large') {
-    sendJson(res, 413, 'payload_too_large', `The request body is larger than ${GATEWAY_MAX_BODY_BYTES} bytes.`);
+    sendJson(res, 413, 'payload_too_large', `The request body is larger than ${GATEWAY_MAX_BODY_BYTES} bytes.`, { connection: 'close' });
     return;
   }
   const headers: Record<string, string> = {};

@@ -6,7 +6,7 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { once } from 'node:events';
-import { mkdirSync } from 'node:fs';
+import { chmodSync, mkdirSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
@@ -74,7 +74,10 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
   const host = options.host ?? '127.0.0.1';
   const requestedPort = options.port ?? Number(env.PORT ?? 3000);
   const dataDir = path.resolve(options.dataDir ?? env.DATA_DIR ?? '.data');
-  mkdirSync(path.join(dataDir, 's3'), { recursive: true });
+  // Tokens, keys and report files live here: owner-only, also when the directory already existed.
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  chmodSync(dataDir, 0o700);
+  mkdirSync(path.join(dataDir, 's3'), { recursive: true, mode: 0o700 });
 
   // The HTTP server first: a taken port should fail fast, before anything else starts.
   let handler: (req: IncomingMessage, res: ServerResponse) => void = (_req, res) => {

@@ -12,6 +12,10 @@ export interface Cloud9QLLimits {
   maxRowsOut: number;
   /** Evaluation work budget: roughly one step per expression node per row, plus n·log n per sort key. */
   maxSteps: number;
+  /** Longest text value the query may build (concat, replace, regex_replace, +), in characters. */
+  maxStringLength: number;
+  /** Most characters of text the query may build in total: an early estimate of the result's size. */
+  maxTextTotal: number;
 }
 
 export const DEFAULT_LIMITS: Readonly<Cloud9QLLimits> = Object.freeze({
@@ -20,6 +24,8 @@ export const DEFAULT_LIMITS: Readonly<Cloud9QLLimits> = Object.freeze({
   maxRowsIn: 100_000,
   maxRowsOut: 100_000,
   maxSteps: 50_000_000,
+  maxStringLength: 1_000_000, // 1 MB
+  maxTextTotal: 64_000_000, // 64 MB
 });
 
 export function resolveLimits(overrides: Partial<Cloud9QLLimits> | undefined): Cloud9QLLimits {
@@ -53,5 +59,34 @@ export class StepBudget {
 
   get spent(): number {
     return this.used;
+  }
+}
+
+/**
+ * Counts text built by the query, checked as each value is made: nested string functions can grow a short
+ * query into hundreds of MB long before the result is complete.
+ */
+export class TextBudget {
+  private used = 0;
+  constructor(
+    readonly maxLength: number,
+    private readonly maxTotal: number,
+  ) {}
+
+  /** Throws before a value of `length` characters is built (a replace can multiply its input). */
+  willBuild(length: number): void {
+    if (length > this.maxLength) {
+      throw new Cloud9QLError('limit_exceeded', `The query builds a text value longer than the limit of ${this.maxLength} characters`);
+    }
+  }
+
+  /** Passes `s` through, or throws limit_exceeded. */
+  charge(s: string): string {
+    this.willBuild(s.length);
+    this.used += s.length;
+    if (this.used > this.maxTotal) {
+      throw new Cloud9QLError('limit_exceeded', `The query builds more than the limit of ${this.maxTotal} characters of text; select fewer rows or columns`);
+    }
+    return s;
   }
 }

@@ -3,7 +3,7 @@ import type { Query } from './ast.ts';
 import { StatementCompiler, type StatementRunner } from './compile/statement.ts';
 import { Cloud9QLError, ErrorFactory } from './errors.ts';
 import type { RunEnv } from './functions/types.ts';
-import { StepBudget, type Cloud9QLLimits } from './limits.ts';
+import { DEFAULT_LIMITS, StepBudget, TextBudget, type Cloud9QLLimits } from './limits.ts';
 import { copyFields, Duration, setField, type Row } from './values.ts';
 
 export interface Program {
@@ -35,7 +35,7 @@ function inputRows(input: unknown, maxRowsIn: number): Row[] {
 
 /** Dates and durations made by the engine become text in the output (ISO-8601 UTC / "7d"). */
 function plainValue(v: unknown): unknown {
-  if (v instanceof Date) return v.toISOString();
+  if (v instanceof Date) return Number.isNaN(v.getTime()) ? null : v.toISOString(); // out of Date's range: null, not a RangeError
   if (v instanceof Duration) return v.toString();
   if (Array.isArray(v)) {
     let copy: unknown[] | null = null;
@@ -52,7 +52,7 @@ function plainValue(v: unknown): unknown {
 }
 
 export function compileProgram(query: Query, text: string): Program {
-  const env: RunEnv = { nowMs: 0, sawDate: false };
+  const env: RunEnv = { nowMs: 0, sawDate: false, text: new TextBudget(DEFAULT_LIMITS.maxStringLength, DEFAULT_LIMITS.maxTextTotal) };
   const compiler = new StatementCompiler(new ErrorFactory(text), env);
   const runners: StatementRunner[] = query.statements.map((s) => compiler.compile(s));
   // Compiling folds constants and may set sawDate; the run's own dates are tracked from here.
@@ -61,6 +61,7 @@ export function compileProgram(query: Query, text: string): Program {
     run(input, limits, nowMs) {
       env.nowMs = nowMs;
       env.sawDate = compiledWithDates;
+      env.text = new TextBudget(limits.maxStringLength, limits.maxTextTotal);
       const state = { budget: new StepBudget(limits.maxSteps), maxRowsOut: limits.maxRowsOut };
       let rows = inputRows(input, limits.maxRowsIn);
       let fresh = false;

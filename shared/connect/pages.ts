@@ -4,10 +4,8 @@
  * Stable ids for browser tests: #status (active | error), #title, #message, #datasource-id,
  * #display-name, #granted-scopes, #missing-scopes, #error-code.
  */
+import { esc as escapeHtml } from '../render/escape.ts';
 import type { CallbackFailureCode, CallbackOutcome } from './callback.ts';
-
-/** Five replacements; not worth a dependency. */
-const escapeHtml = (value: string): string => value.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
 const SCOPE_TEXT: Record<string, string> = {
   'user.info.basic': 'Profile basics (display name, avatar)',

@@ -1,5 +1,21 @@
 /** Response builders: every handler answers through these, so headers are uniform. */
+import { ResponseTooLargeError } from '../errors.ts';
 import type { ApiResult } from './request.ts';
+
+/** AWS Lambda's synchronous response payload limit (6 MB), which API Gateway cannot exceed either. */
+export const MAX_RESPONSE_BYTES = 6 * 1024 * 1024;
+
+/**
+ * Throws ResponseTooLargeError (413) for a result whose serialised Lambda payload (JSON: escaped body
+ * plus headers) is over MAX_RESPONSE_BYTES; Lambda would otherwise fail the invocation and the caller see a 500.
+ */
+export function assertFitsResponse(result: ApiResult, limitBytes = MAX_RESPONSE_BYTES): ApiResult {
+  // Cheap first: the body alone in UTF-8 is at most 3 bytes a character, and escaping adds at most 6.
+  if ((result.body?.length ?? 0) * 6 + 4096 < limitBytes) return result;
+  const size = Buffer.byteLength(JSON.stringify(result));
+  if (size > limitBytes) throw new ResponseTooLargeError(size, limitBytes);
+  return result;
+}
 
 const SECURITY_HEADERS = {
   'x-content-type-options': 'nosniff',

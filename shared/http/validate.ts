@@ -10,7 +10,26 @@ export function fieldPath(path: ReadonlyArray<PropertyKey>, prefix?: string): st
   return joined || prefix;
 }
 
+/**
+ * Path of an own `__proto__` member (JSON.parse makes one), or undefined. zod's object schemas do not see
+ * it as unknown, and copying it with spread or assignment sets a prototype instead of a member.
+ */
+function protoMemberPath(value: unknown, path: PropertyKey[] = [], depth = 0): PropertyKey[] | undefined {
+  if (value === null || typeof value !== 'object' || depth > 64) return undefined;
+  if (!Array.isArray(value) && Object.prototype.hasOwnProperty.call(value, '__proto__')) return [...path, '__proto__'];
+  for (const [k, v] of Object.entries(value)) {
+    const found = protoMemberPath(v, [...path, Array.isArray(value) ? Number(k) : k], depth + 1);
+    if (found) return found;
+  }
+  return undefined;
+}
+
 export function parseOrThrow<S extends z.core.$ZodType>(schema: S, value: unknown, where?: string): z.output<S> {
+  const proto = protoMemberPath(value);
+  if (proto) {
+    const field = fieldPath(proto, where);
+    throw new ValidationError(`Unknown member "__proto__"${field && field !== '__proto__' ? ` at ${field}` : ''}: it is not accepted anywhere in a request.`, field);
+  }
   const result = z.safeParse(schema, value);
   if (result.success) return result.data;
   const issue = result.error.issues[0]!;

@@ -20,6 +20,8 @@ const TIME_COLUMN = /(^|[._])(create_time|[a-z_]*_time)$|At$/;
 /** Unix seconds or milliseconds (the 1e11 cut Cloud9QL uses too) as `YYYY-MM-DD HH:MM UTC`. */
 export function formatTimestamp(n: number): string {
   const ms = Math.abs(n) < 1e11 ? n * 1000 : n;
+  // Outside years 0000-9999 toISOString throws (beyond ±8.64e15 ms) or writes ±YYYYYY: one bad row must not fail the page.
+  if (!(ms >= -62_167_219_200_000 && ms <= 253_402_300_799_999)) return formatNumber(n);
   const iso = new Date(ms).toISOString();
   return `${iso.slice(0, 10)} ${iso.slice(11, 16)} UTC`;
 }
@@ -30,7 +32,7 @@ export function cellText(value: unknown, column = ''): { text: string; kind: 'nu
   if (typeof value === 'number' && Number.isFinite(value) && TIME_COLUMN.test(column)) return { text: formatTimestamp(value), kind: 'text' };
   if (typeof value === 'number') return { text: formatNumber(value), kind: 'number' };
   if (typeof value === 'string' || typeof value === 'boolean' || typeof value === 'bigint') return { text: String(value), kind: 'text' };
-  if (value instanceof Date) return { text: value.toISOString(), kind: 'text' };
+  if (value instanceof Date) return { text: Number.isNaN(value.getTime()) ? 'Invalid Date' : value.toISOString(), kind: 'text' };
   return { text: JSON.stringify(value) ?? '', kind: 'text' };
 }
 

@@ -20,7 +20,7 @@ main{max-width:1480px;margin:0 auto;padding:24px}
 header{border-bottom:3px solid var(--accent);margin-bottom:20px;padding-bottom:12px}
 h1{font-size:22px;margin:0 0 6px}h2{font-size:16px;margin:28px 0 10px}
 .meta{display:flex;flex-wrap:wrap;gap:6px 22px;color:var(--muted)}.meta b{color:var(--fg);font-weight:600}
-.charts{display:grid;grid-template-columns:repeat(auto-fill,minmax(560px,1fr));gap:14px}
+.charts{display:grid;grid-template-columns:repeat(auto-fill,minmax(min(560px,100%),1fr));gap:14px}
 figure{margin:0;background:#fff;border:1px solid var(--line);border-radius:8px;padding:10px 12px;overflow-x:auto}
 svg.chart{max-width:100%;height:auto;font-size:11px}
 svg .t{font-size:13px;font-weight:600;fill:var(--fg)}svg .s{fill:var(--muted)}
@@ -29,12 +29,18 @@ svg .series{fill:none;stroke:var(--accent);stroke-width:2;stroke-linejoin:round;
 svg .dot{fill:var(--accent)}svg .gap{fill:var(--gap)}
 svg rect.pos{fill:var(--accent2)}svg rect.neg{fill:#c7cbd6}
 .notes{color:var(--muted);margin:10px 0 0;padding-left:18px}
-.table-wrap{overflow:auto;max-height:80vh;background:#fff;border:1px solid var(--line);border-radius:8px}
+.table-wrap{overflow:auto;overflow-x:auto;max-width:100%;max-height:80vh;background:#fff;border:1px solid var(--line);border-radius:8px}
 table{border-collapse:collapse;width:100%;font-variant-numeric:tabular-nums}
 th,td{padding:5px 10px;border-bottom:1px solid var(--line);text-align:left;white-space:nowrap;max-width:420px;overflow:hidden;text-overflow:ellipsis}
 th{position:sticky;top:0;background:#f4f6fa;font-weight:600}
 td.number{text-align:right}td.missing{color:#9aa1b1;text-align:center}
 footer{color:var(--muted);margin-top:18px;font-size:12px}
+@media print{
+main{max-width:none;padding:0}.table-wrap{overflow:visible;max-height:none;border:0}
+table{table-layout:fixed;width:100%;font-size:9px}
+th,td{white-space:normal;word-break:break-word;overflow-wrap:anywhere;max-width:none;padding:2px 4px}
+th{position:static}.charts{grid-template-columns:1fr}figure{break-inside:avoid;overflow:visible}
+}
 `;
 
 export function renderHtmlPage(view: ReportView): string {

@@ -15,6 +15,8 @@ export interface DatasourceRef {
 /** The part of a stored datasource the reports read. */
 export interface GrantedDatasource {
   scopes: readonly string[];
+  /** The account's TikTok display name, stored at connect time (reports name the account with it). */
+  displayName?: string;
   /** Epoch ms (app clock) the access token expires. */
   accessTokenExpiresAt?: number;
 }

@@ -3,13 +3,14 @@
  * file) is an attachment with a download name; HTML is a page shown inline under the strict page
  * headers (CSP without scripts, no framing); JSON is the API answer.
  */
-import { html, text, type ApiResult } from '../http/index.ts';
+import { assertFitsResponse, html, text, type ApiResult } from '../http/index.ts';
 import { renderReport, reportFileName } from './render/index.ts';
 import type { ReportResult } from './types.ts';
 
+/** Answers 413 response_too_large (never a failed invocation) when the rendered report is over the API's limit. */
 export function reportResponse(result: ReportResult, format: string): ApiResult {
   const { body, contentType } = renderReport(result, format);
-  if (contentType.startsWith('text/html')) return html(200, body);
-  if (contentType.startsWith('application/json')) return text(200, body, contentType);
-  return text(200, body, contentType, { 'content-disposition': `attachment; filename="${reportFileName(result, format)}"` });
+  if (contentType.startsWith('text/html')) return assertFitsResponse(html(200, body));
+  if (contentType.startsWith('application/json')) return assertFitsResponse(text(200, body, contentType));
+  return assertFitsResponse(text(200, body, contentType, { 'content-disposition': `attachment; filename="${reportFileName(result, format)}"` }));
 }

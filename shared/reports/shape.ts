@@ -25,7 +25,8 @@ export function isPlainObject(value: unknown): value is Row {
  * later one in key order wins, as with any object assignment.
  */
 export function flattenRow(row: Row): Row {
-  const out: Row = {};
+  // No prototype: a `__proto__` column (JSON.parse makes it an own key) is kept like any other.
+  const out: Row = Object.create(null) as Row;
   const walk = (prefix: string, value: unknown): void => {
     if (isPlainObject(value) && Object.keys(value).length > 0) {
       for (const [k, v] of Object.entries(value)) walk(prefix ? `${prefix}.${k}` : k, v);

@@ -4,7 +4,7 @@
  * own scope refusals get the same 403; every other TikTokError goes up for the HTTP layer to map.
  */
 import { isTikTokError, type ReportType as TikTokReportType } from '../tiktok/index.ts';
-import type { ReportDeps, TikTokReads } from './deps.ts';
+import type { GrantedDatasource, ReportDeps, TikTokReads } from './deps.ts';
 import { assertScopesGranted, scopeRefusedByTikTok } from './scopes.ts';
 
 export interface TikTokFetch {
@@ -15,12 +15,20 @@ export interface TikTokFetch {
   fields: string[];
 }
 
-export async function fetchFromTikTok<T>(f: TikTokFetch, call: (client: TikTokReads, accessToken: string) => Promise<T>): Promise<T> {
+/** The account as the HTML report names it: the display name stored on the datasource (no extra TikTok call). */
+export function accountMeta(datasource: GrantedDatasource): { account: { displayName: string } } | undefined {
+  return datasource.displayName ? { account: { displayName: datasource.displayName } } : undefined;
+}
+
+export async function fetchFromTikTok<T>(
+  f: TikTokFetch,
+  call: (client: TikTokReads, accessToken: string, datasource: GrantedDatasource) => Promise<T>,
+): Promise<T> {
   const client = await f.deps.tiktokClient();
   try {
     return await f.deps.withAccessToken({ tenantId: f.tenantId, datasourceId: f.datasourceId }, (accessToken, datasource) => {
       assertScopesGranted(f.reportType, f.fields, datasource.scopes);
-      return call(client, accessToken);
+      return call(client, accessToken, datasource);
     });
   } catch (err) {
     if (isTikTokError(err, 'scope_not_authorized') || isTikTokError(err, 'scope_permission_missed')) {

@@ -196,3 +196,9 @@ describe('date_format memo', () => {
     expect(out.map((r) => r.d)).toEqual(expected);
   });
 });
+
+describe('dates out of range', () => {
+  it('a computed date beyond Date range is null in the output, not a RangeError', () => {
+    expect(runCloud9QL('select create_time * 1000 + 1d as d, 1 as k', [{ create_time: 1e20 }])).toEqual([{ d: null, k: 1 }]);
+  });
+});

@@ -52,6 +52,60 @@ describe('limits', () => {
   });
 });
 
+describe('text budget: string length per value and total text built', () => {
+  const tooBig = expect.objectContaining({ code: 'limit_exceeded', status: 422, message: expect.stringContaining('characters') });
+  const grow = (inner: string, levels: number, fn: (x: string) => string) => Array.from({ length: levels }).reduce<string>((x) => fn(x), inner);
+  it('defaults: 1 MB per value, 64 MB in total', () => {
+    expect(DEFAULT_LIMITS).toMatchObject({ maxStringLength: 1_000_000, maxTextTotal: 64_000_000 });
+  });
+  it('stops nested replace of a column before it builds hundreds of MB', () => {
+    const query = `select ${grow('t', 6, (x) => `replace(${x}, 'a', 'aaaaaaaaaa')`)} as big`;
+    expect(() => runCloud9QL(query, [{ t: 'a'.repeat(100) }])).toThrow(tooBig);
+    expect(runCloud9QL(query, [{ t: 'b' }])).toEqual([{ big: 'b' }]);
+  });
+  it('stops nested replace of a constant while folding it', () => {
+    expect(() => runCloud9QL(`select ${grow("'aaaaaaaaaa'", 7, (x) => `replace(${x}, 'a', 'aaaaaaaaaa')`)} as big`, [{}])).toThrow(tooBig);
+  });
+  it('stops concat, + and regex_replace growth', () => {
+    const t = 'x'.repeat(1000);
+    expect(() => runCloud9QL(`select ${grow('t', 11, (x) => `concat(${x}, ${x})`)} as big`, [{ t }])).toThrow(tooBig);
+    expect(() => runCloud9QL(`select ${grow('t', 11, (x) => `(${x} + ${x})`)} as big`, [{ t }])).toThrow(tooBig);
+    expect(() => runCloud9QL(`select ${grow('t', 4, (x) => `regex_replace(${x}, 'x', 'xxxxxxxxxxxxxxxxxxxx')`)} as big`, [{ t }])).toThrow(tooBig);
+    expect(runCloud9QL(`select ${grow('t', 2, (x) => `regex_replace(${x}, 'x', 'yy')`)} as r`, [{ t: 'xx' }])).toEqual([{ r: 'yyyy' }]);
+  });
+  it('stops a query whose text adds up past the total budget', () => {
+    const rows = Array.from({ length: 20 }, () => ({ t: 'x'.repeat(50) }));
+    expect(() => runCloud9QL('select concat(t, t) as a', rows, { maxTextTotal: 1000 })).toThrow(tooBig);
+    expect(runCloud9QL('select concat(t, t) as a', rows, { maxTextTotal: 2000 })).toHaveLength(20);
+    expect(() => runCloud9QL('select concat(t, t) as a', rows, { maxStringLength: 99 })).toThrow(tooBig);
+  });
+});
+
+describe('regular expressions from query text run in linear time (RE2)', () => {
+  const argError = (construct: string) => expect.objectContaining({ code: 'invalid_argument', status: 422, message: expect.stringContaining(construct) });
+  it('regex_replace with patterns that backtrack exponentially in a JavaScript RegExp', () => {
+    const t = `${'a'.repeat(30)}!`;
+    const started = performance.now();
+    expect(runCloud9QL("select regex_replace(t, '((a)+)+$', 'x') as r", [{ t }])).toEqual([{ r: t }]);
+    expect(runCloud9QL("select regex_replace(t, '(a|a)+$', 'x') as r", [{ t }])).toEqual([{ r: t }]);
+    expect(runCloud9QL("select regex_replace(t, '(a|a)+!$', 'x') as r", [{ t }])).toEqual([{ r: 'x' }]);
+    expect(performance.now() - started).toBeLessThan(1000);
+  });
+  it('str_to_date patterns with adjacent text fields', () => {
+    const started = performance.now();
+    expect(runCloud9QL(`select str_to_date(t, '${'MMMMEEEE'.repeat(5)}') as d`, [{ t: `${'a'.repeat(70)}!` }])).toEqual([{ d: null }]);
+    expect(performance.now() - started).toBeLessThan(1000);
+  });
+  it('names the constructs RE2 does not support', () => {
+    expect(() => runCloud9QL("select regex_replace(t, '(a)\\1', '')", [{ t: 'aa' }])).toThrow(argError('back-references (\\1)'));
+    for (const look of ['(?=', '(?!', '(?<=', '(?<!']) {
+      expect(() => runCloud9QL(`select regex_replace(t, 'a${look}b)', '')`, [{ t: 'ab' }])).toThrow(argError(`lookaround (${look}`));
+    }
+    expect(runCloud9QL("select regex_replace(t, '[(?=]', '-') as r", [{ t: 'a=b' }])).toEqual([{ r: 'a-b' }]);
+    expect(runCloud9QL("select regex_replace(t, '\\\\1', '-') as r", [{ t: 'a\\1' }])).toEqual([{ r: 'a-' }]);
+  });
+});
+
 describe('nesting', () => {
   it('refuses parentheses, case blocks or prefix operators nested deeper than 100 levels', () => {
     expect(() => runCloud9QL(`select ${'- '.repeat(101)}1`, {})).toThrow(expect.objectContaining({ code: 'limit_exceeded' }));

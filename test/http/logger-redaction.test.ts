@@ -31,6 +31,14 @@ describe('log redaction', () => {
     expect(out.c.code).toBe(REDACTED);
   });
 
+  it('keeps the service\'s own error codes with digits (cloud9ql_error), still redacting token-shaped codes', () => {
+    const out = JSON.parse(JSON.stringify({ a: { code: 'cloud9ql_error' }, b: { code: 'x9k2Lm7Qa' }, c: { code: '9ql_error' }, d: { code: 'ab12cd34ef' } }, redactSecrets));
+    expect(out.a.code).toBe('cloud9ql_error');
+    expect(out.b.code).toBe(REDACTED);
+    expect(out.c.code).toBe(REDACTED);
+    expect(out.d.code).toBe(REDACTED);
+  });
+
   it('never writes a secret through the Powertools logger', () => {
     const lines: string[] = [];
     vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {

@@ -34,3 +34,19 @@ describe('parseOrThrow', () => {
     expect(fieldPath([], 'body')).toBe('body');
   });
 });
+
+describe('__proto__ members', () => {
+  it('a JSON body with an own __proto__ member is refused with 400 naming it, also under a loose or strict object', () => {
+    for (const schema of [z.strictObject({ name: z.optional(z.string()) }), z.looseObject({ name: z.optional(z.string()) })]) {
+      const body = JSON.parse('{"name": "x", "__proto__": {"enabled": false}}') as unknown;
+      expect(() => parseOrThrow(schema, body)).toThrow(expect.objectContaining({ status: 400, field: '__proto__', message: expect.stringContaining('"__proto__"') }));
+    }
+    const nested = JSON.parse('{"requestBody": {"filters": [{"__proto__": 1}]}}') as unknown;
+    expect(() => parseOrThrow(z.any(), nested)).toThrow(expect.objectContaining({ field: 'requestBody.filters[0].__proto__' }));
+  });
+  it('the schedule PATCH schema refuses it', async () => {
+    const { schedulePatchSchema } = await import('../../shared/schedules/definition.ts');
+    expect(() => parseOrThrow(schedulePatchSchema, JSON.parse('{"__proto__": {"name": "sneaky"}}'))).toThrow(expect.objectContaining({ status: 400, field: '__proto__' }));
+    expect(parseOrThrow(schedulePatchSchema, { name: 'ok' })).toEqual({ name: 'ok' });
+  });
+});

@@ -1,9 +1,10 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Validator } from '@seriousme/openapi-schema-validator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { GATEWAY_MAX_BODY_BYTES } from '../../infra/local/gateway.ts';
 import { PortInUseError, startLocalRuntime } from '../../infra/local/runtime.ts';
 import { ensureTenant, storeApiKey } from '../../shared/auth/api-keys.ts';
 import { readJson } from '../support/http.ts';
@@ -64,6 +65,28 @@ describe('local runtime over real HTTP', () => {
     });
     expect(res.status).toBe(413);
     expect((await readJson(res)).error).toMatchObject({ code: 'payload_too_large' });
+  });
+
+  it('answers a malformed percent-escape in the path with 400 in the usual error shape', async () => {
+    for (const bad of ['/v1/datasources/%E0%A4%A', '/v1/datasources/%zz']) {
+      const res = await rt.api(bad);
+      expect(res.status, bad).toBe(400);
+      const body = await readJson(res);
+      expect(body.error).toMatchObject({ code: 'invalid_request' });
+      expect(body.error.requestId).toBeTruthy();
+    }
+  });
+
+  it('answers a body over the gateway cap with 413 rather than resetting the connection', async () => {
+    for (let i = 0; i < 3; i++) {
+      const res = await rt.api('/v1/connect-links', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: `{"name":"${'x'.repeat(GATEWAY_MAX_BODY_BYTES + 1024 * 1024)}"}`,
+      });
+      expect(res.status).toBe(413);
+      expect((await readJson(res)).error).toMatchObject({ code: 'payload_too_large' });
+    }
   });
 
   it('rejects a non-JSON content type with 415', async () => {
@@ -137,6 +160,28 @@ describe('local runtime lifecycle', () => {
       await expect(startLocalRuntime({ port, dataDir, scheduler: false, inMemory: true })).rejects.toThrow(`Port ${port} is already in use`);
     } finally {
       blocker.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('DATA_DIR permissions', () => {
+  it('DATA_DIR and DATA_DIR/s3 are owner-only (0700), also when DATA_DIR existed with 0755', async () => {
+    const dataDir = mkdtempSync(path.join(tmpdir(), 'tkc-perm-'));
+    chmodSync(dataDir, 0o755);
+    try {
+      const rt = await startLocalRuntime({ port: 0, dataDir, scheduler: false, inMemory: true });
+      try {
+        expect(statSync(dataDir).mode & 0o777).toBe(0o700);
+        expect(statSync(path.join(dataDir, 's3')).mode & 0o077).toBe(0);
+      } finally {
+        await rt.close();
+      }
+      const fresh = path.join(dataDir, 'nested', 'data');
+      const rt2 = await startLocalRuntime({ port: 0, dataDir: fresh, scheduler: false, inMemory: true });
+      await rt2.close();
+      expect(statSync(fresh).mode & 0o777).toBe(0o700);
+    } finally {
       rmSync(dataDir, { recursive: true, force: true });
     }
   });

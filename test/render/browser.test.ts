@@ -8,6 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { renderHtml } from '../../shared/render/index.ts';
+import type { ReportResult } from '../../shared/reports/types.ts';
 import { browserUnavailableReason, guardPage, launchChromium, saveScreenshot } from '../support/browser.ts';
 import { XSS_TITLE, historyResult, videoListResult } from './fixtures.ts';
 
@@ -21,6 +22,7 @@ describe.skipIf(why)('HTML report in headless Chromium', () => {
   const pages: Record<string, string> = {
     '/history.html': renderHtml(historyResult()).body,
     '/video-list.html': renderHtml(videoListResult()).body,
+    '/history-flat.html': renderHtml(flatHistory()).body,
   };
   const served: string[] = [];
 
@@ -88,6 +90,33 @@ describe.skipIf(why)('HTML report in headless Chromium', () => {
     });
   }
 
+  it('a new account\'s flat history: y labels inside the chart, whole numbers; the wide table scrolls in its box', async () => {
+    const guarded = await guardPage(browser, { allowedOrigins: [origin] });
+    try {
+      await guarded.page.setViewportSize({ width: 900, height: 900 });
+      await guarded.page.goto(`${origin}/history-flat.html`);
+      const chart = guarded.page.locator('svg.line').first();
+      const box = (await chart.boundingBox())!;
+      const labels = guarded.page.locator('svg.line').first().locator('text.yl');
+      expect(await labels.count()).toBeGreaterThanOrEqual(2);
+      for (const label of await labels.all()) {
+        const b = (await label.boundingBox())!;
+        expect(b.x).toBeGreaterThanOrEqual(box.x);
+        expect(await label.textContent()).toMatch(/^\d{3}(\.\d)?K$/);
+      }
+      // A string, so the page's globals need no DOM types here.
+      const overflow = await guarded.page.evaluate(`(() => {
+        const wrap = document.querySelector('.table-wrap');
+        return { wrap: wrap.scrollWidth > wrap.clientWidth, page: document.documentElement.scrollWidth > window.innerWidth };
+      })()`);
+      expect(overflow).toEqual({ wrap: true, page: false });
+      await chart.screenshot({ path: await saveScreenshot(guarded.page, 'history-flat-series-page').then((f) => f.replace(/-page\.png$/, '.png')) });
+      expect(guarded.consoleErrors()).toEqual([]);
+    } finally {
+      await guarded.close();
+    }
+  });
+
   it('keeps the full hostile title readable in the table', async () => {
     const guarded = await guardPage(browser, { allowedOrigins: [origin] });
     try {
@@ -99,3 +128,17 @@ describe.skipIf(why)('HTML report in headless Chromium', () => {
     }
   });
 });
+
+/** A new account: two weeks of the same follower count, and enough columns to be wider than the page. */
+function flatHistory(): ReportResult {
+  const result = historyResult(14, [20, 20]);
+  result.rows = result.rows.map((r) => ({
+    ...r,
+    follower_count: 188_600,
+    follower_count_delta: 0,
+    ...Object.fromEntries(Array.from({ length: 12 }, (_, i) => [`extra_metric_with_a_long_name_${i}`, 1000 + i])),
+  }));
+  result.columns = Object.keys(result.rows[0]!);
+  return result;
+}
+

@@ -15,3 +15,13 @@ describe('HTML table cells', () => {
     expect(cellText('2024-01-01', 'create_time')).toEqual({ text: '2024-01-01', kind: 'text' });
   });
 });
+
+describe('timestamps out of Date range', () => {
+  it('are shown as numbers, not thrown as RangeError', () => {
+    expect(formatTimestamp(1e20)).toBe('100,000,000,000,000,000,000');
+    expect(cellText(-1e20, 'create_time')).toEqual({ text: '-100,000,000,000,000,000,000', kind: 'text' });
+    expect(cellText(new Date(Number.NaN), 'x')).toEqual({ text: 'Invalid Date', kind: 'text' });
+    expect(formatTimestamp(8.64e15)).toBe('8,640,000,000,000,000');
+    expect(formatTimestamp(253_402_300_799_999)).toBe('9999-12-31 23:59 UTC');
+  });
+});

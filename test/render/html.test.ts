@@ -105,3 +105,44 @@ describe('charts', () => {
     expect(barChart({ id: 'e', title: 'Top', items: [] })).toContain('No data in this period.');
   });
 });
+
+describe('bad timestamps', () => {
+  it('one create_time out of range (1e20) or an invalid Date renders the page, the value as text', () => {
+    const result = videoListResult();
+    result.rows[0] = { ...result.rows[0], create_time: 1e20, shot_at: new Date(Number.NaN) };
+    const { body } = renderHtml(result);
+    expect(body).toContain('100,000,000,000,000,000,000');
+  });
+});
+
+describe('bidirectional controls', () => {
+  it('esc shows them as visible [U+....] text instead of passing them into the page', () => {
+    const controls = ['\u200E', '\u200F', '\u202A', '\u202B', '\u202C', '\u202D', '\u202E', '\u2066', '\u2067', '\u2068', '\u2069'];
+    const out = esc(`evil${controls.join('')}txt.exe`);
+    for (const c of controls) expect(out).not.toContain(c);
+    expect(out).toContain('[U+202E]');
+    expect(out).toContain('[U+2069]');
+  });
+  it('no report page carries them (titles, table, charts)', () => {
+    const result = historyResult();
+    const top = (result.meta as unknown as { history: { topVideos: { title: string }[] } }).history.topVideos;
+    top[1]!.title = 'gnp.\u202Eexe';
+    result.rows[0] = { ...result.rows[0], note: 'a\u2066b\u2069' };
+    const { body } = renderHtml(result);
+    expect(body).not.toMatch(/[\u200E\u200F\u202A-\u202E\u2066-\u2069]/);
+    expect(body).toContain('gnp.[U+202E]exe');
+  });
+});
+
+
+describe('wide tables', () => {
+  it('scroll inside their box on screen and fit the page in print', () => {
+    const { body } = renderHtml(historyResult());
+    expect(body).toMatch(/<div class="table-wrap"><table>/);
+    expect(body).toMatch(/\.table-wrap\{[^}]*overflow-x:auto[^}]*max-width:100%/);
+    const print = /@media print\{([\s\S]*?)\n\}/.exec(body)?.[1] ?? '';
+    expect(print).toMatch(/table\{[^}]*table-layout:fixed/);
+    expect(print).toMatch(/th,td\{[^}]*white-space:normal[^}]*word-break:break-word/);
+    expect(print).toMatch(/font-size:9px/);
+  });
+});

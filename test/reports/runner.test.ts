@@ -4,6 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { ReportDeps, TikTokReads } from '../../shared/reports/deps.ts';
+import { renderHtml } from '../../shared/render/index.ts';
 import { createReportRunner } from '../../shared/reports/runner.ts';
 import { TikTokError } from '../../shared/tiktok/index.ts';
 
@@ -216,4 +217,23 @@ describe('runReport', () => {
     expect(result.rows.map((r) => r.id)).toEqual([ids[0]]);
     expect(result.meta).toMatchObject({ reportType: 'video-query', pages: 1, cursor: null, hasMore: false });
   });
+});
+
+describe('account name in video reports', () => {
+  for (const [reportType, request] of [
+    ['video-list', { fields: 'id,view_count', requestBody: { cursor: 0, max_count: 5 } }],
+    ['video-list', { fields: 'id,view_count', requestBody: { cursor: 0, max_count: 5 }, allPages: true, maxVideos: 10 }],
+    ['video-query', { fields: 'id,view_count', requestBody: { filters: { video_ids: ['7000000000000'] } } }],
+  ] as const) {
+    it(`${reportType}${'allPages' in request ? ' (all pages)' : ''}: the HTML names the account by the datasource's display name, without a profile call`, async () => {
+      const tiktok = fakeTikTok();
+      const { deps: d } = deps({ client: tiktok.client, withAccessToken: (_ref, fn) => fn('act.token', { scopes: ALL_SCOPES, displayName: 'Cora <Creator>' }) });
+      const result = await createReportRunner(d)({ ...base, reportType, request });
+      expect(result.meta.account).toEqual({ displayName: 'Cora <Creator>' });
+      const page = renderHtml(result).body;
+      expect(page).toContain('Account: <b>Cora &lt;Creator&gt;</b>');
+      expect(page).not.toContain('Datasource ds1');
+      expect(tiktok.calls.map((c) => c.op)).not.toContain('user');
+    });
+  }
 });

@@ -1,5 +1,6 @@
 import { parse } from 'csv-parse/sync';
 import { describe, expect, it } from 'vitest';
+import { renderHtml } from '../../shared/render/index.ts';
 import { csvCell, neutraliseFormula, renderCsv } from '../../shared/reports/render/csv.ts';
 import { renderReport, reportFileName } from '../../shared/reports/index.ts';
 import { columnsOf, flattenRow, tabulate } from '../../shared/reports/shape.ts';
@@ -36,9 +37,16 @@ describe('row and column shaping', () => {
 });
 
 describe('CSV rendering', () => {
+  it('neutralises formulas behind a line feed, leading spaces, or in full-width forms', () => {
+    for (const s of ['\n=1+1', '\r\n=1', ' =space first', '   +1', ' -2', ' @cmd', '\t=x', '＝SUM(A1)', '＋1', '－1', '＠cmd', '  ＝1']) {
+      expect(neutraliseFormula(s), JSON.stringify(s)).toBe(`'${s}`);
+    }
+    const csv = renderCsv({ rows: [{ a: '\n=HYPERLINK("x")' }], columns: ['a'], meta: {} } as never).body;
+    expect((parse(csv, { columns: true }) as Record<string, string>[])[0]!.a).toBe('\'\n=HYPERLINK("x")');
+  });
   it('neutralises text cells that a spreadsheet would run as a formula', () => {
     for (const s of ['=SUM(A1)', '+1', '-2+3', '@cmd', '\tx', '\rx']) expect(neutraliseFormula(s)).toBe(`'${s}`);
-    for (const s of ['plain', "'quoted", ' =space first', '1=1', '']) expect(neutraliseFormula(s)).toBe(s);
+    for (const s of ['plain', "'quoted", '1=1', '', '  plain', 'a\n=b']) expect(neutraliseFormula(s)).toBe(s);
     expect(csvCell(-5)).toBe('-5'); // numbers are data, never neutralised
     expect(csvCell('-5')).toBe("'-5");
     expect(csvCell(null)).toBe('');
@@ -89,5 +97,19 @@ describe('CSV rendering', () => {
     expect(JSON.parse(json.body)).toEqual(r);
     expect(reportFileName(r, 'csv')).toBe('tiktok-profile-ds_1-20240601T102030Z.csv');
     expect(() => renderReport(r, 'xml')).toThrow(/Unknown report format/);
+  });
+});
+
+describe('a __proto__ column', () => {
+  const rows = JSON.parse('[{"__proto__": "p1", "a": 1, "n": {"__proto__": {"x": 2}}}]') as Record<string, unknown>[];
+  it('survives CSV', () => {
+    const csv = renderCsv({ rows, columns: ['__proto__', 'a', 'n'], meta: {} } as never).body;
+    expect(csv.split('\r\n')[0]).toBe('__proto__,a,n.__proto__.x');
+    expect(csv.split('\r\n')[1]).toBe('p1,1,2');
+  });
+  it('survives the HTML table', () => {
+    const body = renderHtml({ rows, columns: ['__proto__', 'a'], meta: { reportType: 'video-list', datasourceId: 'ds_x', fetchedAt: '2024-01-01T00:00:00.000Z', pages: 1, cursor: null, hasMore: false } } as never).body;
+    expect(body).toContain('<th scope="col">__proto__</th>');
+    expect(body).toContain('>p1</td>');
   });
 });

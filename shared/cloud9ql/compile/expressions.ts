@@ -318,7 +318,14 @@ export class ExpressionCompiler {
             throw this.errors.at('invalid_argument', `${expr.name}(): ${message}`, expr.args[index]?.at ?? expr.at);
           },
         };
-        const impl = entry.def.bind(consts, ctx);
+        const bound = entry.def.bind(consts, ctx);
+        const env = this.env;
+        const impl: ScalarImpl = entry.def.buildsText
+          ? (...values: Value[]) => {
+            const v = bound(...values);
+            return typeof v === 'string' ? env.text.charge(v) : v;
+          }
+          : bound;
         return this.fold(entry.def.variadic ? variadic(impl, args.map((a) => a.fn)) : positional(impl, args.map((a) => a.fn)), args, entry.def.pure !== false);
       }
     }

@@ -41,7 +41,7 @@ export function arithmetic(op: ArithmeticOperator, a: Value, b: Value, env: RunE
   }
   if (op === '+' && (typeof a === 'string' || typeof b === 'string')) {
     const bothNumeric = (typeof a !== 'string' || isNumericString(a)) && (typeof b !== 'string' || isNumericString(b));
-    if (!bothNumeric || (typeof a === 'string' && typeof b === 'string')) return (toText(a) ?? '') + (toText(b) ?? '');
+    if (!bothNumeric || (typeof a === 'string' && typeof b === 'string')) return env.text.charge((toText(a) ?? '') + (toText(b) ?? ''));
   }
   const x = toNumber(a);
   const y = toNumber(b);

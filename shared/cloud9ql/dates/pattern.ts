@@ -10,6 +10,7 @@
  * Hand-written: the patterns must follow Java, not the token sets of JavaScript date libraries, and
  * formatting is on the hot path of per-row queries (see the bench).
  */
+import { RE2JS } from 're2js';
 import { fillFields, isoWeek, newFields, wallMs, type DateFields } from './civil.ts';
 import { MONTHS, MONTHS_SHORT, WEEKDAYS, WEEKDAYS_SHORT } from './names.ts';
 import { formatOffset, type Zone } from './zone.ts';
@@ -214,12 +215,13 @@ export function compileParser(pattern: string): DateParser {
     else source += '(Z|UTC|GMT|[+-]\\d{2}:?\\d{2}|[+-]\\d{2}|GMT[+-]\\d{1,2}(?::\\d{2})?|[A-Za-z_]+(?:/[A-Za-z_]+)*)';
     setters.push(setter(p.letter, p.count));
   });
-  const regex = new RegExp(`${source}\\s*$`, 'i');
+  // RE2 (linear time): adjacent text fields (MMMMEEEE...) backtrack exponentially in a JavaScript RegExp.
+  const regex = RE2JS.compile(`${source}\\s*$`, RE2JS.CASE_INSENSITIVE);
   return (text, zone) => {
-    const m = regex.exec(text);
-    if (!m) return null;
+    const m = regex.matcher(text);
+    if (!m.find()) return null;
     const st: ParseState = { year: 1970, month: 1, day: 1, hour: 0, minute: 0, second: 0, milli: 0, pm: null, offset: null, twoDigitYear: false, dayOfYear: null };
-    for (let i = 0; i < setters.length; i++) setters[i]!(m[i + 1]!, st);
+    for (let i = 0; i < setters.length; i++) setters[i]!(m.group(i + 1) ?? '', st);
     if (st.twoDigitYear) st.year += st.year < 70 ? 2000 : 1900;
     if (st.pm !== null) {
       if (st.pm && st.hour < 12) st.hour += 12;

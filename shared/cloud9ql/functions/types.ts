@@ -1,4 +1,5 @@
 /** Contracts between the compiler and the function catalogue. */
+import type { TextBudget } from '../limits.ts';
 import type { Value } from '../values.ts';
 
 /** Marks an argument whose value is only known per row. */
@@ -11,6 +12,8 @@ export interface RunEnv {
   nowMs: number;
   /** Set when a Date value was made, so the output is scanned and dates written as ISO text. */
   sawDate: boolean;
+  /** Text built so far (per run; constant folding at compile time charges a budget of its own). */
+  text: TextBudget;
 }
 
 export interface BindContext {
@@ -30,6 +33,8 @@ export interface ScalarDef {
   readonly variadic?: boolean;
   /** False when two calls with the same arguments may differ (now()): never folded to a constant. */
   readonly pure?: boolean;
+  /** Can return text longer than its arguments (concat, replace): results are charged to the text budget. */
+  readonly buildsText?: boolean;
   /** Called once per query: validates constant arguments (patterns, zones) and returns the per-row implementation. */
   bind(consts: readonly ConstArg[], ctx: BindContext): ScalarImpl;
 }

@@ -4,7 +4,7 @@
  */
 import { scaleLinear } from 'd3-scale';
 import { esc, truncate } from '../escape.ts';
-import { formatNumber, r1 } from '../format.ts';
+import { formatCompact, formatNumber, r1 } from '../format.ts';
 
 export interface BarItem {
   label: string;
@@ -23,11 +23,20 @@ const ROW = 24;
 const TOP = 34;
 const LABEL_W = 250;
 const VALUE_W = 90;
+/** Width of one character of an 11px value label, generously. */
+const LABEL_CHAR_PX = 7;
+
+/** The full number when it fits right of the longest bar, else the compact form (1T, -3.2M). */
+function valueLabel(n: number): string {
+  const full = formatNumber(n);
+  return full.length * LABEL_CHAR_PX <= VALUE_W - 6 ? full : formatCompact(n);
+}
 
 export function barChart(spec: BarChartSpec): string {
   const width = spec.width ?? 720;
   const height = TOP + ROW * Math.max(1, spec.items.length) + 8;
-  const values = spec.items.map((i) => i.value);
+  const items = spec.items.map((i) => ({ label: i.label, value: Number.isFinite(i.value) ? i.value : 0 }));
+  const values = items.map((i) => i.value);
   const lo = Math.min(0, ...values);
   const hi = Math.max(0, ...values);
   const x = scaleLinear()
@@ -41,7 +50,7 @@ export function barChart(spec: BarChartSpec): string {
   ];
   if (spec.subtitle) parts.push(`<text class="s" x="${width}" y="16" text-anchor="end">${esc(spec.subtitle)}</text>`);
   if (spec.items.length === 0) parts.push(`<text class="s" x="0" y="${TOP + 14}">No data in this period.</text>`);
-  spec.items.forEach((item, i) => {
+  items.forEach((item, i) => {
     const top = TOP + i * ROW;
     const x0 = x(Math.min(0, item.value));
     const x1 = x(Math.max(0, item.value));
@@ -49,7 +58,7 @@ export function barChart(spec: BarChartSpec): string {
       `<g class="bar-row"><title>${esc(item.label)}: ${esc(formatNumber(item.value))}</title>`,
       `<text class="bl" x="${LABEL_W}" y="${top + ROW / 2}" dy="0.32em" text-anchor="end">${esc(truncate(item.label, 38))}</text>`,
       `<rect class="${item.value < 0 ? 'neg' : 'pos'}" x="${r1(x0)}" y="${top + 4}" width="${r1(Math.max(1, x1 - x0))}" height="${ROW - 8}"/>`,
-      `<text class="bv" x="${r1(x1 + 6)}" y="${top + ROW / 2}" dy="0.32em">${esc(formatNumber(item.value))}</text></g>`,
+      `<text class="bv" x="${r1(x1 + 6)}" y="${top + ROW / 2}" dy="0.32em">${esc(valueLabel(item.value))}</text></g>`,
     );
   });
   parts.push('</svg>');

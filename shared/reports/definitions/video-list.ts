@@ -11,7 +11,7 @@ import { MAX_PAGE_SIZE, iterateVideos, type TikTokVideo, type VideoListResponse 
 import { deadlinePassed } from '../deadline.ts';
 import { baseRequestShape } from '../request/base.ts';
 import { unknownMemberError } from '../request/common.ts';
-import { fetchFromTikTok } from '../tiktok-source.ts';
+import { accountMeta, fetchFromTikTok } from '../tiktok-source.ts';
 import { defineReport, once, type FetchedData } from '../types.ts';
 
 const DEFAULT_QUERY = 'select expand(data.videos);';
@@ -83,18 +83,21 @@ export const videoListReport = defineReport({
   async fetch({ deps, tenantId, datasourceId, request, deadline }): Promise<FetchedData> {
     const { fields, requestBody } = request;
     const source = { deps, tenantId, datasourceId, reportType: 'video-list' as const, fields };
+    let meta: FetchedData['meta'];
     if (!request.allPages) {
-      const res = await fetchFromTikTok(source, (client, token) =>
-        client.listVideos(token, fields, { cursor: startCursor(requestBody.cursor), max_count: requestBody.max_count }),
-      );
-      return { input: { data: res.data }, pages: 1, cursor: res.data.cursor ?? null, hasMore: res.data.has_more === true };
+      const res = await fetchFromTikTok(source, (client, token, datasource) => {
+        meta = accountMeta(datasource);
+        return client.listVideos(token, fields, { cursor: startCursor(requestBody.cursor), max_count: requestBody.max_count });
+      });
+      return { input: { data: res.data }, pages: 1, cursor: res.data.cursor ?? null, hasMore: res.data.has_more === true, meta };
     }
     // Paging state lives outside the call: when the token service refreshes a token TikTok refused
     // mid-paging and calls again, paging resumes after the last page received instead of restarting.
     const maxVideos = request.maxVideos ?? DEFAULT_MAX_VIDEOS;
     const videos: Array<Partial<TikTokVideo>> = [];
     const state = { pages: 0, cursor: startCursor(requestBody.cursor) as number | undefined, hasMore: true, stopReason: 'end' as string };
-    await fetchFromTikTok(source, async (client, token) => {
+    await fetchFromTikTok(source, async (client, token, datasource) => {
+      meta = accountMeta(datasource);
       const pages = iterateVideos(client, token, fields, { startCursor: state.cursor, maxCount: requestBody.max_count, maxVideos: maxVideos - videos.length });
       for await (const page of pages) {
         videos.push(...page.videos);
@@ -112,6 +115,6 @@ export const videoListReport = defineReport({
     }
     // TikTok's own shape, all pages merged; cursor and has_more are those of the last page.
     const data: VideoListResponse['data'] = { videos, cursor: state.cursor ?? 0, has_more: state.hasMore };
-    return { input: { data }, pages: state.pages, cursor: state.cursor ?? null, hasMore: state.hasMore };
+    return { input: { data }, pages: state.pages, cursor: state.cursor ?? null, hasMore: state.hasMore, meta };
   },
 });

@@ -7,8 +7,8 @@ import * as z from 'zod/mini';
 import '../../zod-locale.ts';
 import { baseRequestShape } from '../request/base.ts';
 import { unknownMemberError } from '../request/common.ts';
-import { fetchFromTikTok } from '../tiktok-source.ts';
-import { defineReport, once } from '../types.ts';
+import { accountMeta, fetchFromTikTok } from '../tiktok-source.ts';
+import { defineReport, once, type FetchedData } from '../types.ts';
 
 const DEFAULT_QUERY = 'select expand(data.videos);';
 export const MAX_VIDEO_IDS = 20;
@@ -64,9 +64,11 @@ export const videoQueryReport = defineReport({
   },
   async fetch({ deps, tenantId, datasourceId, request }) {
     const ids = request.requestBody.filters.video_ids;
-    const res = await fetchFromTikTok({ deps, tenantId, datasourceId, reportType: 'video-query', fields: request.fields }, (client, token) =>
-      client.queryVideos(token, request.fields, ids),
-    );
-    return { input: { data: res.data }, pages: 1, cursor: null, hasMore: false };
+    let meta: FetchedData['meta'];
+    const res = await fetchFromTikTok({ deps, tenantId, datasourceId, reportType: 'video-query', fields: request.fields }, (client, token, datasource) => {
+      meta = accountMeta(datasource);
+      return client.queryVideos(token, request.fields, ids);
+    });
+    return { input: { data: res.data }, pages: 1, cursor: null, hasMore: false, meta };
   },
 });

@@ -5,8 +5,8 @@
  * in one cell; dates are ISO 8601.
  *
  * Formula injection (OWASP "CSV Injection"): spreadsheets run a cell that starts with `=`, `+`, `-`
- * or `@` (and tab or CR are used to smuggle those) as a formula. Every TEXT cell starting with one of
- * these characters is prefixed with a single quote `'`, which spreadsheets show as text. Numbers and
+ * or `@` (also after leading spaces, and their full-width forms ＝ ＋ － ＠; tab, CR and LF are used to
+ * smuggle those) as a formula. Every TEXT cell starting with one of these is prefixed with a single quote `'`, which spreadsheets show as text. Numbers and
  * booleans are written as they are: a negative number is data, not a formula. Consumers that parse
  * the CSV programmatically should strip a leading `'` from text cells that start with `'=`, `'+`,
  * `'-`, `'@`, `'\t` or `'\r`.
@@ -15,7 +15,8 @@ import { stringify } from 'csv-stringify/sync';
 import { tabulate } from '../shape.ts';
 import type { ReportResult } from '../types.ts';
 
-const FORMULA_TRIGGER = /^[=+\-@\t\r]/;
+// Also after leading spaces, a leading line feed, and the full-width forms some spreadsheets read as = + - @.
+const FORMULA_TRIGGER = /^(?:[\t\r\n]| *[=+\-@\uFF1D\uFF0B\uFF0D\uFF20])/;
 
 export function neutraliseFormula(text: string): string {
   return FORMULA_TRIGGER.test(text) ? `'${text}` : text;
