@@ -10,7 +10,8 @@ import { capacityFromQuota } from './plan.ts';
 import type { CaptureStore } from './ports.ts';
 import { readHistorySettings } from './settings.ts';
 import { tiktokCaptureSource } from './source.ts';
-import { DEFAULT_BACKFILL_PER_TICK, dispatchDueCaptures, type CaptureSweepSummary } from './sweep.ts';
+import { ruleIntervalMinutes } from '../topology/schedules.ts';
+import { DEFAULT_BACKFILL_PER_TICK, dispatchDueCaptures, tickCallBudget, type CaptureSweepSummary } from './sweep.ts';
 
 export function defaultCaptureStore(): CaptureStore {
   const ctx = appContext();
@@ -32,10 +33,12 @@ export function defaultCaptureJobDeps(): CaptureJobDeps {
 /** The dispatcher's call: leases due captures and sends them; never throws (the next tick retries). */
 export async function dispatchCapturesFromDispatcher(deadline?: number): Promise<CaptureSweepSummary | { error: string }> {
   try {
+    const capacity = capacityFromQuota(appContext().config.quota);
     const { messages, summary } = await dispatchDueCaptures(
       {
         store: defaultCaptureStore(),
-        capacity: capacityFromQuota(appContext().config.quota),
+        capacity,
+        callBudget: tickCallBudget(capacity, ruleIntervalMinutes('schedule-dispatch')),
         backfillPerTick: DEFAULT_BACKFILL_PER_TICK,
         outOfTime: () => deadline !== undefined && Date.now() > deadline,
       },

@@ -17,5 +17,5 @@ export type { CaptureSession, CaptureSource, CaptureStore, DueEntry } from './po
 export { computeHistory, HISTORY_METRICS, type HistoryData, type HistoryMetric, type HistoryQuery } from './report.ts';
 export { readHistorySettings, type HistorySettings } from './settings.ts';
 export { tiktokCaptureSource } from './source.ts';
-export { dispatchDueCaptures, scheduleCaptureNow, type CaptureSweepSummary } from './sweep.ts';
+export { dispatchDueCaptures, scheduleCaptureNow, tickCallBudget, type CaptureSweepSummary } from './sweep.ts';
 export { videoStateAt } from './replay.ts';

@@ -24,6 +24,17 @@ export interface CaptureSweepDeps {
   concurrency?: number;
   /** True once the invocation must stop starting new work. */
   outOfTime?: () => boolean;
+  /**
+   * TikTok calls this tick may queue (tickCallBudget): due captures beyond it stay due, oldest first,
+   * for the next tick. Queuing only what the background lane can serve keeps the capture queue short,
+   * so captures rarely wait for quota at all (each wait is an invocation and store reads).
+   */
+  callBudget?: number;
+}
+
+/** What the background lane serves between two ticks, with a quarter more so the lane never idles. */
+export function tickCallBudget(capacity: CaptureCapacitySettings, tickMinutes: number): number {
+  return Math.ceil(capacity.quotaPerMinute * capacity.backgroundShare * tickMinutes * 1.25);
 }
 
 export interface CaptureSweepSummary {
@@ -60,10 +71,23 @@ export async function dispatchDueCaptures(deps: CaptureSweepDeps, nowMs: number)
   const summary: CaptureSweepSummary = { day: today, due: 0, queued: 0, requeued: 0, profileOnly: 0, stale: 0, daysLost: 0, backfilled, failed: 0, capacity };
 
   const pages = await Promise.all(store.due.shards.map((shard) => store.due.queryDue(shard, nowMs, maxPerTick)));
-  const due = pages
+  const sorted = pages
     .flat()
     .sort((a, b) => a.dueAt - b.dueAt)
     .slice(0, maxPerTick);
+  const due: typeof sorted = [];
+  let budget = deps.callBudget ?? Number.POSITIVE_INFINITY;
+  for (const entry of sorted) {
+    // Lost days cost no call; the first capture of a tick always goes, however big.
+    if (entry.day < today) {
+      due.push(entry);
+      continue;
+    }
+    const calls = skipsVideosToday(entry.datasourceId, today, entry.videoCount, capacity) ? 1 : captureCalls(entry.videoCount);
+    if (calls > budget && due.length > 0) break;
+    budget -= calls;
+    due.push(entry);
+  }
   summary.due = due.length;
   const messages: CaptureMessage[] = [];
   const limit = pLimit(deps.concurrency ?? 16);

@@ -31,3 +31,11 @@ export const SCHEDULES: readonly ScheduleSpec[] = [
     description: 'Refresh TikTok access tokens that expire within the refresh window',
   },
 ];
+
+/** Minutes between two firings of a rule in AWS (`rate(N minutes)` / `rate(1 hour)`), e.g. to size per-tick work. */
+export function ruleIntervalMinutes(rule: string): number {
+  const spec = SCHEDULES.find((s) => s.rule === rule);
+  const m = spec && /^rate\((\d+) (minute|minutes|hour|hours)\)$/.exec(spec.schedule);
+  if (!m) throw new TypeError(`No rate() schedule for rule ${rule}`);
+  return Number(m[1]) * (m[2]!.startsWith('hour') ? 60 : 1);
+}

@@ -8,6 +8,7 @@
  * that needs the datasource read moves the runtime's clock past that first (`forgetGrants`).
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { resetDefaultGovernor } from '../../shared/quota/default-governor.ts';
 import { OffsetClock } from '../connect/offset-clock.ts';
 import { connectAccount } from '../support/connect.ts';
 import { startTestRuntime, type TestRuntime } from '../support/runtime.ts';
@@ -55,15 +56,22 @@ describe('DynamoDB faults: reports and tokens', () => {
     forgetGrants();
     await expectRows(await profile(rt, ds), 1);
     // The whole store is down. Every request also counts against the tenant's request limit (a
-    // counter write, pk RATE#...): that one fails open, so it is split off and checked on its own.
-    fault = injectDynamoFault({ kind: 'internal', count: Number.POSITIVE_INFINITY, match: /^(?![\s\S]*"RATE#)/ });
+    // counter write, pk RATE#...) and takes a TikTok permit from the quota ledger (pk QUOTA#...):
+    // both fail soft (the counter open, the governor to a small per-process allowance), so they are
+    // split off and checked on their own.
+    fault = injectDynamoFault({ kind: 'internal', count: Number.POSITIVE_INFINITY, match: /^(?![\s\S]*"(RATE|QUOTA)#)/ });
     const counter = injectDynamoFault({ kind: 'internal', count: Number.POSITIVE_INFINITY, match: /"RATE#/ });
+    const ledger = injectDynamoFault({ kind: 'internal', count: Number.POSITIVE_INFINITY, match: /"QUOTA#/ });
     try {
+      // A fresh governor: no permits leased before the outage.
+      resetDefaultGovernor();
       await expectRows(await profile(rt, ds), 1);
       expect(fault.seen).toBe(0);
       expect(counter.fired).toBeGreaterThan(0);
+      expect(ledger.fired).toBeGreaterThan(0);
     } finally {
       counter.remove();
+      ledger.remove();
     }
   });
 

@@ -48,9 +48,11 @@ describe('one TikTok app, two tenants', () => {
     const burst = await Promise.all(Array.from({ length: 180 }, () => profile(rt.api, dsA)));
     const served = burst.filter((r) => r.status === 200).length;
     const refused = burst.filter((r) => r.status === 429);
-    // A tenant alone takes at most half of the window (TIKTOK_QUOTA_TENANT_SHARE), the rest is refused by us.
-    expect(served).toBe(30);
-    expect(refused).toHaveLength(150);
+    // A tenant alone takes at most half of the window (TIKTOK_QUOTA_TENANT_SHARE), the rest is refused
+    // by us. (A leased permit that ages out unused still counts: hence "at most".)
+    expect(served).toBeLessThanOrEqual(30);
+    expect(served).toBeGreaterThanOrEqual(25);
+    expect(refused).toHaveLength(180 - served);
     for (const r of refused.slice(0, 5)) {
       const body = (await r.json()) as { error: { code: string; reason?: string; retryAfterSeconds?: number } };
       expect(body.error.code).toBe('quota_exhausted');
@@ -65,7 +67,7 @@ describe('one TikTok app, two tenants', () => {
 
     const userInfo = rt.sandbox!.callLog().filter((c) => c.endpoint === '/v2/user/info/');
     expect(userInfo.filter((c) => c.status === 429)).toHaveLength(0);
-    expect(userInfo).toHaveLength(35);
+    expect(userInfo).toHaveLength(served + 5);
   });
 
   it("TikTok's 429 with Retry-After backs the endpoint off for everyone, then it recovers", async () => {
