@@ -18,7 +18,7 @@ import { classifyFailure, retryDelaySeconds } from '../delivery/failure.ts';
 import { QuotaExhaustedError } from '../quota/errors.ts';
 import { CAPTURE_QUEUE_SETTINGS, type CaptureMessage } from '../queue/capture.ts';
 import type { RunError } from '../schedules/index.ts';
-import { isTikTokError, missingScopes } from '../tiktok/index.ts';
+import { isTikTokError, missingScopes, USER_INFO_PATH, VIDEO_LIST_PATH } from '../tiktok/index.ts';
 import { addDays, dayOf, type Day } from './days.ts';
 import { captureCalls, captureSlotMs, sizeBucket } from './plan.ts';
 import type { CaptureProgress, CaptureSession, CaptureSource, CaptureStore, PartVideo } from './ports.ts';
@@ -236,7 +236,9 @@ export async function runCaptureJob(deps: CaptureJobDeps, message: CaptureMessag
         if (pendingBytes >= settings.partBytes) await flush();
       }
     };
-    await deps.source.open(ref, work);
+    // What is left of the plan, so the governor leases it in one go (message.planned = 1 + pages).
+    const pagesLeft = progress.videosDone || progress.noVideos ? 0 : Math.max(1, (message.planned ?? 2) - 1 - progress.pages);
+    await deps.source.open(ref, work, { expectedCalls: { [USER_INFO_PATH]: progress.profileDone ? 0 : 1, [VIDEO_LIST_PATH]: pagesLeft } });
     if (progress.badValues > badBefore) deps.log?.warn('Absurd TikTok values clamped or skipped', { ...ref, day, count: progress.badValues - badBefore });
 
     if (stoppedAtDeadline) {

@@ -11,7 +11,6 @@
  *   video counters every other day, chosen by hash parity of (datasource, day); profile counters
  *   are always taken. Deterministic, so the skipped days alternate instead of random days being lost.
  */
-import { createHash } from 'node:crypto';
 import { limitFor, type QuotaSettings } from '../quota/settings.ts';
 import { dayOf, dayStartMs, type Day } from './days.ts';
 
@@ -36,9 +35,23 @@ export function capacityFromQuota(quota: QuotaSettings): CaptureCapacitySettings
   return { quotaPerMinute: limitFor(quota, '/v2/video/list/'), backgroundShare: quota.laneShare.background };
 }
 
-/** 32-bit stable hash of a string. */
+/**
+ * 32-bit stable hash of a string (FNV-1a, then a murmur3 finaliser to spread the low bits): no
+ * secrecy is needed to spread captures over the day, and it is ~50x cheaper than a SHA-256 digest,
+ * which mattered in the fleet simulation's profile (a third of its CPU).
+ */
 export function stableHash(value: string): number {
-  return createHash('sha256').update(value).digest().readUInt32BE(0);
+  let h = 0x811c9dc5;
+  for (let i = 0; i < value.length; i += 1) {
+    h ^= value.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  h ^= h >>> 16;
+  return h >>> 0;
 }
 
 /** The datasource's capture time on `day` (epoch ms). */

@@ -122,6 +122,9 @@ export interface CaptureSession {
 }
 
 export interface CaptureSource {
-  /** Opens the datasource (token) and runs fn with a session; every call inside is a background TikTok call. */
-  open<T>(ref: DatasourceRef, fn: (session: CaptureSession) => Promise<T>): Promise<T>;
+  /**
+   * Opens the datasource (token) and runs fn with a session; every call inside is a background TikTok
+   * call. `expectedCalls` (per endpoint path) lets the quota governor lease the permits at once.
+   */
+  open<T>(ref: DatasourceRef, fn: (session: CaptureSession) => Promise<T>, hint?: { expectedCalls?: Record<string, number> }): Promise<T>;
 }

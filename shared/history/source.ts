@@ -19,9 +19,9 @@ export interface CaptureSourceDeps {
 
 export function tiktokCaptureSource(deps: CaptureSourceDeps): CaptureSource {
   return {
-    open: (ref, fn) =>
+    open: (ref, fn, hint) =>
       // Background lane, no waiting for a permit: the queue delays the message instead.
-      withWork({ tenantId: ref.tenantId, priority: 'background', maxWaitMs: 0 }, async () => {
+      withWork({ tenantId: ref.tenantId, priority: 'background', maxWaitMs: 0, ...(hint?.expectedCalls ? { expectedCalls: hint.expectedCalls } : {}) }, async () => {
         const client = await deps.client();
         return deps.withAccessToken(ref, (token, datasource) =>
           withinWork(datasource.openId ? { openId: datasource.openId } : {}, () =>

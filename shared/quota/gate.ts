@@ -20,7 +20,7 @@ export function governedGate(governor: Governor): CallGate {
         logger.warn('TikTok call outside a work scope; governed as background', { endpoint });
       }
       const w = work ?? UNSCOPED;
-      await governor.acquire({ endpoint, tenantId: w.tenantId, priority: w.priority, openId: w.openId, maxWaitMs: w.maxWaitMs });
+      await governor.acquire({ endpoint, tenantId: w.tenantId, priority: w.priority, openId: w.openId, maxWaitMs: w.maxWaitMs, expectedCalls: w.expectedCalls?.[endpoint] });
     },
     async throttled(endpoint, retryAfterSeconds) {
       try {

@@ -23,6 +23,8 @@ export interface PermitRequest {
   openId?: string;
   /** Overrides the lane's wait budget. */
   maxWaitMs?: number;
+  /** Calls the caller expects to make on this endpoint soon: the size of a fresh lease (work.ts). */
+  expectedCalls?: number;
 }
 
 export type GovernorEvent =
@@ -152,7 +154,8 @@ export function createGovernor(deps: GovernorDeps): Governor {
       }
       // Calls keep coming and used the whole lease: lease more at once next time. Permits that aged
       // out unused, or a pause, start small again.
-      pool.nextBatch = pool.left === 0 && now - pool.lastLease <= 2 * s.leaseMs ? Math.min(s.maxBatch, pool.nextBatch * 2) : 1;
+      const fresh = Math.max(1, Math.min(s.maxBatch, Math.floor(req.expectedCalls ?? 1)));
+      pool.nextBatch = pool.left === 0 && now - pool.lastLease <= 2 * s.leaseMs ? Math.min(s.maxBatch, pool.nextBatch * 2) : fresh;
       const got = await lease(key, req, pool.nextBatch).catch((error: unknown) => {
         deps.onEvent?.({ type: 'store_unavailable', endpoint: req.endpoint, error });
         return leaseOffline(key, req);

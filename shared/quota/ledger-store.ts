@@ -5,7 +5,7 @@
  */
 import { GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { isConditionFailed } from '../store/conditional-write.ts';
-import { emptyLedger, type LedgerState } from './ledger.ts';
+import { copyLedger, emptyLedger, type LedgerState } from './ledger.ts';
 
 export interface VersionedLedger {
   state: LedgerState;
@@ -30,7 +30,10 @@ export function dynamoLedgerStore(deps: { dynamo: DynamoDBDocumentClient; tableN
       const res = await deps.dynamo.send(new GetCommand({ TableName: deps.tableName, Key: ledgerItemKey(key), ConsistentRead: true }));
       const item = res.Item;
       if (!item) return { state: emptyLedger(), version: 0 };
-      return { state: { g: item.g ?? {}, t: item.t ?? {}, w: item.w ?? {}, ...(item.bo ? { bo: item.bo } : {}) }, version: Number(item.v ?? 0) };
+      const state: LedgerState = { g: Array.isArray(item.g) ? item.g : [], t: item.t ?? {}, w: item.w ?? {} };
+      if (item.bo) state.bo = item.bo;
+      if (typeof item.pt === 'number') state.pt = item.pt;
+      return { state, version: Number(item.v ?? 0) };
     },
     async write(key, state, expected) {
       try {
@@ -54,7 +57,7 @@ export function dynamoLedgerStore(deps: { dynamo: DynamoDBDocumentClient; tableN
 /** Same contract in memory; states are copied in and out so callers can't alias the stored one. */
 export function memoryLedgerStore(): LedgerStore & { items: Map<string, VersionedLedger> } {
   const items = new Map<string, VersionedLedger>();
-  const copy = (s: LedgerState): LedgerState => structuredClone(s);
+  const copy = copyLedger;
   return {
     items,
     async read(key) {

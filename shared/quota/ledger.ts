@@ -7,19 +7,49 @@
 import type { Priority } from './errors.ts';
 import { lookbackMs, type QuotaSettings } from './settings.ts';
 
-/** Stored as plain maps so DynamoDB keeps them as M attributes. */
+/**
+ * Grants are lists of [time unit, count] pairs, oldest first (DynamoDB lists of numbers). Not maps
+ * keyed by epoch second: such keys are array indices to V8, which keeps them in slow dictionary
+ * elements; lists made the fleet simulation's ledger work several times cheaper (measured).
+ */
+export type Buckets = Array<[number, number]>;
+
 export interface LedgerState {
   /** Permits granted per epoch second. */
-  g: Record<string, number>;
-  /** Permits granted per tenant, per 5-second bucket (epoch seconds / 5). */
-  t: Record<string, Record<string, number>>;
+  g: Buckets;
+  /** Permits granted per tenant, per 10-second bucket (epoch seconds / 10). */
+  t: Record<string, Buckets>;
   /** Tenants refused a permit lately: tenant -> epoch ms of the refusal. */
   w: Record<string, number>;
   /** TikTok answered 429 (last halving at `at`): no grant before `until`, then the limit climbs back from `factor` to 1. */
   bo?: { until: number; factor: number; at: number };
+  /** When `t` was last swept of buckets that left the window (epoch ms). */
+  pt?: number;
 }
 
-export const emptyLedger = (): LedgerState => ({ g: {}, t: {}, w: {} });
+export const emptyLedger = (): LedgerState => ({ g: [], t: {}, w: {} });
+
+const copyBuckets = (b: Buckets | undefined): Buckets => (b ? b.map(([k, n]) => [k, n]) : []);
+
+/** A deep copy (lists and maps of numbers): several times cheaper than structuredClone. */
+export function copyLedger(s: LedgerState): LedgerState {
+  const t: Record<string, Buckets> = {};
+  for (const tenant in s.t) t[tenant] = copyBuckets(s.t[tenant]);
+  return { g: copyBuckets(s.g), t, w: { ...s.w }, ...(s.bo ? { bo: { ...s.bo } } : {}), ...(s.pt !== undefined ? { pt: s.pt } : {}) };
+}
+
+/** Adds n at unit `k` (the newest unit is last; grants never go back in time). */
+function addAt(b: Buckets, k: number, n: number): void {
+  const last = b[b.length - 1];
+  if (last && last[0] === k) last[1] += n;
+  else if (!last || last[0] < k) b.push([k, n]);
+  else {
+    // A clock a little behind another instance's: keep the list ordered.
+    const i = b.findIndex(([x]) => x >= k);
+    if (b[i]![0] === k) b[i]![1] += n;
+    else b.splice(i, 0, [k, n]);
+  }
+}
 
 export interface LeaseAsk {
   tenantId: string;
@@ -35,7 +65,8 @@ export type Decision =
   | { granted: number; state: LedgerState; write: true }
   | { granted: 0; reason: Refusal; retryAfterMs: number; state: LedgerState; write: boolean };
 
-const TENANT_BUCKET_S = 5;
+/** Coarse on purpose: the item grows with tenants x buckets, and fairness needs no finer count. */
+const TENANT_BUCKET_S = 10;
 /** A refusal marks the tenant as waiting for this long. */
 export const WAITING_TTL_MS = 3_000;
 /** A waiting mark younger than this is not rewritten (saves a write per poll). */
@@ -51,36 +82,51 @@ export function limitFactor(state: LedgerState, now: number, s: QuotaSettings): 
   return Math.min(1, f);
 }
 
+const oldestSecond = (now: number, s: QuotaSettings) => Math.floor((now - lookbackMs(s)) / 1000);
+/** The first tenant bucket that may still count: one counts while any of its seconds may. */
+const oldestTenantBucket = (oldestSec: number) => Math.floor(oldestSec / TENANT_BUCKET_S);
+/** Sweeping every tenant's buckets costs O(tenants): done this often; in between a tenant's own count skips stale buckets. */
+const TENANT_SWEEP_MS = 10_000;
+
+const liveFrom = (b: Buckets | undefined, oldest: number): Buckets => (b ? b.filter(([k]) => k >= oldest) : []);
+
 function prune(state: LedgerState, now: number, s: QuotaSettings): LedgerState {
-  const oldestSec = Math.floor((now - lookbackMs(s)) / 1000);
-  const g: Record<string, number> = {};
-  for (const [sec, n] of Object.entries(state.g)) if (Number(sec) >= oldestSec) g[sec] = n;
-  const t: Record<string, Record<string, number>> = {};
-  for (const [tenant, buckets] of Object.entries(state.t)) {
-    const kept: Record<string, number> = {};
-    // A 5-second bucket stays while any of its seconds may still count.
-    for (const [b, n] of Object.entries(buckets)) if ((Number(b) + 1) * TENANT_BUCKET_S - 1 >= oldestSec) kept[b] = n;
-    if (Object.keys(kept).length > 0) t[tenant] = kept;
+  const oldestSec = oldestSecond(now, s);
+  const g = liveFrom(state.g, oldestSec);
+  let t = state.t;
+  let pt = state.pt;
+  if (pt === undefined || now - pt >= TENANT_SWEEP_MS) {
+    t = {};
+    const oldest = oldestTenantBucket(oldestSec);
+    for (const tenant in state.t) {
+      const kept = liveFrom(state.t[tenant], oldest);
+      if (kept.length > 0) t[tenant] = kept;
+    }
+    pt = now;
   }
   const w: Record<string, number> = {};
-  for (const [tenant, at] of Object.entries(state.w)) if (now - at < WAITING_TTL_MS) w[tenant] = at;
-  const out: LedgerState = { g, t, w };
+  for (const tenant in state.w) if (now - state.w[tenant]! < WAITING_TTL_MS) w[tenant] = state.w[tenant]!;
+  const out: LedgerState = { g, t, w, pt };
   if (state.bo && limitFactor(state, now, s) < 1) out.bo = state.bo;
   return out;
 }
 
-const sum = (m: Record<string, number> | undefined) => Object.values(m ?? {}).reduce((a, b) => a + b, 0);
+const sum = (b: Buckets) => {
+  let n = 0;
+  for (const [, c] of b) n += c;
+  return n;
+};
 
 /**
- * When `need` more permits fit under `cap`, given grants per bucket (bucket start in seconds, each
- * counted until its last second leaves the lookback).
+ * When `need` more permits fit under `cap`, given grants per bucket (bucket start in units of
+ * `bucketSeconds`, oldest first, each counted until its last second leaves the lookback).
  */
-function freeAtMs(buckets: Record<string, number>, bucketSeconds: number, cap: number, need: number, now: number, s: QuotaSettings): number {
+function freeAtMs(buckets: Buckets, bucketSeconds: number, cap: number, need: number, now: number, s: QuotaSettings): number {
   let used = sum(buckets);
-  for (const [b, n] of Object.entries(buckets).sort((x, y) => Number(x[0]) - Number(y[0]))) {
+  for (const [b, n] of buckets) {
     if (used + need <= cap) break;
     used -= n;
-    const lastSecondMs = ((Number(b) + 1) * bucketSeconds - 1) * 1000;
+    const lastSecondMs = ((b + 1) * bucketSeconds - 1) * 1000;
     if (used + need <= cap) return Math.max(MIN_RETRY_MS, lastSecondMs + 1000 + lookbackMs(s) - now);
   }
   return used + need <= cap ? MIN_RETRY_MS : lookbackMs(s);
@@ -109,17 +155,17 @@ export function decide(stored: LedgerState, ask: LeaseAsk, now: number, limit: n
     const others = Object.keys(state.w).filter((t) => t !== ask.tenantId).length;
     if (others > 0) tenantCap = Math.max(1, Math.floor(cap / (others + 1)));
     else if (ask.priority !== 'background') tenantCap = Math.max(1, Math.floor(cap * s.tenantShare));
-    tenantFree = tenantCap - sum(state.t[ask.tenantId]);
+    tenantFree = tenantCap - sum(liveFrom(state.t[ask.tenantId], oldestTenantBucket(oldestSecond(now, s))));
   }
   // A lease is at most 1/30 of the lane's minute: unused permits age out unused, and on a small
   // limit (a low quota, or one halved after TikTok's 429s) that waste must stay small.
   const n = Math.min(ask.want, Math.max(1, Math.floor(cap / LEASE_FRACTION)), free, tenantFree);
   if (n >= 1) {
-    const sec = String(Math.floor(now / 1000));
-    state.g[sec] = (state.g[sec] ?? 0) + n;
-    const bucket = String(Math.floor(now / 1000 / TENANT_BUCKET_S));
-    const mine = (state.t[ask.tenantId] ??= {});
-    mine[bucket] = (mine[bucket] ?? 0) + n;
+    addAt(state.g, Math.floor(now / 1000), n);
+    // A copy: between sweeps `t` may still be the stored ledger's own map.
+    if (state.t === stored.t) state.t = { ...stored.t };
+    const mine = (state.t[ask.tenantId] = liveFrom(state.t[ask.tenantId], oldestTenantBucket(oldestSecond(now, s))));
+    addAt(mine, Math.floor(now / 1000 / TENANT_BUCKET_S), n);
     delete state.w[ask.tenantId];
     return { granted: n, state, write: true };
   }
@@ -128,7 +174,7 @@ export function decide(stored: LedgerState, ask: LeaseAsk, now: number, limit: n
     // Recovering from a back-off: the cap itself grows with time, which may come sooner.
     return wait('window_full', atMs);
   }
-  return wait('tenant_share', freeAtMs(state.t[ask.tenantId] ?? {}, TENANT_BUCKET_S, tenantCap, 1, now, s));
+  return wait('tenant_share', freeAtMs(liveFrom(state.t[ask.tenantId], oldestTenantBucket(oldestSecond(now, s))), TENANT_BUCKET_S, tenantCap, 1, now, s));
 }
 
 /**

@@ -14,6 +14,11 @@ export interface Work {
   openId?: string;
   /** Longest wait for a permit (ms); default by priority (docs/quota.md). */
   maxWaitMs?: number;
+  /**
+   * About how many calls this work will make, per endpoint path: the first lease takes that many
+   * permits at once (capped) instead of growing from one, so a short job pays one lease per endpoint.
+   */
+  expectedCalls?: Readonly<Record<string, number>>;
 }
 
 const storage = new AsyncLocalStorage<Work>();
