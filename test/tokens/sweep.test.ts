@@ -59,7 +59,7 @@ describe('token-refresh sweep', () => {
   }
 
   it('leaves tokens alone that expire after the window', async () => {
-    clock.offsetMs = 22 * HOUR; // 2 h left of the 24 h lifetime
+    clock.offsetMs = 0.5 * HOUR; // 1.5 h left of the 2 h lifetime
     rt.sandbox!.resetCallLog();
     const { summary, metrics } = await fire();
     expect(summary).toMatchObject({ due: 0, succeeded: 0, failed: 0, needsReauth: 0 });
@@ -68,7 +68,7 @@ describe('token-refresh sweep', () => {
   });
 
   it('refreshes every due datasource; one failure or revoked account never stops the others', async () => {
-    clock.offsetMs = 23.5 * HOUR; // 30 min left: inside the 60-minute window
+    clock.offsetMs = 1.5 * HOUR; // 30 min left: inside the 60-minute window
     const creatorOpenId = rt.sandbox!.accounts().find((a) => a.username === 'sandbox.creator')!.openId;
     rt.sandbox!.revokeRefreshTokens(creatorOpenId);
     // A damaged envelope: this datasource cannot be refreshed at all.
@@ -98,7 +98,7 @@ describe('token-refresh sweep', () => {
   });
 
   it('a TikTok outage fails the refresh without changing the datasource', async () => {
-    clock.offsetMs = 47.5 * HOUR; // casual is due again
+    clock.offsetMs = 3 * HOUR; // casual (refreshed at 1.5 h for 2 h) is due again
     rt.sandbox!.injectFaults({ endpoint: '/v2/oauth/token/', status: 503, count: 10 });
     const { summary } = await fire();
     rt.sandbox!.clearFaults();

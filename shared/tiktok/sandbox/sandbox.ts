@@ -18,9 +18,9 @@ export interface SandboxOptions {
   clientKey: string;
   clientSecret: string;
   now?: () => number;
-  /** Default 86400 (TikTok's documented 24 h). */
+  /** Default 7200 (TikTok's current docs: 2 h). */
   accessTokenTtlSeconds?: number;
-  /** Default 31536000 (365 d). */
+  /** Default 15552000 (TikTok's current docs: 180 d). */
   refreshTokenTtlSeconds?: number;
   /** Per endpoint, sliding minute; default 600 (TikTok's default). */
   rateLimitPerMinute?: number;
@@ -49,8 +49,8 @@ export interface TikTokSandbox {
   readonly growth: SandboxGrowth;
 }
 
-export const DEFAULT_ACCESS_TTL_SECONDS = 86_400;
-export const DEFAULT_REFRESH_TTL_SECONDS = 31_536_000;
+export const DEFAULT_ACCESS_TTL_SECONDS = 7_200;
+export const DEFAULT_REFRESH_TTL_SECONDS = 15_552_000;
 export const DEFAULT_RATE_LIMIT_PER_MINUTE = 600;
 
 type Handler = (s: SandboxState, req: IncomingMessage, res: ServerResponse) => Promise<void>;
