@@ -13,7 +13,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vites
 import { AppError } from '../../shared/errors.ts';
 import { TikTokError, type TikTokClient, type TokenSet } from '../../shared/tiktok/index.ts';
 import { createLocalKeyring } from '../../shared/tokens/local-keyring.ts';
-import { createTokenService, TokenRefreshBusyError, type TokenService } from '../../shared/tokens/service.ts';
+import { createTokenService, DEFAULT_LEASE_MS, TokenRefreshBusyError, type TokenService } from '../../shared/tokens/service.ts';
 import { createTokenVault, type SealedTokens, type TokenVault } from '../../shared/tokens/vault.ts';
 
 const NOW = 1_800_000_000_000;
@@ -104,7 +104,7 @@ describe('token service lease logic', () => {
     const [acq] = updates('SET leaseOwner');
     expect(acq!.args[0].input).toMatchObject({
       ConditionExpression: 'attribute_exists(pk) AND #status = :active AND tokenVersion = :v AND (attribute_not_exists(leaseUntil) OR leaseUntil < :now)',
-      ExpressionAttributeValues: { ':me': 'me', ':v': 3, ':now': NOW, ':until': NOW + 20_000 },
+      ExpressionAttributeValues: { ':me': 'me', ':v': 3, ':now': NOW, ':until': NOW + DEFAULT_LEASE_MS },
     });
     const saves = updates('SET #tokens');
     expect(saves).toHaveLength(1);

@@ -11,6 +11,7 @@ import { readJson } from '../support/http.ts';
 import { OffsetClock } from '../connect/offset-clock.ts';
 import { startTestRuntime, type TestRuntime } from '../support/runtime.ts';
 import { connectThroughBrowserSteps, elementText } from '../connect/consent.ts';
+import { injectDynamoFault } from '../faults/inject-aws.ts';
 
 const HOUR = 3_600_000;
 
@@ -41,7 +42,7 @@ describe('token-refresh sweep', () => {
       return write(chunk, ...(rest as []));
     });
     try {
-      const summary = (await rt.scheduler.fire('token-refresh')) as SweepSummary;
+      const summary = (await rt.scheduler.fire('token-refresh').catch((error: unknown) => ({ error }))) as SweepSummary;
       const metrics: Record<string, number> = {};
       for (const line of lines.join('').split('\n')) {
         if (!line.includes('"_aws"')) continue;
@@ -106,5 +107,17 @@ describe('token-refresh sweep', () => {
     expect((await readJson(await rt.api(`/v1/datasources/${ids['sandbox.casual']}`))).status).toBe('active');
     const after = await fire();
     expect(after.summary.succeeded).toBe(1);
+  });
+
+  it('a sweep that cannot even read its index (store down) still publishes TokenRefreshFailed, so the alarm fires', async () => {
+    const fault = injectDynamoFault({ command: 'QueryCommand', match: /TOKENEXP/, kind: 'access_denied', count: Infinity });
+    try {
+      const { summary, metrics } = await fire();
+      expect(summary).toMatchObject({ error: expect.any(Error) });
+      expect(fault.fired).toBeGreaterThan(0);
+      expect(metrics).toMatchObject({ TokenRefreshFailed: 1, TokenRefreshSweepFailed: 1 });
+    } finally {
+      fault.remove();
+    }
   });
 });
