@@ -7,7 +7,7 @@ import { seedAccounts, DEFAULT_SEED } from './accounts.ts';
 import { handleAdmin } from './admin.ts';
 import { handleAuthorize } from './authorize.ts';
 import { handleUserInfo, handleVideoList, handleVideoQuery, sendDisplayError } from './display.ts';
-import { BodyTooLargeError, createLogIds } from './http.ts';
+import { BodyTooLargeError, createLogIds, readBody } from './http.ts';
 import { FaultQueue, SANDBOX_ENDPOINTS, SlidingWindowLimiter, type CallLogEntry, type Fault, type FaultSpec, type SandboxEndpoint } from './knobs.ts';
 import { handleRevoke, handleToken, sendOAuthError } from './oauth.ts';
 import type { SandboxState } from './state.ts';
@@ -101,7 +101,7 @@ export function createTikTokSandbox(options: SandboxOptions): TikTokSandbox {
 
   async function route(req: IncomingMessage, res: ServerResponse, endpoint: SandboxEndpoint): Promise<void> {
     const fault = faults.take(endpoint);
-    if (fault && (await applyFault(fault, endpoint, res))) return;
+    if (fault && (await applyFault(fault, endpoint, req, res))) return;
     if (DISPLAY_ENDPOINTS.has(endpoint) && !limiter.admit(endpoint)) {
       return sendDisplayError(state, res, { code: 'rate_limit_exceeded', message: 'The API rate limit was exceeded.', status: 429 });
     }
@@ -109,8 +109,13 @@ export function createTikTokSandbox(options: SandboxOptions): TikTokSandbox {
   }
 
   /** Returns true when the fault answered (or swallowed) the request. */
-  async function applyFault(fault: Fault, endpoint: SandboxEndpoint, res: ServerResponse): Promise<boolean> {
-    if (fault.delayMs > 0) await new Promise((resolve) => setTimeout(resolve, fault.delayMs));
+  async function applyFault(fault: Fault, endpoint: SandboxEndpoint, req: IncomingMessage, res: ServerResponse): Promise<boolean> {
+    if (fault.delayMs > 0) {
+      // The request is fully received before the wait: a client that gives up meanwhile (a lost
+      // answer) does not stop TikTok from processing it, e.g. rotating a refresh token.
+      if (!fault.hang) await readBody(req).catch(() => undefined);
+      await new Promise((resolve) => setTimeout(resolve, fault.delayMs));
+    }
     if (fault.hang) {
       hung.add(res);
       res.once('close', () => hung.delete(res));
