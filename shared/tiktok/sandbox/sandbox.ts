@@ -11,7 +11,7 @@ import { BodyTooLargeError, createLogIds, readBody } from './http.ts';
 import { FaultQueue, SANDBOX_ENDPOINTS, SlidingWindowLimiter, type CallLogEntry, type Fault, type FaultSpec, type SandboxEndpoint } from './knobs.ts';
 import { handleRevoke, handleToken, sendOAuthError } from './oauth.ts';
 import type { SandboxState } from './state.ts';
-import { SandboxTokens, type ChallengeEncoding } from './tokens.ts';
+import { SandboxTokens, type ChallengeEncoding, type SandboxTokenSnapshot } from './tokens.ts';
 import { SandboxGrowth } from './growth.ts';
 
 export interface SandboxOptions {
@@ -28,6 +28,10 @@ export interface SandboxOptions {
   appName?: string;
   /** Which S256 encodings of the challenge the token endpoint accepts; default `any` (TikTok's is unclear). */
   pkceChallengeEncoding?: ChallengeEncoding;
+  /** Grants and tokens to start from (the local runtime's saved state). */
+  tokens?: SandboxTokenSnapshot;
+  /** Called with the grants and tokens after every change, to persist them. */
+  onTokensChanged?: (snapshot: SandboxTokenSnapshot) => void;
 }
 
 export interface TikTokSandbox {
@@ -80,7 +84,9 @@ export function createTikTokSandbox(options: SandboxOptions): TikTokSandbox {
     accessTtlSeconds: accessTtl,
     refreshTtlSeconds: refreshTtl,
     challengeEncoding: options.pkceChallengeEncoding ?? 'any',
+    onChange: options.onTokensChanged && (() => options.onTokensChanged!(tokens.snapshot())),
   });
+  if (options.tokens) tokens.restore(options.tokens);
   const state: SandboxState = {
     clientKey: options.clientKey,
     clientSecret: options.clientSecret,
