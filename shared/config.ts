@@ -26,6 +26,8 @@ const envSchema = z.object({
   /** TikTok's docs disagree on the S256 challenge encoding (tiktok-api.md §1), so it is a setting. */
   PKCE_CHALLENGE_ENCODING: z._default(z.enum(['base64url', 'hex']), 'base64url'),
   TIKTOK_TIMEOUT_MS: z._default(z.coerce.number().check(z.int(), z.positive()), 10_000),
+  /** The token endpoint's own timeout: a refresh answer lost to a timeout costs the refresh token. */
+  TIKTOK_TOKEN_TIMEOUT_MS: z._default(z.coerce.number().check(z.int(), z.positive()), 30_000),
   /** `kms` in AWS (KMS_KEY_ID required), `local` on a laptop (MASTER_KEY_FILE). */
   TOKEN_KEYRING: z._default(z.enum(['kms', 'local']), 'local'),
   KMS_KEY_ID: z.optional(z.string()),
@@ -62,6 +64,7 @@ export type Config = Readonly<{
     apiBaseUrl: string;
     pkceChallengeEncoding: 'base64url' | 'hex';
     timeoutMs: number;
+    tokenTimeoutMs: number;
   };
   tokenKeyring: 'kms' | 'local';
   kmsKeyId?: string;
@@ -105,6 +108,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
       apiBaseUrl: e.TIKTOK_API_BASE_URL.replace(/\/+$/, ''),
       pkceChallengeEncoding: e.PKCE_CHALLENGE_ENCODING,
       timeoutMs: e.TIKTOK_TIMEOUT_MS,
+      tokenTimeoutMs: e.TIKTOK_TOKEN_TIMEOUT_MS,
     },
     tokenKeyring: e.TOKEN_KEYRING,
     kmsKeyId: e.KMS_KEY_ID,

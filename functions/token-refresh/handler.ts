@@ -11,7 +11,17 @@ const metrics = new Metrics({ namespace: TOKEN_REFRESH_METRICS.namespace, servic
 
 async function sweep(): Promise<SweepSummary> {
   const ctx = appContext();
-  const summary = await sweepExpiringTokens({ dynamo: ctx.dynamo, tableName: ctx.config.tableName, now: () => ctx.clock.now() }, tokenService());
+  let summary: SweepSummary;
+  try {
+    summary = await sweepExpiringTokens({ dynamo: ctx.dynamo, tableName: ctx.config.tableName, now: () => ctx.clock.now() }, tokenService());
+  } catch (err) {
+    // The sweep itself failed (e.g. the store is down): count it as a failure so the alarm fires;
+    // logMetrics publishes on error too. The throw keeps the invocation failed (Errors alarm, retry).
+    metrics.addMetric(TOKEN_REFRESH_METRICS.failed, MetricUnit.Count, 1);
+    metrics.addMetric(TOKEN_REFRESH_METRICS.sweepFailed, MetricUnit.Count, 1);
+    logger.error('Token refresh sweep failed', { error: err as Error });
+    throw err;
+  }
   // Zeros are published too, so the TokenRefreshFailed alarm always has data to evaluate.
   metrics.addMetric(TOKEN_REFRESH_METRICS.succeeded, MetricUnit.Count, summary.succeeded);
   metrics.addMetric(TOKEN_REFRESH_METRICS.failed, MetricUnit.Count, summary.failed);

@@ -112,7 +112,8 @@ export class Observability extends Construct {
       metricName: TOKEN_REFRESH_FAILED_METRIC,
       dimensionsMap: { service: SERVICE_NAME },
       statistic: 'Sum',
-      period: Duration.minutes(30),
+      // The sweep's period: every run publishes it, failed runs included (functions/token-refresh).
+      period: Duration.minutes(15),
     });
     alarm('token-refresh-failed', refreshFailed, 'TikTok token refreshes failed (datasources may need re-auth)');
 

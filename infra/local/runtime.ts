@@ -147,7 +147,10 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     const apiKey = devApiKey(dataDir, env.DEV_API_KEY);
     await seedDevTenant(docClient, tableName, apiKey, () => clock.now());
 
-    const mounted = useSandbox ? await mountSandbox(env, clock) : undefined;
+    // The sandbox's grants are kept with the rest of the state (not when DynamoDB is in memory: its tokens would be gone).
+    const mounted = useSandbox
+      ? await mountSandbox(env, clock, options.inMemory ? {} : { persistFile: path.join(dataDir, 'sandbox.json') })
+      : undefined;
     // The queue is kept under DATA_DIR with the rest of the state (not when DynamoDB is in memory: its runs would be gone).
     const reportQueue = createLocalReportQueue((event) => invokeFunction('report-generate', event) as ReturnType<QueueConsumer>, {
       ...(options.inMemory ? {} : { persistFile: path.join(dataDir, 'report-queue.json') }),

@@ -2,9 +2,11 @@
  * Mounts the TikTok sandbox (shared/tiktok/sandbox) under /sandbox/tiktok when no real TikTok app
  * is configured. Its knobs come from SANDBOX_* variables (README "Configuration").
  */
+import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Clock } from '../../shared/context.ts';
-import { createTikTokSandbox, type TikTokSandbox } from '../../shared/tiktok/sandbox/index.ts';
+import { logger } from '../../shared/logger.ts';
+import { createTikTokSandbox, type SandboxTokenSnapshot, type TikTokSandbox } from '../../shared/tiktok/sandbox/index.ts';
 
 export const SANDBOX_PREFIX = '/sandbox/tiktok';
 
@@ -15,8 +17,33 @@ export interface MountedSandbox {
 
 const num = (v: string | undefined): number | undefined => (v === undefined || v === '' ? undefined : Number(v));
 
-export async function mountSandbox(env: NodeJS.ProcessEnv, clock: Clock): Promise<MountedSandbox> {
+/**
+ * The sandbox's grants and tokens live in `file` (DATA_DIR/sandbox.json) so a restart keeps every
+ * connected account working: the tokens stored in DynamoDB must still be valid at "TikTok".
+ * Written after each change (rare: connects, refreshes, revokes), atomically (tmp + rename), 0600.
+ */
+function loadTokens(file: string): SandboxTokenSnapshot | undefined {
+  if (!existsSync(file)) return undefined;
+  try {
+    const parsed = JSON.parse(readFileSync(file, 'utf8')) as { tokens?: SandboxTokenSnapshot };
+    return parsed.tokens?.v === 1 ? parsed.tokens : undefined;
+  } catch (error) {
+    logger.warn('Sandbox state unreadable; starting without grants (re-connect the accounts)', { file, error: error as Error });
+    return undefined;
+  }
+}
+
+function saveTokens(file: string, tokens: SandboxTokenSnapshot): void {
+  const tmp = `${file}.${process.pid}.tmp`;
+  writeFileSync(tmp, JSON.stringify({ tokens }), { mode: 0o600 });
+  renameSync(tmp, file);
+}
+
+export async function mountSandbox(env: NodeJS.ProcessEnv, clock: Clock, options: { persistFile?: string } = {}): Promise<MountedSandbox> {
+  const file = options.persistFile;
   const sandbox = createTikTokSandbox({
+    tokens: file ? loadTokens(file) : undefined,
+    onTokensChanged: file ? (tokens) => saveTokens(file, tokens) : undefined,
     clientKey: 'sandbox-client-key',
     clientSecret: 'sandbox-client-secret',
     now: () => clock.now(),

@@ -50,14 +50,14 @@ let cached: { id: string; governor: unknown; client: TikTokClient } | undefined;
 export async function getTikTokClient(): Promise<TikTokClient> {
   const ctx = appContext();
   const creds = await tiktokAppCredentials(ctx.config);
-  const { authBaseUrl, apiBaseUrl, timeoutMs } = ctx.config.tiktok;
+  const { authBaseUrl, apiBaseUrl, timeoutMs, tokenTimeoutMs } = ctx.config.tiktok;
   const governor = defaultGovernor();
-  const id = JSON.stringify([creds.clientKey, creds.clientSecret, authBaseUrl, apiBaseUrl, timeoutMs]);
+  const id = JSON.stringify([creds.clientKey, creds.clientSecret, authBaseUrl, apiBaseUrl, timeoutMs, tokenTimeoutMs]);
   if (cached?.id !== id || cached.governor !== governor) {
     cached = {
       id,
       governor,
-      client: createTikTokClient({ ...creds, authBaseUrl, apiBaseUrl, timeoutMs, now: () => appContext().clock.now(), gate: governedGate(governor) }),
+      client: createTikTokClient({ ...creds, authBaseUrl, apiBaseUrl, timeoutMs, tokenTimeoutMs, now: () => appContext().clock.now(), gate: governedGate(governor) }),
     };
   }
   return cached.client;

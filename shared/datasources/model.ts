@@ -41,6 +41,12 @@ export interface DatasourceRecord extends Datasource {
   tokenVersion: number;
   leaseOwner?: string;
   leaseUntil?: number;
+  /**
+   * The last refresh attempt ended without knowing whether TikTok processed it (timeout, reset, 5xx),
+   * so the stored refresh token may already be rotated away. Cleared by the next stored tokens.
+   */
+  refreshUncertainAt?: number;
+  refreshUncertainCause?: string;
 }
 
 export interface DatasourceView {
@@ -102,12 +108,14 @@ export function recordFromItem(item: Record<string, unknown>): DatasourceRecord 
     tokenVersion: num(item.tokenVersion),
     leaseOwner: str(item.leaseOwner),
     leaseUntil: item.leaseUntil === undefined ? undefined : num(item.leaseUntil),
+    refreshUncertainAt: item.refreshUncertainAt === undefined ? undefined : num(item.refreshUncertainAt),
+    refreshUncertainCause: str(item.refreshUncertainCause),
   };
 }
 
 /** Strips the vault and lease state. */
 export function publicDatasource(r: DatasourceRecord): Datasource {
-  const { tokens: _t, tokenVersion: _v, leaseOwner: _o, leaseUntil: _u, ...ds } = r;
+  const { tokens: _t, tokenVersion: _v, leaseOwner: _o, leaseUntil: _u, refreshUncertainAt: _a, refreshUncertainCause: _c, ...ds } = r;
   return ds;
 }
 

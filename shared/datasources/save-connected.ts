@@ -93,7 +93,7 @@ export async function saveConnectedAccount(deps: DatasourceStoreDeps, vault: Tok
       TableName: deps.tableName,
       Key: datasourceKey(ref),
       // A re-connect also ends any refresh lease: the version bump fences off a refresh still in flight.
-      UpdateExpression: `SET ${sets.join(', ')} REMOVE leaseOwner, leaseUntil, statusReason`,
+      UpdateExpression: `SET ${sets.join(', ')} REMOVE leaseOwner, leaseUntil, statusReason, refreshUncertainAt, refreshUncertainCause`,
       ExpressionAttributeNames: { '#type': 'type', '#name': 'name', '#status': 'status', '#tokens': 'tokens' },
       ExpressionAttributeValues: values,
       ReturnValues: 'ALL_NEW',

@@ -20,6 +20,7 @@ import { lowerCaseHeaders, type ApiEvent, type ApiRequest, type ApiResult } from
 import { parseOrThrow } from './validate.ts';
 import { NotFoundError } from '../errors.ts';
 import { withWork } from '../quota/work.ts';
+import { awaitingTokenRefreshes } from '../tokens/refresh-scope.ts';
 
 type Out<S, Fallback> = S extends z.ZodMiniType ? z.output<S> : Fallback;
 
@@ -59,7 +60,9 @@ export function httpHandler<O extends OperationDoc>(
       lambdaContext,
     } as RequestOf<O>;
     // A tenant's API call is interactive work: its TikTok calls take the first lane (docs/quota.md).
-    return request.tenantId ? withWork({ tenantId: request.tenantId, priority: 'interactive' }, () => fn(request)) : fn(request);
+    const run = () => (request.tenantId ? withWork({ tenantId: request.tenantId, priority: 'interactive' }, () => fn(request)) : fn(request));
+    // A token refresh the request gave up on still finishes before Lambda freezes (shared/tokens/refresh-scope.ts).
+    return awaitingTokenRefreshes(run);
   };
   const chain = middy<ApiEvent, ApiResult>()
     .use(injectLambdaContext(logger, { resetKeys: true }))

@@ -6,6 +6,9 @@ import type { Context } from 'aws-lambda';
  */
 export const RESPONSE_RESERVE_MS = 4_000;
 
+/** API Gateway's own limit: the function may run longer (to finish a token refresh), the answer may not. */
+export const API_GATEWAY_LIMIT_MS = 29_000;
+
 /**
  * Wall-clock epoch ms (Date.now(), not the app clock, which tests may freeze or move) by which a
  * report should stop fetching; undefined when the context does not know its remaining time.
@@ -13,7 +16,7 @@ export const RESPONSE_RESERVE_MS = 4_000;
 export function requestDeadline(lambdaContext: Pick<Context, 'getRemainingTimeInMillis'> | undefined): number | undefined {
   const remaining = lambdaContext?.getRemainingTimeInMillis?.();
   if (typeof remaining !== 'number' || !Number.isFinite(remaining)) return undefined;
-  return Date.now() + Math.max(0, remaining - RESPONSE_RESERVE_MS);
+  return Date.now() + Math.max(0, Math.min(remaining, API_GATEWAY_LIMIT_MS) - RESPONSE_RESERVE_MS);
 }
 
 export function deadlinePassed(deadline: number | undefined): boolean {

@@ -15,6 +15,11 @@ export interface TikTokClientConfig {
   apiBaseUrl: string;
   /** Per HTTP attempt, default 10 000. */
   timeoutMs?: number;
+  /**
+   * Per attempt on the token endpoints (code exchange, refresh, revoke), default 30 000: a refresh
+   * whose answer is lost has rotated the refresh token for nothing, so it gets time to answer.
+   */
+  tokenTimeoutMs?: number;
   /** For reads (and pre-send failures of refresh/revoke); default 3 retries, 250 ms .. 4 s. */
   retry?: RetryPolicy;
   fetch?: typeof fetch;
@@ -29,6 +34,7 @@ export interface TikTokClientConfig {
 }
 
 export const DEFAULT_TIMEOUT_MS = 10_000;
+export const DEFAULT_TOKEN_TIMEOUT_MS = 30_000;
 
 export interface ClientContext {
   clientKey: string;
@@ -36,6 +42,7 @@ export interface ClientContext {
   authBaseUrl: string;
   apiBaseUrl: string;
   transport: Transport;
+  tokenTimeoutMs: number;
   retry: { policy: RetryPolicy; random: () => number; onRetry?: (event: RetryEvent) => void };
 }
 
@@ -44,6 +51,8 @@ export function createContext(config: TikTokClientConfig): ClientContext {
   if (!config.clientSecret) throw new TypeError('TikTok clientSecret is required');
   const timeoutMs = config.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   if (!Number.isFinite(timeoutMs) || timeoutMs <= 0) throw new TypeError('timeoutMs must be a positive number');
+  const tokenTimeoutMs = config.tokenTimeoutMs ?? DEFAULT_TOKEN_TIMEOUT_MS;
+  if (!Number.isFinite(tokenTimeoutMs) || tokenTimeoutMs <= 0) throw new TypeError('tokenTimeoutMs must be a positive number');
   const policy = config.retry ?? DEFAULT_RETRY;
   if (!Number.isInteger(policy.retries) || policy.retries < 0 || policy.minDelayMs < 0 || policy.maxDelayMs < policy.minDelayMs) {
     throw new TypeError('retry must have an integer retries >= 0 and 0 <= minDelayMs <= maxDelayMs');
@@ -54,6 +63,7 @@ export function createContext(config: TikTokClientConfig): ClientContext {
     authBaseUrl: baseUrl('authBaseUrl', config.authBaseUrl),
     apiBaseUrl: baseUrl('apiBaseUrl', config.apiBaseUrl),
     transport: { fetch: config.fetch ?? globalThis.fetch, timeoutMs, now: config.now ?? Date.now, gate: config.gate },
+    tokenTimeoutMs,
     retry: { policy, random: config.random ?? Math.random, onRetry: config.onRetry },
   };
 }

@@ -49,6 +49,8 @@ const VIDEO_FIELDS = {
   comment_count: { scope: 'video.list', type: 'integer' },
   share_count: { scope: 'video.list', type: 'integer' },
   view_count: { scope: 'video.list', type: 'integer' },
+  // Added by TikTok in 2025: the video is labelled AI-generated content.
+  is_aigc: { scope: 'video.list', type: 'boolean' },
 } as const satisfies Record<string, FieldSpec>;
 
 export type UserField = keyof typeof USER_FIELDS;

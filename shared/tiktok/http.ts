@@ -28,6 +28,8 @@ export interface HttpRequest {
   method: 'GET' | 'POST';
   headers: Record<string, string>;
   body?: string;
+  /** Overrides the transport's timeout for this call (the token endpoint has its own, longer one). */
+  timeoutMs?: number;
 }
 
 export interface HttpResult {
@@ -46,7 +48,8 @@ const CONNECT_PHASE_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', '
 
 export async function send(transport: Transport, req: HttpRequest): Promise<HttpResult> {
   await transport.gate?.beforeSend(req.endpoint);
-  const signal = AbortSignal.timeout(transport.timeoutMs);
+  const timeoutMs = req.timeoutMs ?? transport.timeoutMs;
+  const signal = AbortSignal.timeout(timeoutMs);
   try {
     const res = await transport.fetch(req.url, {
       method: req.method,
@@ -66,7 +69,7 @@ export async function send(transport: Transport, req: HttpRequest): Promise<Http
     if (transport.gate && isRateLimited(result)) await transport.gate.throttled(req.endpoint, result.retryAfterSeconds);
     return result;
   } catch (error) {
-    throw transportError(req.endpoint, error, transport.timeoutMs);
+    throw transportError(req.endpoint, error, timeoutMs);
   }
 }
 

@@ -111,6 +111,7 @@ function postForm(ctx: ClientContext, path: string, form: Record<string, string>
     method: 'POST',
     headers: { 'content-type': 'application/x-www-form-urlencoded', 'cache-control': 'no-cache', accept: 'application/json' },
     body: new URLSearchParams(form).toString(),
+    timeoutMs: ctx.tokenTimeoutMs,
   });
 }
 

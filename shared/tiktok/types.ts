@@ -45,6 +45,8 @@ export interface TikTokVideo {
   comment_count: number;
   share_count: number;
   view_count: number;
+  /** The video is labelled AI-generated content. */
+  is_aigc: boolean;
 }
 
 /** Only the requested fields are present. */

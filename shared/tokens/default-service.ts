@@ -11,7 +11,14 @@ export function tokenService(): TokenService {
   const ctx = appContext();
   let service = services.get(ctx);
   if (!service) {
-    service = createTokenService(datasourceDeps());
+    const { timeoutMs, tokenTimeoutMs } = ctx.config.tiktok;
+    service = createTokenService({
+      ...datasourceDeps(),
+      // An API caller waits for a refresh as long as for any TikTok call; the refresh itself may take the
+      // token endpoint's whole timeout, and the lease outlasts it so nobody else refreshes meanwhile.
+      refreshWaitMs: timeoutMs,
+      leaseMs: tokenTimeoutMs + 10_000,
+    });
     services.set(ctx, service);
   }
   return service;

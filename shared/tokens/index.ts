@@ -6,6 +6,7 @@ export { getAccessToken, tokenService, withAccessToken } from './default-service
 export {
   createTokenService,
   DEFAULT_LEASE_MS,
+  DEFAULT_REFRESH_WAIT_MS,
   DEFAULT_REFRESH_MARGIN_MS,
   TokenRefreshBusyError,
   type RefreshOutcome,
@@ -14,6 +15,7 @@ export {
 } from './service.ts';
 export { sweepExpiringTokens, TOKEN_REFRESH_METRICS, type SweepFailure, type SweepOptions, type SweepSummary } from './sweep.ts';
 export { tokenVault } from './default-vault.ts';
+export { awaitingTokenRefreshes } from './refresh-scope.ts';
 export { createTokenVault, type SealedTokens, type TokenContext, type TokenSecrets, type TokenVault, type VaultOptions } from './vault.ts';
 export type { GeneratedDataKey, Keyring, KeyringKind } from './keyring.ts';
 export { createKmsKeyring } from './kms-keyring.ts';

@@ -10,16 +10,25 @@ import type { DatasourceStoreDeps } from '../datasources/store.ts';
 import type { TokenSet } from '../tiktok/index.ts';
 import type { SealedTokens } from './vault.ts';
 
+/** A lease we took; `abandoned` when it replaced an expired lease whose owner never gave it back. */
+export interface Leased {
+  record: DatasourceRecord;
+  /** The previous owner died (or lost its store) mid-refresh: whether TikTok processed its call is unknown. */
+  abandoned: boolean;
+}
+
 /**
  * Takes the lease if the item is active, still at `observedVersion`, and nobody holds an unexpired
  * lease. Returns the item (with its sealed tokens), or undefined when the condition failed.
+ * ALL_OLD (not ALL_NEW) so an expired lease left behind by a dead owner is seen, atomically.
  */
 export async function acquireLease(
   deps: DatasourceStoreDeps,
   ref: DatasourceRef,
   p: { owner: string; observedVersion: number; leaseMs: number },
-): Promise<DatasourceRecord | undefined> {
+): Promise<Leased | undefined> {
   const now = deps.now();
+  const until = now + p.leaseMs;
   const res = await unlessConditionFails(
     deps.dynamo.send(
       new UpdateCommand({
@@ -29,28 +38,42 @@ export async function acquireLease(
         ConditionExpression:
           'attribute_exists(pk) AND #status = :active AND tokenVersion = :v AND (attribute_not_exists(leaseUntil) OR leaseUntil < :now)',
         ExpressionAttributeNames: { '#status': 'status' },
-        ExpressionAttributeValues: { ':me': p.owner, ':until': now + p.leaseMs, ':now': now, ':v': p.observedVersion, ':active': 'active' },
-        ReturnValues: 'ALL_NEW',
+        ExpressionAttributeValues: { ':me': p.owner, ':until': until, ':now': now, ':v': p.observedVersion, ':active': 'active' },
+        ReturnValues: 'ALL_OLD',
       }),
     ),
   );
-  return res && recordFromItem(res.Attributes ?? {});
+  if (!res) return undefined;
+  const old = res.Attributes ?? {};
+  const previousOwner = typeof old.leaseOwner === 'string' ? old.leaseOwner : undefined;
+  return {
+    record: recordFromItem({ ...old, leaseOwner: p.owner, leaseUntil: until }),
+    abandoned: previousOwner !== undefined && previousOwner !== p.owner,
+  };
 }
 
-/** Gives the lease back after a failed refresh. A lease that is no longer ours is left alone. */
-export async function releaseLease(deps: DatasourceStoreDeps, ref: DatasourceRef, owner: string): Promise<void> {
+/**
+ * Gives the lease back after a failed refresh. A lease that is no longer ours is left alone. With
+ * `uncertain`, also records that TikTok may have processed (and rotated) the refresh all the same.
+ */
+export async function releaseLease(deps: DatasourceStoreDeps, ref: DatasourceRef, owner: string, uncertain?: { cause: string }): Promise<void> {
   await unlessConditionFails(
     deps.dynamo.send(
       new UpdateCommand({
         TableName: deps.tableName,
         Key: datasourceKey(ref),
-        UpdateExpression: 'REMOVE leaseOwner, leaseUntil',
+        UpdateExpression: uncertain
+          ? 'SET refreshUncertainAt = :now, refreshUncertainCause = :cause REMOVE leaseOwner, leaseUntil'
+          : 'REMOVE leaseOwner, leaseUntil',
         ConditionExpression: 'leaseOwner = :me',
-        ExpressionAttributeValues: { ':me': owner },
+        ExpressionAttributeValues: uncertain ? { ':me': owner, ':now': deps.now(), ':cause': uncertain.cause } : { ':me': owner },
       }),
     ),
   );
 }
+
+/** Cleared by every token write: stored tokens (or the verdict) end the uncertainty. */
+const UNCERTAIN_ATTRIBUTES = ', refreshUncertainAt, refreshUncertainCause';
 
 export type Fence = { kind: 'lease'; owner: string; observedVersion: number } | { kind: 'version'; observedVersion: number };
 
@@ -100,7 +123,7 @@ export function saveRefreshedTokens(
   return fencedUpdate(deps, ref, fence, {
     set:
       '#tokens = :tokens, accessTokenExpiresAt = :atExp, refreshTokenExpiresAt = :rtExp, scopes = :scopes, lastRefreshAt = :now, gsi2pk = :gsi2pk, gsi2sk = :gsi2sk',
-    remove: '',
+    remove: UNCERTAIN_ATTRIBUTES,
     names: { '#tokens': 'tokens' },
     values: {
       ':tokens': sealed,
@@ -121,7 +144,7 @@ export function saveRefreshedTokens(
 export async function markNeedsReauth(deps: DatasourceStoreDeps, ref: DatasourceRef, fence: Fence, reason: string): Promise<boolean> {
   const res = await fencedUpdate(deps, ref, fence, {
     set: '#status = :nr, statusReason = :reason',
-    remove: ', gsi2pk, gsi2sk',
+    remove: `, gsi2pk, gsi2sk${UNCERTAIN_ATTRIBUTES}`,
     names: { '#status': 'status' },
     values: { ':nr': 'needs_reauth', ':reason': reason },
   });

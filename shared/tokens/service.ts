@@ -12,6 +12,13 @@
  *   in this container starts from the rotated refresh token (TikTok already retired the stored one).
  * - A refresh token TikTok rejects (`invalid_grant`) moves the datasource to `needs_reauth` (409);
  *   transient failures (5xx, timeout, 429) change nothing and surface as the TikTok error.
+ * - A refresh whose outcome is unknown (timeout, reset, 5xx: TikTok may have rotated the token and
+ *   the answer was lost), or whose lease was left behind by a dead owner, is recorded on the item.
+ *   The next attempt tries the stored refresh token once more (it works if TikTok never processed
+ *   the lost call); if TikTok then says invalid_grant, the status reason says the earlier answer
+ *   was lost, since with strict rotation that is what happened.
+ * - A caller with a deadline (an API request, refresh-scope.ts) stops waiting after `refreshWaitMs`
+ *   and answers 504; the refresh itself goes on and the invocation awaits it before returning.
  */
 import { randomUUID } from 'node:crypto';
 import { AppError } from '../errors.ts';
@@ -20,8 +27,9 @@ import { datasourceNotFound, needsReauthError } from '../datasources/errors.ts';
 import { publicDatasource, type Datasource, type DatasourceRecord, type DatasourceRef } from '../datasources/model.ts';
 import { getDatasourceRecord, type DatasourceStoreDeps } from '../datasources/store.ts';
 import { logger as defaultLogger } from '../logger.ts';
-import { isTikTokError, type TikTokClient, type TikTokError, type TokenSet } from '../tiktok/index.ts';
-import { acquireLease, markNeedsReauth, releaseLease, saveRefreshedTokens, type Fence } from './lease-store.ts';
+import { isTikTokError, TikTokError, TOKEN_PATH, type TikTokClient, type TokenSet } from '../tiktok/index.ts';
+import { acquireLease, markNeedsReauth, releaseLease, saveRefreshedTokens, type Fence, type Leased } from './lease-store.ts';
+import { canOutliveCaller, trackRefresh } from './refresh-scope.ts';
 import type { TokenVault } from './vault.ts';
 
 export interface TokenServiceDeps extends DatasourceStoreDeps {
@@ -29,8 +37,10 @@ export interface TokenServiceDeps extends DatasourceStoreDeps {
   tiktok: () => Promise<TikTokClient>;
   /** Refresh when less than this is left (default 5 min). */
   refreshMarginMs?: number;
-  /** How long a refresh lease holds (default 20 s: two TikTok timeouts). */
+  /** How long a refresh lease holds (default 40 s: the token endpoint's 30 s timeout and a margin). */
   leaseMs?: number;
+  /** How long a caller with a deadline waits for a refresh before answering 504 (default 10 s); the refresh goes on. */
+  refreshWaitMs?: number;
   /** How long a caller waits for another container's refresh before answering 503 (default 12 s). */
   maxWaitMs?: number;
   sleep?: (ms: number) => Promise<void>;
@@ -54,7 +64,8 @@ export interface TokenService {
 }
 
 export const DEFAULT_REFRESH_MARGIN_MS = 5 * 60_000;
-export const DEFAULT_LEASE_MS = 20_000;
+export const DEFAULT_LEASE_MS = 40_000;
+export const DEFAULT_REFRESH_WAIT_MS = 10_000;
 /** Store attempts for rotated tokens (each is itself a DynamoDB call with the SDK's own retries). */
 const SAVE_ATTEMPTS = 3;
 
@@ -68,10 +79,31 @@ export class TokenRefreshBusyError extends AppError {
   }
 }
 
+/**
+ * Failures after which TikTok may have processed the refresh (and rotated the refresh token): a
+ * timeout, a connection lost after connecting, a 5xx or an unreadable answer. Not: a socket that never
+ * connected, TikTok's 429 or a 4xx verdict, or no quota permit (nothing was sent).
+ */
+function uncertainCause(err: unknown): string | undefined {
+  if (!(err instanceof TikTokError)) return undefined;
+  if (err.kind === 'timeout') return 'timeout';
+  if (err.kind === 'upstream' && err.tiktokCode !== 'connect_failed') return err.httpStatus ? `http_${err.httpStatus}` : err.tiktokCode;
+  return undefined;
+}
+
+/** Why the stored refresh token may already be spent: a recorded unknown outcome, or a lease its owner never gave back. */
+function earlierUncertainty(lease: Leased): { cause: string; since?: string } | undefined {
+  const r = lease.record;
+  if (r.refreshUncertainAt !== undefined) return { cause: r.refreshUncertainCause ?? 'unknown', since: new Date(r.refreshUncertainAt).toISOString() };
+  if (lease.abandoned) return { cause: 'refresh interrupted (its process stopped mid-call)' };
+  return undefined;
+}
+
 export function createTokenService(deps: TokenServiceDeps): TokenService {
   const margin = deps.refreshMarginMs ?? DEFAULT_REFRESH_MARGIN_MS;
   const leaseMs = deps.leaseMs ?? DEFAULT_LEASE_MS;
   const maxWaitMs = deps.maxWaitMs ?? 12_000;
+  const refreshWaitMs = deps.refreshWaitMs ?? DEFAULT_REFRESH_WAIT_MS;
   const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
   const newOwnerId = deps.newOwnerId ?? (() => `lease_${randomUUID()}`);
   const log = deps.logger ?? defaultLogger;
@@ -83,6 +115,29 @@ export function createTokenService(deps: TokenServiceDeps): TokenService {
     if (!record || record.status === 'revoked') throw datasourceNotFound(ref.datasourceId);
     if (record.status === 'needs_reauth') throw needsReauthError(record);
     return record;
+  }
+
+  /**
+   * What a caller waits on. Inside a refresh scope the refresh is handed to the invocation, and the
+   * caller gives up after refreshWaitMs (504 tiktok_timeout); elsewhere (queue work, the sweep) it waits.
+   */
+  async function awaitAsCaller(ref: DatasourceRef, pending: Promise<RefreshOutcome>): Promise<RefreshOutcome> {
+    if (!canOutliveCaller()) return pending;
+    trackRefresh(pending);
+    let timer: NodeJS.Timeout | undefined;
+    const gaveUp = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => {
+        log.warn('Caller stopped waiting for a token refresh; the refresh goes on and is stored before the invocation ends', { ...ref, refreshWaitMs });
+        reject(
+          new TikTokError({ kind: 'timeout', endpoint: TOKEN_PATH, tiktokCode: 'timeout', detail: `the token refresh took longer than ${refreshWaitMs} ms; it goes on` }),
+        );
+      }, refreshWaitMs);
+    });
+    try {
+      return await Promise.race([pending, gaveUp]);
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   function refresh(ref: DatasourceRef, observedVersion: number): Promise<RefreshOutcome> {
@@ -122,8 +177,11 @@ export function createTokenService(deps: TokenServiceDeps): TokenService {
    */
   const unsaved = new Map<string, { baseVersion: number; tokens: TokenSet }>();
 
-  async function refreshWithLease(ref: DatasourceRef, leased: DatasourceRecord, owner: string): Promise<DatasourceRecord> {
+  async function refreshWithLease(ref: DatasourceRef, lease: Leased, owner: string): Promise<DatasourceRecord> {
+    const leased = lease.record;
     const fence: Fence = { kind: 'lease', owner, observedVersion: leased.tokenVersion };
+    const earlier = earlierUncertainty(lease);
+    if (earlier) log.warn('Refreshing after a refresh whose outcome is unknown: trying the stored refresh token once more', { ...ref, ...earlier });
     const key = `${ref.tenantId}/${ref.datasourceId}`;
     const pending = unsaved.get(key);
     if (pending && pending.baseVersion !== leased.tokenVersion) unsaved.delete(key);
@@ -133,8 +191,12 @@ export function createTokenService(deps: TokenServiceDeps): TokenService {
         pending?.baseVersion === leased.tokenVersion ? pending.tokens.refreshToken : (await deps.vault.open(ref, leased.tokens)).refreshToken;
       tokens = await (await deps.tiktok()).refreshToken(refreshToken);
     } catch (err) {
-      if (isTikTokError(err, 'invalid_grant')) return rejected(ref, leased, fence, err);
-      await releaseLease(deps, ref, owner).catch((e: unknown) => log.warn('Could not release the refresh lease', { ...ref, error: e as Error }));
+      if (isTikTokError(err, 'invalid_grant')) return rejected(ref, leased, fence, err, earlier);
+      const cause = uncertainCause(err);
+      if (cause) log.warn('Token refresh outcome unknown: TikTok may have rotated the refresh token', { ...ref, cause, error: err as Error });
+      await releaseLease(deps, ref, owner, cause ? { cause } : undefined).catch((e: unknown) =>
+        log.warn('Could not release the refresh lease', { ...ref, error: e as Error }),
+      );
       throw err;
     }
     unsaved.set(key, { baseVersion: leased.tokenVersion, tokens });
@@ -177,8 +239,17 @@ export function createTokenService(deps: TokenServiceDeps): TokenService {
     }
   }
 
-  async function rejected(ref: DatasourceRef, leased: DatasourceRecord, fence: Fence, err: TikTokError): Promise<DatasourceRecord> {
-    const reason = `TikTok rejected the refresh token (${err.tiktokCode}).`;
+  async function rejected(
+    ref: DatasourceRef,
+    leased: DatasourceRecord,
+    fence: Fence,
+    err: TikTokError,
+    earlier: { cause: string; since?: string } | undefined,
+  ): Promise<DatasourceRecord> {
+    // With strict rotation, invalid_grant after a lost answer means TikTok did process that refresh.
+    const reason = earlier
+      ? `TikTok rejected the refresh token (${err.tiktokCode}) after an earlier refresh whose answer was lost (${earlier.cause}${earlier.since ? ` at ${earlier.since}` : ''}): TikTok rotated it then and the new one never arrived.`
+      : `TikTok rejected the refresh token (${err.tiktokCode}).`;
     let marked = await markNeedsReauth(deps, ref, fence, reason);
     if (!marked) {
       // Our lease ran out: someone else may have refreshed (or re-connected) meanwhile.
@@ -187,14 +258,14 @@ export function createTokenService(deps: TokenServiceDeps): TokenService {
       marked = await markNeedsReauth(deps, ref, { kind: 'version', observedVersion: leased.tokenVersion }, reason);
       if (!marked) return readActive(ref);
     }
-    log.warn('Datasource needs re-authorisation', { ...ref, tiktokCode: err.tiktokCode, tiktokLogId: err.logId });
+    log.warn('Datasource needs re-authorisation', { ...ref, tiktokCode: err.tiktokCode, tiktokLogId: err.logId, afterLostRefresh: earlier !== undefined });
     throw needsReauthError({ ...leased, statusReason: reason });
   }
 
   async function usable(ref: DatasourceRef): Promise<DatasourceRecord> {
     const record = await readActive(ref);
     if (record.accessTokenExpiresAt - deps.now() >= margin) return record;
-    return (await refresh(ref, record.tokenVersion)).record;
+    return (await awaitAsCaller(ref, refresh(ref, record.tokenVersion))).record;
   }
 
   return {
@@ -208,7 +279,7 @@ export function createTokenService(deps: TokenServiceDeps): TokenService {
       } catch (err) {
         if (!isTikTokError(err, 'token_invalid')) throw err;
         log.info('TikTok rejected the access token; refreshing once and retrying', { ...ref, tiktokLogId: err.logId });
-        const next = (await refresh(ref, record.tokenVersion)).record;
+        const next = (await awaitAsCaller(ref, refresh(ref, record.tokenVersion))).record;
         const retried = await deps.vault.open(ref, next.tokens);
         return asUser(() => fn(retried.accessToken, publicDatasource(next)));
       }

@@ -19,10 +19,12 @@ export const TOKEN_REFRESH_METRICS = {
   succeeded: 'TokenRefreshSucceeded',
   failed: 'TokenRefreshFailed',
   needsReauth: 'TokenRefreshNeedsReauth',
+  /** The sweep itself failed (e.g. the store was down); TokenRefreshFailed is bumped as well. */
+  sweepFailed: 'TokenRefreshSweepFailed',
 } as const;
 
 export interface SweepOptions {
-  /** Refresh tokens expiring within this window (default 60 min). */
+  /** Refresh tokens expiring within this window (default 60 min: 2-hour tokens, a sweep every 15 min). */
   windowMs?: number;
   concurrency?: number;
   /** Safety bound on one run (default 5000 datasources). */

@@ -74,6 +74,9 @@ const API = ['table:read', 'table:count-requests'] as const;
  */
 const TIKTOK_REPORT = [...TABLE, 'tokens:decrypt', 'tokens:encrypt', 'secret:read'] as const;
 
+/** API functions that may refresh a token: API Gateway's limit plus the token endpoint's timeout, with a margin. */
+const REFRESHING_API_TIMEOUT_S = 45;
+
 export const FUNCTIONS = [
   fn('meta', 'Health check and the OpenAPI document', [], 5, 256),
   // Reads the app's client key to build the authorize URL; stores links and one-time OAuth state.
@@ -86,9 +89,11 @@ export const FUNCTIONS = [
   ]),
   // DELETE revokes at TikTok with the stored token (decrypt) and the app credentials; never refreshes.
   fn('datasources', 'List, read and delete (revoke) connected TikTok accounts', [...TABLE, 'table:count-requests', 'tokens:decrypt', 'secret:read']),
-  fn('report-profile', 'Profile & Stats report (TikTok user/info)', [...TIKTOK_REPORT, 'table:count-requests']),
-  fn('report-video-list', 'Video List report (TikTok video/list, cursor paging)', [...TIKTOK_REPORT, 'table:count-requests'], 29, 1024),
-  fn('report-video-query', 'Video Query by ID report (TikTok video/query)', [...TIKTOK_REPORT, 'table:count-requests']),
+  // Longer than API Gateway's 29 s: a token refresh the request gave up on must still finish and be
+  // stored (TIKTOK_TOKEN_TIMEOUT_MS, 30 s) before the invocation ends (shared/tokens/refresh-scope.ts).
+  fn('report-profile', 'Profile & Stats report (TikTok user/info)', [...TIKTOK_REPORT, 'table:count-requests'], REFRESHING_API_TIMEOUT_S),
+  fn('report-video-list', 'Video List report (TikTok video/list, cursor paging)', [...TIKTOK_REPORT, 'table:count-requests'], REFRESHING_API_TIMEOUT_S, 1024),
+  fn('report-video-query', 'Video Query by ID report (TikTok video/query)', [...TIKTOK_REPORT, 'table:count-requests'], REFRESHING_API_TIMEOUT_S),
   // Stored snapshots only: no TikTok call, no token.
   fn('report-history', 'Growth history report from daily snapshots', API, 29, 1024),
   // "Run now" queues a run on the same queue the dispatcher uses.

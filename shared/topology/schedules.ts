@@ -26,7 +26,9 @@ export const SCHEDULES: readonly ScheduleSpec[] = [
   {
     rule: 'token-refresh',
     target: 'token-refresh',
-    schedule: 'rate(30 minutes)',
+    // Every 15 minutes with a 60-minute window: a 2-hour access token is refreshed with 45-60 minutes
+    // left, so API calls (5-minute margin) almost never refresh on their own.
+    schedule: 'rate(15 minutes)',
     localSchedule: 'rate(1 minute)',
     description: 'Refresh TikTok access tokens that expire within the refresh window',
   },

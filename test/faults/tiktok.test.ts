@@ -5,10 +5,12 @@
  */
 import { afterEach, beforeAll, afterAll, describe, expect, it } from 'vitest';
 import { connectAccount } from '../support/connect.ts';
+import { readJson } from '../support/http.ts';
 import { startTestRuntime, type TestRuntime } from '../support/runtime.ts';
 import {
   beforeNthSandboxCall,
   callsTo,
+  datasourceStatus,
   expectApiError,
   expectRows,
   expectStoredRefreshTokenWorks,
@@ -19,6 +21,8 @@ import {
 
 /** Short client timeout so a hung TikTok costs 1.5 s of test time, not the default 10 s. */
 const TIMEOUT_MS = 1_500;
+/** The token endpoint's own, longer timeout (30 s by default), shortened the same way. */
+const TOKEN_TIMEOUT_MS = 3_000;
 
 describe('TikTok faults: reports', () => {
   let rt: TestRuntime;
@@ -29,7 +33,7 @@ describe('TikTok faults: reports', () => {
   let unhook: (() => void) | undefined;
 
   beforeAll(async () => {
-    rt = await startTestRuntime({ env: { TIKTOK_TIMEOUT_MS: String(TIMEOUT_MS) } });
+    rt = await startTestRuntime({ env: { TIKTOK_TIMEOUT_MS: String(TIMEOUT_MS), TIKTOK_TOKEN_TIMEOUT_MS: String(TOKEN_TIMEOUT_MS) } });
     casual = await connectAccount(rt, { account: 'sandbox.casual' });
     creator = await connectAccount(rt, { account: 'sandbox.creator' });
     casualOpenId = openIdOf(rt, 'sandbox.casual');
@@ -127,6 +131,40 @@ describe('TikTok faults: reports', () => {
     await expectApiError(await profile(rt, casual), 504, 'tiktok_timeout');
     expect(callsTo(rt, '/v2/oauth/token/')).toHaveLength(1);
     await expectStoredRefreshTokenWorks(rt, casual, casualOpenId);
+  });
+
+  it('a token refresh slower than the API caller waits (but within the token timeout): 504 to the caller, and the rotated tokens are stored all the same', async () => {
+    rt.sandbox!.expireAccessTokens(casualOpenId);
+    rt.sandbox!.resetCallLog();
+    // TikTok rotates and answers after the caller gave up (1.5 s), before the token timeout (3 s).
+    rt.sandbox!.injectFaults({ endpoint: 'oauth/token', delayMs: (TIMEOUT_MS + TOKEN_TIMEOUT_MS) / 2, count: 1 });
+    await expectApiError(await profile(rt, casual), 504, 'tiktok_timeout');
+    // The invocation ended only after the refresh answered and was stored.
+    expect(callsTo(rt, '/v2/oauth/token/').map((c) => c.status)).toEqual([200]);
+    rt.sandbox!.resetCallLog();
+    await expectRows(await profile(rt, casual), 1);
+    expect(callsTo(rt, '/v2/oauth/token/')).toEqual([]); // the stored access token is the new one
+    await expectStoredRefreshTokenWorks(rt, casual, casualOpenId);
+  });
+
+  it('a refresh answer lost after TikTok rotated (slower than the token timeout): the next call is needs_reauth, and the reason says so', async () => {
+    const quiet = await connectAccount(rt, { account: 'sandbox.quiet' });
+    const quietOpenId = openIdOf(rt, 'sandbox.quiet');
+    rt.sandbox!.expireAccessTokens(quietOpenId);
+    rt.sandbox!.resetCallLog();
+    rt.sandbox!.injectFaults({ endpoint: 'oauth/token', delayMs: TOKEN_TIMEOUT_MS + 1_000, count: 1 });
+    await expectApiError(await profile(rt, quiet), 504, 'tiktok_timeout');
+    // TikTok processes the refresh after our client gave up: the refresh token we hold is now dead.
+    await expect.poll(() => callsTo(rt, '/v2/oauth/token/').map((c) => c.status), { timeout: 10_000, interval: 100 }).toEqual([200]);
+    expect(await datasourceStatus(rt, quiet)).toBe('active'); // a lost answer alone is no verdict
+    const body = await expectApiError(await profile(rt, quiet), 409, 'needs_reauth');
+    expect(body.error.message).toMatch(/re-?connect/i);
+    const view = await readJson(await rt.api(`/v1/datasources/${quiet}`));
+    expect(view).toMatchObject({ status: 'needs_reauth' });
+    expect(view.statusReason).toMatch(/answer was lost \(timeout at /);
+    // Re-connecting brings it back.
+    expect(await connectAccount(rt, { account: 'sandbox.quiet' })).toBe(quiet);
+    await expectStoredRefreshTokenWorks(rt, quiet, quietOpenId);
   });
 
   it('TikTok 5xx on the token refresh: 502, datasource stays active, the refresh token still works', async () => {

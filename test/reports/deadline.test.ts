@@ -10,6 +10,11 @@ describe('request deadline', () => {
     expect(deadlinePassed(deadline)).toBe(false);
   });
 
+  it('never runs past API Gateway’s 29 s, even in a function allowed longer (to finish a token refresh)', () => {
+    const deadline = requestDeadline({ getRemainingTimeInMillis: () => 45_000 })!;
+    expect(deadline).toBeLessThanOrEqual(Date.now() + 29_000 - RESPONSE_RESERVE_MS);
+  });
+
   it('is already passed when less than the reserve remains, and absent without a context', () => {
     expect(deadlinePassed(requestDeadline({ getRemainingTimeInMillis: () => RESPONSE_RESERVE_MS - 1 }))).toBe(true);
     expect(requestDeadline(undefined)).toBeUndefined();

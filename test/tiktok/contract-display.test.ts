@@ -100,6 +100,13 @@ describe('video/list and video/query', () => {
     expect(Object.keys(res.data)).toEqual(['videos']);
   });
 
+  it('serves is_aigc (boolean) from video/list and video/query', async () => {
+    const listed = (await env.client().listVideos(full.accessToken, ['id', 'is_aigc'], { max_count: 20 })).data.videos;
+    expect(listed.every((v) => typeof v.is_aigc === 'boolean')).toBe(true);
+    const queried = await env.client().queryVideos(full.accessToken, ['id', 'is_aigc'], [listed[0]!.id!]);
+    expect(queried.data.videos[0]).toEqual({ id: listed[0]!.id, is_aigc: listed[0]!.is_aigc });
+  });
+
   it('answers invalid_params for more than 20 ids or a missing filter', async () => {
     const ids = Array.from({ length: 21 }, (_, i) => String(7_000_000_000_000_000_000n + BigInt(i)));
     expect(await failure(env.client().queryVideos(full.accessToken, ['id'], ids))).toMatchObject({ kind: 'invalid_params', httpStatus: 400 });

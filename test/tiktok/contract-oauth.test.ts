@@ -34,8 +34,9 @@ describe('authorization code flow', () => {
     expect(tokens).toMatchObject({
       openId: env.openId(5),
       scopes: ['user.info.basic', 'user.info.profile', 'user.info.stats', 'video.list'],
-      accessTokenExpiresAt: clock.t + 86_400_000,
-      refreshTokenExpiresAt: clock.t + 31_536_000_000,
+      // TikTok's current lifetimes (the sandbox defaults): 2 h and 180 days.
+      accessTokenExpiresAt: clock.t + 7_200_000,
+      refreshTokenExpiresAt: clock.t + 180 * 86_400_000,
       tokenType: 'Bearer',
     });
     expect(tokens.accessToken).toMatch(/^act\./);

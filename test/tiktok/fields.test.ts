@@ -23,13 +23,14 @@ describe('field catalogue', () => {
     expect(byScope('user.info.stats')).toEqual(['follower_count', 'following_count', 'likes_count', 'video_count']);
   });
 
-  it('gives video reports the 15 video fields, all under video.list', () => {
+  it('gives video reports the 16 video fields, all under video.list', () => {
     for (const type of ['video-list', 'video-query'] as const) {
-      expect(reportFields(type)).toHaveLength(15);
+      expect(reportFields(type)).toHaveLength(16);
       expect(new Set(reportFields(type).map((f) => scopeForField(type, f)))).toEqual(new Set(['video.list']));
       expect(ENDPOINT_SCOPE[type]).toBe('video.list');
     }
     expect(FIELD_CATALOGUE['video-list'].view_count).toEqual({ scope: 'video.list', type: 'integer' });
+    expect(FIELD_CATALOGUE['video-query'].is_aigc).toEqual({ scope: 'video.list', type: 'boolean' });
   });
 
   it('does not accept fields of another report type or inherited names', () => {

@@ -75,7 +75,16 @@ describe('token calls', () => {
       expect(f.requests).toHaveLength(1);
     }
     const h = hangingFetch();
-    await expect(fakeClient(fakeFetch([]), { fetch: h.fetch, timeoutMs: 20 }).exchangeCode(exchange)).rejects.toMatchObject({ kind: 'timeout' });
+    await expect(fakeClient(fakeFetch([]), { fetch: h.fetch, timeoutMs: 20, tokenTimeoutMs: 20 }).exchangeCode(exchange)).rejects.toMatchObject({ kind: 'timeout' });
+    expect(h.calls()).toBe(1);
+  });
+
+  it('token calls have their own, longer timeout (a lost refresh answer costs the refresh token)', async () => {
+    const h = hangingFetch();
+    const client = fakeClient(fakeFetch([]), { fetch: h.fetch, timeoutMs: 5, tokenTimeoutMs: 60 });
+    const err = await client.refreshToken('rft.x').catch((x: unknown) => x);
+    expect(err).toMatchObject({ kind: 'timeout', endpoint: '/v2/oauth/token/' });
+    expect((err as Error).message).toContain('no response within 60 ms');
     expect(h.calls()).toBe(1);
   });
 

@@ -64,7 +64,7 @@ describe('access tokens and refresh', () => {
     const { id, openId } = await connect('sandbox.creator');
     const ref = { tenantId: rt.tenantId, datasourceId: id };
     const before = await item(id);
-    clock.offsetMs += DAY + 60_000; // past the 24 h access token lifetime, at the sandbox too
+    clock.offsetMs += DAY + 60_000; // past the access token lifetime (2 h), at the sandbox too
     rt.sandbox!.resetCallLog();
     rt.sandbox!.injectFaults({ endpoint: '/v2/oauth/token/', delayMs: 200 });
 

@@ -13,8 +13,9 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vites
 import { AppError } from '../../shared/errors.ts';
 import { TikTokError, type TikTokClient, type TokenSet } from '../../shared/tiktok/index.ts';
 import { createLocalKeyring } from '../../shared/tokens/local-keyring.ts';
-import { createTokenService, TokenRefreshBusyError, type TokenService } from '../../shared/tokens/service.ts';
+import { createTokenService, DEFAULT_LEASE_MS, TokenRefreshBusyError, type TokenService } from '../../shared/tokens/service.ts';
 import { createTokenVault, type SealedTokens, type TokenVault } from '../../shared/tokens/vault.ts';
+import { awaitingTokenRefreshes } from '../../shared/tokens/refresh-scope.ts';
 
 const NOW = 1_800_000_000_000;
 const ref = { tenantId: 'tn_a', datasourceId: 'ds_1' };
@@ -104,7 +105,7 @@ describe('token service lease logic', () => {
     const [acq] = updates('SET leaseOwner');
     expect(acq!.args[0].input).toMatchObject({
       ConditionExpression: 'attribute_exists(pk) AND #status = :active AND tokenVersion = :v AND (attribute_not_exists(leaseUntil) OR leaseUntil < :now)',
-      ExpressionAttributeValues: { ':me': 'me', ':v': 3, ':now': NOW, ':until': NOW + 20_000 },
+      ExpressionAttributeValues: { ':me': 'me', ':v': 3, ':now': NOW, ':until': NOW + DEFAULT_LEASE_MS },
     });
     const saves = updates('SET #tokens');
     expect(saves).toHaveLength(1);
@@ -227,5 +228,78 @@ describe('token service lease logic', () => {
     expect(new Set(results)).toEqual(new Set(['act.new-access']));
     expect(refreshToken).toHaveBeenCalledTimes(1);
     expect(updates('SET leaseOwner')).toHaveLength(1);
+  });
+
+  const timeout = () => new TikTokError({ kind: 'timeout', endpoint: '/v2/oauth/token/', tiktokCode: 'timeout' });
+  const invalidGrant = () => new TikTokError({ kind: 'invalid_grant', endpoint: '/v2/oauth/token/', tiktokCode: 'invalid_grant', httpStatus: 400 });
+
+  it('a refresh whose answer is lost (timeout) records the unknown outcome as it gives the lease back; the status stays active', async () => {
+    ddb.on(GetCommand).resolves({ Item: expired() });
+    onUpdate({ acquire: leased });
+    refreshToken.mockRejectedValueOnce(timeout());
+    await expect(call()).rejects.toMatchObject({ kind: 'timeout' });
+    const [release] = updates('REMOVE leaseOwner, leaseUntil').filter((c) => c.args[0].input.ConditionExpression === 'leaseOwner = :me');
+    expect(release!.args[0].input.UpdateExpression).toContain('SET refreshUncertainAt = :now, refreshUncertainCause = :cause');
+    expect(release!.args[0].input.ExpressionAttributeValues).toMatchObject({ ':now': NOW, ':cause': 'timeout' });
+    expect(updates('#status = :nr')).toHaveLength(0);
+  });
+
+  it('after an unknown outcome the stored refresh token is tried once more: it works, and the stored tokens clear the mark', async () => {
+    ddb.on(GetCommand).resolves({ Item: expired({ refreshUncertainAt: NOW - 60_000, refreshUncertainCause: 'timeout' }) });
+    onUpdate({ acquire: () => ({ Attributes: expired({ refreshUncertainAt: NOW - 60_000, refreshUncertainCause: 'timeout' }) }), save: stored });
+    expect(await call()).toBe('act.new-access');
+    expect(refreshToken.mock.calls).toEqual([['rft.old-refresh']]);
+    expect(updates('SET #tokens')[0]!.args[0].input.UpdateExpression).toContain('refreshUncertainAt, refreshUncertainCause');
+  });
+
+  it('invalid_grant after an unknown outcome: needs_reauth, and the reason says the earlier answer was lost', async () => {
+    ddb.on(GetCommand).resolves({ Item: expired({ refreshUncertainAt: NOW - 60_000, refreshUncertainCause: 'timeout' }) });
+    onUpdate({ acquire: () => ({ Attributes: expired({ refreshUncertainAt: NOW - 60_000, refreshUncertainCause: 'timeout' }) }) });
+    refreshToken.mockRejectedValueOnce(invalidGrant());
+    await expect(call()).rejects.toMatchObject({ status: 409, code: 'needs_reauth' });
+    expect(refreshToken).toHaveBeenCalledTimes(1);
+    const reason = String(updates('#status = :nr')[0]!.args[0].input.ExpressionAttributeValues![':reason']);
+    expect(reason).toMatch(/invalid_grant.*answer was lost \(timeout at \d{4}-/);
+  });
+
+  it('a lease left behind by a dead process: taken over once expired, the stored token tried; invalid_grant says the refresh was interrupted', async () => {
+    ddb.on(GetCommand).resolves({ Item: expired({ leaseOwner: 'dead', leaseUntil: NOW - 1 }) });
+    // ALL_OLD: the acquire sees the dead owner's lease it replaced.
+    onUpdate({ acquire: () => ({ Attributes: expired({ leaseOwner: 'dead', leaseUntil: NOW - 1 }) }) });
+    refreshToken.mockRejectedValueOnce(invalidGrant());
+    await expect(call()).rejects.toMatchObject({ code: 'needs_reauth' });
+    expect(updates('SET leaseOwner')[0]!.args[0].input.ReturnValues).toBe('ALL_OLD');
+    expect(String(updates('#status = :nr')[0]!.args[0].input.ExpressionAttributeValues![':reason'])).toMatch(/interrupted/);
+
+    ddb.reset();
+    ddb.on(GetCommand).resolves({ Item: expired({ leaseOwner: 'dead', leaseUntil: NOW - 1 }) });
+    onUpdate({ acquire: () => ({ Attributes: expired({ leaseOwner: 'dead', leaseUntil: NOW - 1 }) }), save: stored });
+    expect(await call()).toBe('act.new-access'); // the dead process never reached TikTok: the retry works
+  });
+
+  it('a caller that stops waiting (504) does not abandon the refresh: the invocation ends only once the rotated tokens are stored', async () => {
+    ddb.on(GetCommand).resolves({ Item: expired() });
+    onUpdate({ acquire: leased, save: stored });
+    let answer!: () => void;
+    refreshToken.mockImplementationOnce(() => new Promise<TokenSet>((resolve) => (answer = () => resolve(newSet))));
+    const client = { refreshToken } as unknown as TikTokClient;
+    const svc = createTokenService({ dynamo, tableName: 't', now: () => NOW, vault, tiktok: async () => client, sleep, logger: silent, newOwnerId: () => 'me', refreshWaitMs: 5 });
+    let callerSaw: unknown;
+    const invocation = awaitingTokenRefreshes(async () => {
+      callerSaw = await svc.withAccessToken(ref, async (at) => at).catch((e: unknown) => e);
+      answer(); // TikTok answers only after the caller gave up
+      return 'answered 504';
+    });
+    expect(await invocation).toBe('answered 504');
+    expect(callerSaw).toMatchObject({ kind: 'timeout', endpoint: '/v2/oauth/token/' });
+    expect(updates('SET #tokens')).toHaveLength(1);
+  });
+
+  it('outside a refresh scope (queue work, the sweep) a caller waits for the refresh itself', async () => {
+    ddb.on(GetCommand).resolves({ Item: expired() });
+    onUpdate({ acquire: leased, save: stored });
+    const client = { refreshToken } as unknown as TikTokClient;
+    const svc = createTokenService({ dynamo, tableName: 't', now: () => NOW, vault, tiktok: async () => client, sleep, logger: silent, newOwnerId: () => 'me', refreshWaitMs: 0 });
+    expect(await svc.withAccessToken(ref, async (at) => at)).toBe('act.new-access');
   });
 });

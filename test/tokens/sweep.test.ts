@@ -11,6 +11,7 @@ import { readJson } from '../support/http.ts';
 import { OffsetClock } from '../connect/offset-clock.ts';
 import { startTestRuntime, type TestRuntime } from '../support/runtime.ts';
 import { connectThroughBrowserSteps, elementText } from '../connect/consent.ts';
+import { injectDynamoFault } from '../faults/inject-aws.ts';
 
 const HOUR = 3_600_000;
 
@@ -41,7 +42,7 @@ describe('token-refresh sweep', () => {
       return write(chunk, ...(rest as []));
     });
     try {
-      const summary = (await rt.scheduler.fire('token-refresh')) as SweepSummary;
+      const summary = (await rt.scheduler.fire('token-refresh').catch((error: unknown) => ({ error }))) as SweepSummary;
       const metrics: Record<string, number> = {};
       for (const line of lines.join('').split('\n')) {
         if (!line.includes('"_aws"')) continue;
@@ -59,7 +60,7 @@ describe('token-refresh sweep', () => {
   }
 
   it('leaves tokens alone that expire after the window', async () => {
-    clock.offsetMs = 22 * HOUR; // 2 h left of the 24 h lifetime
+    clock.offsetMs = 0.5 * HOUR; // 1.5 h left of the 2 h lifetime
     rt.sandbox!.resetCallLog();
     const { summary, metrics } = await fire();
     expect(summary).toMatchObject({ due: 0, succeeded: 0, failed: 0, needsReauth: 0 });
@@ -68,7 +69,7 @@ describe('token-refresh sweep', () => {
   });
 
   it('refreshes every due datasource; one failure or revoked account never stops the others', async () => {
-    clock.offsetMs = 23.5 * HOUR; // 30 min left: inside the 60-minute window
+    clock.offsetMs = 1.5 * HOUR; // 30 min left: inside the 60-minute window
     const creatorOpenId = rt.sandbox!.accounts().find((a) => a.username === 'sandbox.creator')!.openId;
     rt.sandbox!.revokeRefreshTokens(creatorOpenId);
     // A damaged envelope: this datasource cannot be refreshed at all.
@@ -98,7 +99,7 @@ describe('token-refresh sweep', () => {
   });
 
   it('a TikTok outage fails the refresh without changing the datasource', async () => {
-    clock.offsetMs = 47.5 * HOUR; // casual is due again
+    clock.offsetMs = 3 * HOUR; // casual (refreshed at 1.5 h for 2 h) is due again
     rt.sandbox!.injectFaults({ endpoint: '/v2/oauth/token/', status: 503, count: 10 });
     const { summary } = await fire();
     rt.sandbox!.clearFaults();
@@ -106,5 +107,17 @@ describe('token-refresh sweep', () => {
     expect((await readJson(await rt.api(`/v1/datasources/${ids['sandbox.casual']}`))).status).toBe('active');
     const after = await fire();
     expect(after.summary.succeeded).toBe(1);
+  });
+
+  it('a sweep that cannot even read its index (store down) still publishes TokenRefreshFailed, so the alarm fires', async () => {
+    const fault = injectDynamoFault({ command: 'QueryCommand', match: /TOKENEXP/, kind: 'access_denied', count: Infinity });
+    try {
+      const { summary, metrics } = await fire();
+      expect(summary).toMatchObject({ error: expect.any(Error) });
+      expect(fault.fired).toBeGreaterThan(0);
+      expect(metrics).toMatchObject({ TokenRefreshFailed: 1, TokenRefreshSweepFailed: 1 });
+    } finally {
+      fault.remove();
+    }
   });
 });

@@ -94,6 +94,8 @@ function seedVideos(rng: Rng, p: Persona): SeededVideo[] {
       comment_count: Math.round(likes * (0.01 + rng() * 0.04)),
       share_count: Math.round(likes * (0.005 + rng() * 0.025)),
       view_count: views,
+      // From the id, not the rng: the seeded stream (and every other value) stays as it was.
+      is_aigc: BigInt(id) % 7n === 0n,
     });
     createTime -= randInt(rng, 3 * 3_600, 3 * 86_400);
   }

@@ -5,7 +5,19 @@ const MAX_BODY_BYTES = 64 * 1024;
 
 export class BodyTooLargeError extends Error {}
 
-export async function readBody(req: IncomingMessage): Promise<string> {
+const bodies = new WeakMap<IncomingMessage, Promise<string>>();
+
+/** Read once per request (memoised): a delayed fault receives the body first, as a slow server would. */
+export function readBody(req: IncomingMessage): Promise<string> {
+  let body = bodies.get(req);
+  if (!body) {
+    body = readBodyOnce(req);
+    bodies.set(req, body);
+  }
+  return body;
+}
+
+async function readBodyOnce(req: IncomingMessage): Promise<string> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req) {

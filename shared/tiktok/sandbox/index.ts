@@ -14,4 +14,4 @@ export {
 export { startSandboxServer, SANDBOX_PREFIX } from './server.ts';
 export { BASE_TIME_SECONDS, DEFAULT_SEED, seedAccounts, type SandboxAccount } from './accounts.ts';
 export { SANDBOX_ENDPOINTS, type CallLogEntry, type FaultSpec, type SandboxEndpoint } from './knobs.ts';
-export { CODE_TTL_MS, type ChallengeEncoding } from './tokens.ts';
+export { CODE_TTL_MS, type ChallengeEncoding, type SandboxTokenSnapshot } from './tokens.ts';

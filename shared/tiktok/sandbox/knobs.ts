@@ -21,7 +21,7 @@ export interface FaultSpec {
   status?: 429 | 500 | 503;
   /** How many matching requests it applies to (default 1). */
   count?: number;
-  /** Wait before answering (alone: a slow but normal answer). */
+  /** Wait before answering, the request received (alone: a slow but normal answer, processed even if the client left). */
   delayMs?: number;
   /** Never answer (until the client gives up or the sandbox resets). */
   hang?: boolean;

@@ -7,20 +7,20 @@ import { seedAccounts, DEFAULT_SEED } from './accounts.ts';
 import { handleAdmin } from './admin.ts';
 import { handleAuthorize } from './authorize.ts';
 import { handleUserInfo, handleVideoList, handleVideoQuery, sendDisplayError } from './display.ts';
-import { BodyTooLargeError, createLogIds } from './http.ts';
+import { BodyTooLargeError, createLogIds, readBody } from './http.ts';
 import { FaultQueue, SANDBOX_ENDPOINTS, SlidingWindowLimiter, type CallLogEntry, type Fault, type FaultSpec, type SandboxEndpoint } from './knobs.ts';
 import { handleRevoke, handleToken, sendOAuthError } from './oauth.ts';
 import type { SandboxState } from './state.ts';
-import { SandboxTokens, type ChallengeEncoding } from './tokens.ts';
+import { SandboxTokens, type ChallengeEncoding, type SandboxTokenSnapshot } from './tokens.ts';
 import { SandboxGrowth } from './growth.ts';
 
 export interface SandboxOptions {
   clientKey: string;
   clientSecret: string;
   now?: () => number;
-  /** Default 86400 (TikTok's documented 24 h). */
+  /** Default 7200 (TikTok's current docs: 2 h). */
   accessTokenTtlSeconds?: number;
-  /** Default 31536000 (365 d). */
+  /** Default 15552000 (TikTok's current docs: 180 d). */
   refreshTokenTtlSeconds?: number;
   /** Per endpoint, sliding minute; default 600 (TikTok's default). */
   rateLimitPerMinute?: number;
@@ -28,6 +28,10 @@ export interface SandboxOptions {
   appName?: string;
   /** Which S256 encodings of the challenge the token endpoint accepts; default `any` (TikTok's is unclear). */
   pkceChallengeEncoding?: ChallengeEncoding;
+  /** Grants and tokens to start from (the local runtime's saved state). */
+  tokens?: SandboxTokenSnapshot;
+  /** Called with the grants and tokens after every change, to persist them. */
+  onTokensChanged?: (snapshot: SandboxTokenSnapshot) => void;
 }
 
 export interface TikTokSandbox {
@@ -49,8 +53,8 @@ export interface TikTokSandbox {
   readonly growth: SandboxGrowth;
 }
 
-export const DEFAULT_ACCESS_TTL_SECONDS = 86_400;
-export const DEFAULT_REFRESH_TTL_SECONDS = 31_536_000;
+export const DEFAULT_ACCESS_TTL_SECONDS = 7_200;
+export const DEFAULT_REFRESH_TTL_SECONDS = 15_552_000;
 export const DEFAULT_RATE_LIMIT_PER_MINUTE = 600;
 
 type Handler = (s: SandboxState, req: IncomingMessage, res: ServerResponse) => Promise<void>;
@@ -80,7 +84,9 @@ export function createTikTokSandbox(options: SandboxOptions): TikTokSandbox {
     accessTtlSeconds: accessTtl,
     refreshTtlSeconds: refreshTtl,
     challengeEncoding: options.pkceChallengeEncoding ?? 'any',
+    onChange: options.onTokensChanged && (() => options.onTokensChanged!(tokens.snapshot())),
   });
+  if (options.tokens) tokens.restore(options.tokens);
   const state: SandboxState = {
     clientKey: options.clientKey,
     clientSecret: options.clientSecret,
@@ -101,7 +107,7 @@ export function createTikTokSandbox(options: SandboxOptions): TikTokSandbox {
 
   async function route(req: IncomingMessage, res: ServerResponse, endpoint: SandboxEndpoint): Promise<void> {
     const fault = faults.take(endpoint);
-    if (fault && (await applyFault(fault, endpoint, res))) return;
+    if (fault && (await applyFault(fault, endpoint, req, res))) return;
     if (DISPLAY_ENDPOINTS.has(endpoint) && !limiter.admit(endpoint)) {
       return sendDisplayError(state, res, { code: 'rate_limit_exceeded', message: 'The API rate limit was exceeded.', status: 429 });
     }
@@ -109,8 +115,13 @@ export function createTikTokSandbox(options: SandboxOptions): TikTokSandbox {
   }
 
   /** Returns true when the fault answered (or swallowed) the request. */
-  async function applyFault(fault: Fault, endpoint: SandboxEndpoint, res: ServerResponse): Promise<boolean> {
-    if (fault.delayMs > 0) await new Promise((resolve) => setTimeout(resolve, fault.delayMs));
+  async function applyFault(fault: Fault, endpoint: SandboxEndpoint, req: IncomingMessage, res: ServerResponse): Promise<boolean> {
+    if (fault.delayMs > 0) {
+      // The request is fully received before the wait: a client that gives up meanwhile (a lost
+      // answer) does not stop TikTok from processing it, e.g. rotating a refresh token.
+      if (!fault.hang) await readBody(req).catch(() => undefined);
+      await new Promise((resolve) => setTimeout(resolve, fault.delayMs));
+    }
     if (fault.hang) {
       hung.add(res);
       res.once('close', () => hung.delete(res));

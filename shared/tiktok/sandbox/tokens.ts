@@ -49,8 +49,19 @@ export interface AccessGrant {
   scopes: string[];
 }
 
+/** What survives a restart of the local runtime: grants and tokens (codes live 5 minutes: not kept). */
+export interface SandboxTokenSnapshot {
+  v: 1;
+  nextGrant: number;
+  grants: Grant[];
+  access: Array<[string, TokenRecord]>;
+  refresh: Array<[string, TokenRecord]>;
+}
+
 export interface TokenStoreDeps {
   now: () => number;
+  /** Called after every change to grants or tokens (the local runtime persists them). */
+  onChange?: () => void;
   accessTtlSeconds: number;
   refreshTtlSeconds: number;
   challengeEncoding: ChallengeEncoding;
@@ -64,6 +75,27 @@ export class SandboxTokens {
   private nextGrant = 1;
 
   constructor(private readonly deps: TokenStoreDeps) {}
+
+  snapshot(): SandboxTokenSnapshot {
+    return {
+      v: 1,
+      nextGrant: this.nextGrant,
+      grants: [...this.grants.values()].map((g) => ({ ...g })),
+      access: [...this.access].map(([k, r]) => [k, { ...r }]),
+      refresh: [...this.refresh].map(([k, r]) => [k, { ...r }]),
+    };
+  }
+
+  restore(snapshot: SandboxTokenSnapshot): void {
+    this.grants = new Map(snapshot.grants.map((g) => [g.id, { ...g }]));
+    this.access = new Map(snapshot.access);
+    this.refresh = new Map(snapshot.refresh);
+    this.nextGrant = snapshot.nextGrant;
+  }
+
+  private changed(): void {
+    this.deps.onChange?.();
+  }
 
   setLifetimes(accessSeconds: number, refreshSeconds: number): void {
     this.deps.accessTtlSeconds = accessSeconds;
@@ -121,10 +153,12 @@ export class SandboxTokens {
 
   expireAccessTokens(openId?: string): void {
     for (const rec of this.matching(this.access, openId)) rec.expiresAt = Math.min(rec.expiresAt, this.deps.now());
+    this.changed();
   }
 
   revokeRefreshTokens(openId?: string): void {
     for (const rec of this.matching(this.refresh, openId)) rec.live = false;
+    this.changed();
   }
 
   clear(): void {
@@ -132,6 +166,7 @@ export class SandboxTokens {
     this.grants.clear();
     this.access.clear();
     this.refresh.clear();
+    this.changed();
   }
 
   private verifierMatches(challenge: string, verifier: string | undefined): boolean {
@@ -147,7 +182,7 @@ export class SandboxTokens {
     const refreshToken = `rft.${randomBytes(30).toString('base64url')}!${grant.id}.va`;
     this.access.set(accessToken, { grantId: grant.id, expiresAt: now + accessTtlSeconds * 1000, live: true });
     this.refresh.set(refreshToken, { grantId: grant.id, expiresAt: now + refreshTtlSeconds * 1000, live: true });
-    return {
+    const response: TokenResponse = {
       access_token: accessToken,
       expires_in: accessTtlSeconds,
       open_id: grant.openId,
@@ -156,11 +191,14 @@ export class SandboxTokens {
       scope: grant.scopes.join(','),
       token_type: 'Bearer',
     };
+    this.changed();
+    return response;
   }
 
   private revokeGrant(grantId: number): void {
     const grant = this.grants.get(grantId);
     if (grant) grant.revoked = true;
+    this.changed();
   }
 
   private *matching(records: Map<string, TokenRecord>, openId: string | undefined): Iterable<TokenRecord> {

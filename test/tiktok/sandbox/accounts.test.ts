@@ -38,4 +38,13 @@ describe('seeded accounts', () => {
       expect(v.share_url).toContain(`/video/${v.id}`);
     }
   });
+
+  it('label some videos AI-generated (is_aigc), deterministically, without changing any other seeded value', () => {
+    const videos = accounts[2]!.videos;
+    const aigc = videos.filter((v) => v.is_aigc).length;
+    expect(videos.every((v) => typeof v.is_aigc === 'boolean')).toBe(true);
+    expect(aigc).toBeGreaterThan(30);
+    expect(aigc).toBeLessThan(110);
+    expect(seedAccounts(42)[2]!.videos.map((v) => v.is_aigc)).toEqual(videos.map((v) => v.is_aigc));
+  });
 });
