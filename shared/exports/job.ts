@@ -227,7 +227,7 @@ export async function runExportJob(deps: ExportJobDeps, message: ExportMessage, 
       },
       deps.sse,
     );
-    const finished = { status: 'succeeded', s3Key: key, rows: result.rows.length, bytes: body.byteLength, finishedAt: new Date(deps.now()).toISOString() };
+    const finished = { status: 'succeeded', pages: record.pages, fetched: record.fetched, s3Key: key, rows: result.rows.length, bytes: body.byteLength, finishedAt: new Date(deps.now()).toISOString() };
     if (!(await updateExport(deps.store, ref, owner, finished, ['leaseOwner', 'leaseUntil', 'error']))) return { kind: 'skipped', reason: 'superseded' };
     return { kind: 'done', status: 'succeeded', rows: result.rows.length, bytes: body.byteLength };
   } catch (err) {

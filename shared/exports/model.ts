@@ -79,7 +79,7 @@ export interface ExportView {
   createdAt: string;
   startedAt?: string;
   finishedAt?: string;
-  progress: { pages: number; rows: number };
+  progress: { pages: number; rows: number; waits: number; retries: number };
   downloadUrl?: string;
   expiresAt?: string;
 }
@@ -152,7 +152,7 @@ export function exportView(r: ExportRecord, link?: { downloadUrl: string; expire
     createdAt: r.createdAt,
     ...(r.startedAt ? { startedAt: r.startedAt } : {}),
     ...(r.finishedAt ? { finishedAt: r.finishedAt } : {}),
-    progress: { pages: r.pages, rows: r.fetched },
+    progress: { pages: r.pages, rows: r.fetched, waits: r.waits, retries: r.attempts },
     ...(r.status === 'succeeded' && link ? link : {}),
   };
 }

@@ -42,7 +42,14 @@ export const exportSchema = z.object({
   createdAt: z.string(),
   startedAt: z.optional(z.string()),
   finishedAt: z.optional(z.string()),
-  progress: z.object({ pages: z.number().check(z.int()), rows: z.number().check(z.int()) }).check(z.meta({ description: 'TikTok pages and rows fetched so far.' })),
+  progress: z
+    .object({
+      pages: z.number().check(z.int()),
+      rows: z.number().check(z.int()),
+      waits: z.number().check(z.int()).check(z.meta({ description: 'Times it waited for the shared TikTok quota (not failures).' })),
+      retries: z.number().check(z.int()).check(z.meta({ description: `Real failures retried so far (at most ${EXPORT_LIMITS.maxAttempts - 1}; each resumes from the last saved page).` })),
+    })
+    .check(z.meta({ description: 'TikTok pages and videos fetched so far (before Cloud9QL), quota waits, retries.' })),
   downloadUrl: z
     .optional(z.string())
     .check(z.meta({ description: `When succeeded: a signed URL of the file, valid ${DOWNLOAD_URL_TTL_SECONDS / 60} minutes (read the export again for a fresh one). No API key needed.` })),
