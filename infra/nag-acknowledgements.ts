@@ -5,6 +5,7 @@
  */
 import { Validations } from 'aws-cdk-lib';
 import type { CfnBucket } from 'aws-cdk-lib/aws-s3';
+import { FUNCTIONS } from '../shared/topology/functions.ts';
 import type { ConnectorStack } from './stack.ts';
 
 export function acknowledgeFindings(stack: ConnectorStack): void {
@@ -31,4 +32,11 @@ export function acknowledgeFindings(stack: ConnectorStack): void {
     reason:
       'report-generate writes report objects whose keys are only known at run time (<tenantId>/<scheduleId>/<YYYY>/<MM>/<DD>/<slot>.<ext>), and HEADs the same key first to find a write that a previous try made but did not record; the grants are s3:PutObject and s3:GetObject on objects of the delivery bucket only.',
   });
+  // Functions that hand out presigned download URLs (bucket:download): the URL carries the signer's authority.
+  for (const spec of FUNCTIONS.filter((f) => (f.uses as readonly string[]).includes('bucket:download'))) {
+    Validations.of(stack.functions.get(spec.name).role).acknowledge({
+      id: `AwsSolutions::AwsSolutions-IAM5[Resource::<${bucketLogicalId}.Arn>/*]`,
+      reason: `${spec.name} presigns GET URLs of delivered files (keys known only at run time: <tenantId>/...); a presigned URL works only with the signer's own s3:GetObject, which is its only S3 grant (no list, no write), on objects of the delivery bucket only.`,
+    });
+  }
 }

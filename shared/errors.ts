@@ -82,13 +82,16 @@ export class RateLimitedError extends AppError {
 
 /** 413 `response_too_large`: the answer would exceed what the API can return (see MAX_RESPONSE_BYTES). */
 export class ResponseTooLargeError extends AppError {
-  constructor(sizeBytes: number, limitBytes: number) {
+  /** `exportPath`: the export route of the report's datasource, where the full result can be had as a file. */
+  constructor(sizeBytes: number, limitBytes: number, exportPath = '/v1/datasources/{id}/exports') {
     super(
       413,
       'response_too_large',
       `The response would be ${sizeBytes} bytes, more than the API can return (${limitBytes} bytes). ` +
-        'Ask for less: page (maxVideos and cursor), narrow the result with a Cloud9QL select and limit, or use an export (schedule) for large reports.',
-      { details: { sizeBytes, limitBytes } },
+        'Ask for less: page (maxVideos and cursor), narrow the result with a Cloud9QL select and limit, ' +
+        `or export the full report to a file: POST ${exportPath} with the same body plus "reportType" (POST /v1/datasources/{id}/exports), ` +
+        'then GET /v1/exports/{exportId} for its downloadUrl.',
+      { details: { sizeBytes, limitBytes, exportPath } },
     );
     this.name = 'ResponseTooLargeError';
   }

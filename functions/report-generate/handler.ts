@@ -9,7 +9,10 @@ import { defaultDeliveryDeps, executeRun, retryDelaySeconds } from '../../shared
 import { parseSnapshotMessage } from '../../shared/history/index.ts';
 import { logger } from '../../shared/logger.ts';
 import { withWork } from '../../shared/quota/work.ts';
-import { parseRunMessage, REPORT_QUEUE_SETTINGS, reportQueue } from '../../shared/queue/index.ts';
+import { parseExportMessage, parseRunMessage, REPORT_QUEUE_SETTINGS, reportQueue, type ExportMessage } from '../../shared/queue/index.ts';
+import { runExportJob } from '../../shared/exports/job.ts';
+import { defaultExportJobDeps } from '../../shared/exports/job-deps.ts';
+import type { SQSRecord } from 'aws-lambda';
 
 /** Time kept back from the Lambda timeout to render, write and record after the last TikTok page. */
 const RESERVE_MS = 30_000;
@@ -18,6 +21,11 @@ export const handler = async (event: SQSEvent, context: Context): Promise<SQSBat
   const failures: SQSBatchResponse['batchItemFailures'] = [];
   const deps = defaultDeliveryDeps();
   for (const record of event.Records) {
+    const exportMessage = parseExportMessage(record.body);
+    if (exportMessage) {
+      if (!(await handleExport(exportMessage, record, context))) failures.push({ itemIdentifier: record.messageId });
+      continue;
+    }
     const message = parseRunMessage(record.body);
     if (!message) {
       logger.error('Malformed run message; it will end in the DLQ', { messageId: record.messageId });
@@ -60,3 +68,28 @@ export const handler = async (event: SQSEvent, context: Context): Promise<SQSBat
   }
   return { batchItemFailures: failures };
 };
+
+/**
+ * One step of an export (shared/exports/job.ts). Its next step (continuation, quota wait, retry) is
+ * a new message, so this one is acknowledged; false (a batch item failure: SQS delivers it again)
+ * only when the job's own bookkeeping or the send failed.
+ */
+async function handleExport(message: ExportMessage, record: SQSRecord, context: Context): Promise<boolean> {
+  try {
+    const deps = defaultExportJobDeps();
+    // Exports take the scheduled lane, not background: a person asked for this file and waits for it, as for a
+    // delivery; background is the service's own housekeeping (snapshots), which may wait hours. A short permit wait,
+    // then the message is re-sent later rather than holding a worker.
+    const outcome = await withWork({ tenantId: message.tenantId, priority: 'scheduled', maxWaitMs: 1_000 }, () =>
+      runExportJob(deps, message, { deadlineMs: Date.now() + Math.max(0, context.getRemainingTimeInMillis() - RESERVE_MS) }),
+    );
+    logger.info('Export step handled', { ...message, outcome: outcome.kind, ...('status' in outcome ? { status: outcome.status } : {}), ...('reason' in outcome ? { reason: outcome.reason } : {}) });
+    if (outcome.kind === 'continue' || outcome.kind === 'wait' || outcome.kind === 'retry') {
+      await reportQueue().send([message], { delaySeconds: outcome.delaySeconds });
+    }
+    return true;
+  } catch (err) {
+    logger.error('Export step failed; the queue will retry', { ...message, messageId: record.messageId, error: err as Error });
+    return false;
+  }
+}

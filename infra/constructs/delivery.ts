@@ -50,6 +50,9 @@ export class Delivery extends Construct {
           noncurrentVersionExpiration: Duration.days(30),
           abortIncompleteMultipartUploadAfter: Duration.days(7),
         },
+        // Export paging parts (shared/exports/model.ts): read back when the export finishes; a
+        // finished or abandoned export's parts are not needed after that.
+        { id: 'expire-export-parts', prefix: '_parts/', expiration: Duration.days(2), noncurrentVersionExpiration: Duration.days(1) },
       ],
       ...removal,
     });

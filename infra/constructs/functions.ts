@@ -211,6 +211,10 @@ export function statementsFor(uses: readonly FunctionPermission[], props: Pick<F
       new PolicyStatement({ sid: 'DeliveryList', actions: ['s3:ListBucket'], resources: [props.bucket.bucketArn] }),
     );
   }
+  if (has('bucket:download') && !has('bucket:read')) {
+    // Presigned GETs only: no ListBucket, no writes.
+    statements.push(new PolicyStatement({ sid: 'DeliveryDownload', actions: ['s3:GetObject'], resources: [props.bucket.arnForObjects('*')] }));
+  }
   if (has('queue:send')) {
     statements.push(
       new PolicyStatement({ sid: 'ReportQueueSend', actions: ['sqs:SendMessage'], resources: [props.reportQueue.queueArn] }),

@@ -18,7 +18,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { rename, writeFile } from 'node:fs/promises';
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { logger } from '../../shared/logger.ts';
-import { REPORT_QUEUE_SETTINGS, type Delivery, type ReportQueue, type RunMessage } from '../../shared/queue/index.ts';
+import { REPORT_QUEUE_SETTINGS, type Delivery, type QueueMessage, type ReportQueue } from '../../shared/queue/index.ts';
 
 export interface LocalQueueOptions {
   maxConcurrency?: number;
@@ -280,7 +280,7 @@ export function createLocalReportQueue(consume: QueueConsumer, options: LocalQue
   }
 
   return {
-    async send(messages: readonly RunMessage[], sendOptions?: { delaySeconds?: number }): Promise<void> {
+    async send(messages: readonly QueueMessage[], sendOptions?: { delaySeconds?: number }): Promise<void> {
       if (closed) throw new Error('The local report queue is closed.');
       const delayMs = Math.min(REPORT_QUEUE_SETTINGS.maxDelaySeconds, Math.max(0, sendOptions?.delaySeconds ?? 0)) * 1000;
       for (const message of messages) {

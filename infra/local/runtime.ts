@@ -25,6 +25,8 @@ import { overrideReportQueue } from '../../shared/queue/index.ts';
 import { overrideCaptureQueue } from '../../shared/queue/capture.ts';
 import { createLocalCaptureQueue, type LocalCaptureQueue } from './capture-queue.ts';
 import { startLocalS3, type LocalS3 } from './s3.ts';
+import { serveLocalFile } from './files.ts';
+import { LOCAL_FILES_PREFIX } from '../../shared/exports/download.ts';
 import { startLocalScheduler, type LocalScheduler } from './scheduler.ts';
 import { mountSandbox, SANDBOX_PREFIX, type MountedSandbox } from './sandbox.ts';
 
@@ -119,6 +121,8 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       PUBLIC_BASE_URL: publicBaseUrl,
       TOKEN_KEYRING: 'local',
       MASTER_KEY_FILE: path.join(dataDir, 'master.key'),
+      // Download links of delivered files are signed with this key and served below (infra/local/files.ts).
+      LOCAL_FILES_KEY_FILE: path.join(dataDir, 'download-signing.key'),
       ...(useSandbox
         ? {
             TIKTOK_CLIENT_KEY: 'sandbox-client-key',
@@ -173,7 +177,9 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       const work =
         mounted && (url.pathname === SANDBOX_PREFIX || url.pathname.startsWith(`${SANDBOX_PREFIX}/`))
           ? mounted.handle(req, res, url.pathname.slice(SANDBOX_PREFIX.length) || '/')
-          : handleApiRequest(req, res, url);
+          : url.pathname.startsWith(LOCAL_FILES_PREFIX)
+            ? serveLocalFile(req, res, url, { keyFile: handlerEnv.LOCAL_FILES_KEY_FILE!, now: () => clock.now() })
+            : handleApiRequest(req, res, url);
       Promise.resolve(work).catch((err: unknown) => {
         logger.error('Local gateway error', { error: err as Error, path: url.pathname });
         if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json' });

@@ -8,12 +8,13 @@ export const MAX_RESPONSE_BYTES = 6 * 1024 * 1024;
 /**
  * Throws ResponseTooLargeError (413) for a result whose serialised Lambda payload (JSON: escaped body
  * plus headers) is over MAX_RESPONSE_BYTES; Lambda would otherwise fail the invocation and the caller see a 500.
+ * `exportPath` (reports): the export route the error points to, for the full result as a file.
  */
-export function assertFitsResponse(result: ApiResult, limitBytes = MAX_RESPONSE_BYTES): ApiResult {
+export function assertFitsResponse(result: ApiResult, limitBytes = MAX_RESPONSE_BYTES, exportPath?: string): ApiResult {
   // Cheap first: the body alone in UTF-8 is at most 3 bytes a character, and escaping adds at most 6.
   if ((result.body?.length ?? 0) * 6 + 4096 < limitBytes) return result;
   const size = Buffer.byteLength(JSON.stringify(result));
-  if (size > limitBytes) throw new ResponseTooLargeError(size, limitBytes);
+  if (size > limitBytes) throw new ResponseTooLargeError(size, limitBytes, exportPath);
   return result;
 }
 

@@ -19,3 +19,31 @@ export function parseRunMessage(body: string): RunMessage | undefined {
     return undefined;
   }
 }
+
+/**
+ * The report queue's second message: "work on this export" (shared/exports). Exports ride the report
+ * queue to report-generate rather than a queue of their own: that function already holds exactly
+ * the permissions an export needs (tokens, TikTok secret, the delivery bucket), and the queue is
+ * fair per tenant (MessageGroupId), so one tenant's long export never holds back another tenant's
+ * deliveries. An export never holds a worker long either: each message is one invocation's worth of
+ * pages, and the job sends its own continuation. Progress and attempts live on the export item.
+ */
+export const exportMessageSchema = z.strictObject({
+  kind: z.literal('export'),
+  tenantId: z.string().check(z.minLength(1), z.maxLength(128)),
+  exportId: z.string().check(z.regex(/^exp_[0-9a-z]{9}[0-9a-f]{16}$/)),
+});
+
+export type ExportMessage = z.infer<typeof exportMessageSchema>;
+
+/** Anything the report queue carries. */
+export type QueueMessage = RunMessage | ExportMessage;
+
+export function parseExportMessage(body: string): ExportMessage | undefined {
+  try {
+    const parsed = exportMessageSchema.safeParse(JSON.parse(body));
+    return parsed.success ? parsed.data : undefined;
+  } catch {
+    return undefined;
+  }
+}

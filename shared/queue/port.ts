@@ -3,7 +3,7 @@
  * them. SQS in AWS (sqs.ts), an in-process stand-in with the same semantics on a laptop
  * (infra/local/queue.ts, registered with overrideReportQueue).
  */
-import type { RunMessage } from './message.ts';
+import type { QueueMessage } from './message.ts';
 
 /** A received message, as the consumer sees it (an SQS record's identity). */
 export interface Delivery {
@@ -17,7 +17,7 @@ export interface ReportQueue {
    * limit) holds them back: a run waiting for TikTok quota comes back as a new message, so the wait
    * spends none of its receives (docs/quota.md).
    */
-  send(messages: readonly RunMessage[], options?: { delaySeconds?: number }): Promise<void>;
+  send(messages: readonly QueueMessage[], options?: { delaySeconds?: number }): Promise<void>;
   /** Makes a failed delivery come back after `delaySeconds` (backoff) instead of the default visibility timeout. */
   retryLater(delivery: Delivery, delaySeconds: number): Promise<void>;
 }

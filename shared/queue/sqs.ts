@@ -5,7 +5,7 @@
  * The queue stays standard (not FIFO): no ordering or per-group serialisation is wanted.
  */
 import { ChangeMessageVisibilityCommand, SendMessageBatchCommand, type SQSClient } from '@aws-sdk/client-sqs';
-import type { RunMessage } from './message.ts';
+import type { QueueMessage } from './message.ts';
 import { REPORT_QUEUE_SETTINGS, type Delivery, type ReportQueue } from './port.ts';
 
 const SQS_BATCH = 10;
@@ -21,7 +21,7 @@ export class QueueSendError extends Error {
 
 export function createSqsReportQueue(queueUrl: string, client: SQSClient): ReportQueue {
   return {
-    async send(messages: readonly RunMessage[], options?: { delaySeconds?: number }): Promise<void> {
+    async send(messages: readonly QueueMessage[], options?: { delaySeconds?: number }): Promise<void> {
       const delay = Math.max(0, Math.min(REPORT_QUEUE_SETTINGS.maxDelaySeconds, Math.ceil(options?.delaySeconds ?? 0)));
       for (let i = 0; i < messages.length; i += SQS_BATCH) {
         const batch = messages.slice(i, i + SQS_BATCH);

@@ -10,7 +10,9 @@ import type { ReportResult } from './types.ts';
 /** Answers 413 response_too_large (never a failed invocation) when the rendered report is over the API's limit. */
 export function reportResponse(result: ReportResult, format: string): ApiResult {
   const { body, contentType } = renderReport(result, format);
-  if (contentType.startsWith('text/html')) return assertFitsResponse(html(200, body));
-  if (contentType.startsWith('application/json')) return assertFitsResponse(text(200, body, contentType));
-  return assertFitsResponse(text(200, body, contentType, { 'content-disposition': `attachment; filename="${reportFileName(result, format)}"` }));
+  // Too large: point at this datasource's export route, which has no response limit.
+  const exportPath = `/v1/datasources/${encodeURIComponent(result.meta.datasourceId)}/exports`;
+  if (contentType.startsWith('text/html')) return assertFitsResponse(html(200, body), undefined, exportPath);
+  if (contentType.startsWith('application/json')) return assertFitsResponse(text(200, body, contentType), undefined, exportPath);
+  return assertFitsResponse(text(200, body, contentType, { 'content-disposition': `attachment; filename="${reportFileName(result, format)}"` }), undefined, exportPath);
 }

@@ -3,6 +3,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { appContext } from '../context.ts';
 import { getDatasource } from '../datasources/index.ts';
 import { reportQueue } from '../queue/index.ts';
+import { defaultDownloadSigner } from '../exports/download.ts';
 import type { DispatchDeps } from './dispatch.ts';
 import type { ScheduleServiceDeps } from './service.ts';
 
@@ -21,6 +22,7 @@ export function defaultScheduleServiceDeps(): ScheduleServiceDeps {
       await getDatasource({ dynamo: ctx.dynamo, tableName: ctx.config.tableName, now }, { tenantId, datasourceId });
     },
     queue: () => reportQueue(),
+    signer: () => defaultDownloadSigner(ctx.config),
   };
 }
 

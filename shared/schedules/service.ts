@@ -8,6 +8,7 @@ import { mergePatch, validateDefinition, type ScheduleDefinition } from './defin
 import { nextRunAfter, rateAnchor } from './expression/index.ts';
 import { scheduleView, type ScheduleRecord, type ScheduleView } from './model.ts';
 import { claimRun, listRuns, runView, type RunView } from './runs.ts';
+import { tryLink, type DownloadSigner } from '../exports/download.ts';
 import { manualSlot } from './slots.ts';
 import { deleteScheduleItem, getScheduleRecord, listScheduleRecords, putNewSchedule, updateScheduleDefinition, type StoreDeps } from './store.ts';
 
@@ -17,6 +18,8 @@ export interface ScheduleServiceDeps extends StoreDeps {
   /** Resolves when the tenant owns the datasource; throws a 404 otherwise. */
   assertDatasource(tenantId: string, datasourceId: string): Promise<void>;
   queue(): ReportQueue;
+  /** Signs download URLs of delivered files (absent: runs carry no downloadUrl). */
+  signer?(): DownloadSigner | undefined;
 }
 
 /** 404 naming the member, for a datasource that is unknown or another tenant's. */
@@ -165,8 +168,14 @@ export async function listScheduleRuns(
   tenantId: string,
   scheduleId: string,
   options: { limit: number; nextToken?: string },
-): Promise<{ items: RunView[]; nextToken?: string }> {
+): Promise<{ items: Array<RunView & { downloadUrl?: string; downloadExpiresAt?: string }>; nextToken?: string }> {
   await readSchedule(deps, tenantId, scheduleId);
-  const page = await listRuns(deps, scheduleId, { ...options, nowMs: deps.now() });
-  return { items: page.items.map(runView), ...(page.nextToken ? { nextToken: page.nextToken } : {}) };
+  const nowMs = deps.now();
+  const page = await listRuns(deps, scheduleId, { ...options, nowMs });
+  const signer = deps.signer?.();
+  const items = page.items.map((run) => {
+    const link = run.status === 'succeeded' ? tryLink(signer, run.s3Key, nowMs) : undefined;
+    return { ...runView(run), ...(link ? { downloadUrl: link.downloadUrl, downloadExpiresAt: link.expiresAt } : {}) };
+  });
+  return { items, ...(page.nextToken ? { nextToken: page.nextToken } : {}) };
 }

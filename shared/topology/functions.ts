@@ -28,6 +28,11 @@ export type FunctionPermission =
    * instead of 404 for a key that does not exist, and "was this slot already written?" breaks.
    */
   | 'bucket:read'
+  /**
+   * s3:GetObject on delivered objects, and nothing else: a function that hands out presigned
+   * download URLs (shared/exports/download.ts) lends them its role's authority. No SDK client.
+   */
+  | 'bucket:download'
   /** sqs:SendMessage to the report queue. */
   | 'queue:send'
   /** Consume the report queue (the SQS event source of the function). */
@@ -97,10 +102,14 @@ export const FUNCTIONS = [
   // Stored snapshots only: no TikTok call, no token.
   fn('report-history', 'Growth history report from daily snapshots', API, 29, 1024),
   // "Run now" queues a run on the same queue the dispatcher uses.
-  fn('schedules', 'Scheduled report definitions and their run history', [...TABLE, 'table:count-requests', 'queue:send']),
+  // Run history hands out download URLs of delivered files (presigned: bucket:download).
+  fn('schedules', 'Scheduled report definitions and their run history', [...TABLE, 'table:count-requests', 'queue:send', 'bucket:download']),
+  // Validates and queues exports on the report queue; reads them back with a presigned download URL.
+  fn('exports', 'Exports: queue a report to a file, read its status and download URL', [...TABLE, 'table:count-requests', 'queue:send', 'bucket:download']),
   // Also leases due snapshot captures (the due index) and queues them on the capture queue.
   fn('schedule-dispatch', 'Finds due schedules, claims each slot once, queues one run per slot', [...TABLE, 'queue:send', 'capture-queue:send'], 60, 512),
-  fn('report-generate', 'Runs one scheduled report slot and writes it to S3', [...TIKTOK_REPORT, 'bucket:read', 'bucket:write', 'queue:consume'], 300, 1024),
+  // Also runs exports (report queue, kind 'export'): re-sends its own continuation/wait messages (queue:send).
+  fn('report-generate', 'Runs one scheduled report slot or one export step and writes it to S3', [...TIKTOK_REPORT, 'bucket:read', 'bucket:write', 'queue:send', 'queue:consume'], 300, 1024),
   // The background lane: daily snapshot captures; re-sends its own continuation/wait/retry messages.
   fn('history-capture', 'Captures one datasource\'s daily snapshot, resumably, within the background quota', [...TIKTOK_REPORT, 'capture-queue:send', 'capture-queue:consume'], 300, 1024),
   fn('token-refresh', 'Refreshes access tokens that expire soon', [...TABLE, 'tokens:encrypt', 'tokens:decrypt', 'secret:read'], 300, 512),

@@ -37,6 +37,8 @@ export const ROUTES: readonly RouteSpec[] = [
   { method: 'DELETE', path: '/v1/schedules/{id}', functionName: 'schedules', auth: 'apiKey', operationId: 'deleteSchedule' },
   { method: 'POST', path: '/v1/schedules/{id}/run', functionName: 'schedules', auth: 'apiKey', operationId: 'runScheduleNow' },
   { method: 'GET', path: '/v1/schedules/{id}/runs', functionName: 'schedules', auth: 'apiKey', operationId: 'listScheduleRuns' },
+  { method: 'POST', path: '/v1/datasources/{id}/exports', functionName: 'exports', auth: 'apiKey', operationId: 'createExport' },
+  { method: 'GET', path: '/v1/exports/{id}', functionName: 'exports', auth: 'apiKey', operationId: 'getExport' },
 ];
 
 export function routeKey(route: Pick<RouteSpec, 'method' | 'path'>): string {

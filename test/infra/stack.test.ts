@@ -99,8 +99,14 @@ describe('dev stack', () => {
 
     it('lets only report-generate write objects, and only into the delivery bucket', () => {
       const bucketId = stack.getLogicalId(stack.delivery.bucket.node.defaultChild as CfnBucket);
-      const writers = functionsWith((s) => actionsOf(s).some((a) => a.startsWith('s3:')));
-      expect(writers).toEqual(['report-generate']);
+      const s3Users = functionsWith((s) => actionsOf(s).some((a) => a.startsWith('s3:')));
+      expect(s3Users).toEqual(['report-generate', ...declaring('bucket:download')].sort());
+      // Download URL signers (presigned GET) get s3:GetObject on objects, nothing else.
+      expect(declaring('bucket:download')).toEqual(['exports', 'schedules']);
+      for (const name of declaring('bucket:download')) {
+        const own = statementsOf(name).filter((s) => actionsOf(s).some((a) => a.startsWith('s3:')));
+        expect(own, name).toEqual([expect.objectContaining({ Action: 's3:GetObject', Resource: { 'Fn::Join': ['', [arnOf(stack.getLogicalId(stack.delivery.bucket.node.defaultChild as CfnBucket)), '/*']] } })]);
+      }
       const s3 = statementsOf('report-generate').filter((s) => actionsOf(s).some((a) => a.startsWith('s3:')));
       const objects = { 'Fn::Join': ['', [arnOf(bucketId), '/*']] };
       expect(s3).toHaveLength(3);

@@ -22,8 +22,8 @@ describe('report responses over the Lambda response limit', () => {
       expect.objectContaining({
         status: 413,
         code: 'response_too_large',
-        message: expect.stringMatching(/maxVideos.*cursor.*Cloud9QL.*export/s),
-        details: expect.objectContaining({ limitBytes: MAX_RESPONSE_BYTES }),
+        message: expect.stringMatching(/maxVideos.*cursor.*Cloud9QL.*POST \/v1\/datasources\/ds_sample\/exports.*POST \/v1\/datasources\/\{id\}\/exports/s),
+        details: expect.objectContaining({ limitBytes: MAX_RESPONSE_BYTES, exportPath: '/v1/datasources/ds_sample/exports' }),
       }),
     );
   });

@@ -94,7 +94,7 @@ const responses: Record<number, ResponseDoc> = {
   ),
   401: error('Missing or invalid API key.'),
   404: error("Unknown datasource (or another tenant's)."),
-  413: error('payload_too_large: request body too large; response_too_large: the rendered report is over the 6 MB the API can return (narrow the period or the query, or use an export).'),
+  413: error('payload_too_large: request body too large; response_too_large: the rendered report is over the 6 MB the API can return (narrow the period or the query, or export it: POST /v1/datasources/{id}/exports; `error.exportPath` names the route).'),
   422: error(`cloud9ql_error: the Cloud9QL query (at most ${MAX_CLOUD9QL_LENGTH} characters) is invalid or failed; \`error.line\` and \`error.column\` locate it.`),
 };
 

@@ -9,5 +9,6 @@ import { datasourceOperations } from './datasources.ts';
 import { reportOperations } from './reports.ts';
 import { historyOperations } from './history.ts';
 import { scheduleOperations } from './schedules.ts';
+import { exportOperations } from './exports.ts';
 
-export const OPERATIONS: readonly OperationDoc[] = [...metaOperations, ...connectOperations, ...datasourceOperations, ...reportOperations, ...historyOperations, ...scheduleOperations];
+export const OPERATIONS: readonly OperationDoc[] = [...metaOperations, ...connectOperations, ...datasourceOperations, ...reportOperations, ...historyOperations, ...scheduleOperations, ...exportOperations];

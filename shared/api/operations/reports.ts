@@ -60,7 +60,7 @@ function reportResponses(reportType: ReportType): Record<number, ResponseDoc> {
     ),
     404: error('Unknown datasource (or another tenant\'s).'),
     409: error('needs_reauth: the TikTok authorisation is no longer valid; re-connect the account with a new connect link.'),
-    413: error('payload_too_large: request body too large; response_too_large: the rendered report is over the 6 MB the API can return (page with maxVideos and cursor, narrow it with a Cloud9QL select and limit, or use an export).'),
+    413: error('payload_too_large: request body too large; response_too_large: the rendered report is over the 6 MB the API can return (page with maxVideos and cursor, narrow it with a Cloud9QL select and limit, or export it: POST /v1/datasources/{id}/exports; `error.exportPath` names the route).'),
     422: error(`cloud9ql_error: the Cloud9QL query (at most ${MAX_CLOUD9QL_LENGTH} characters) is invalid or failed; \`error.line\` and \`error.column\` locate it.`),
     429: error(
       'quota_exhausted: the TikTok app\'s shared per-minute quota (or this tenant\'s fair share of it) is used up; TikTok was not called; ' +

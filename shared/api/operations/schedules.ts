@@ -73,6 +73,10 @@ export const runSchema = z.object({
   durationMs: z.nullable(z.number().check(z.int())),
   error: z.nullable(z.object({ code: z.string(), message: z.string() })),
   missedSlots: z.number().check(z.int()).check(z.meta({ description: 'Earlier slots skipped because the dispatcher was late: only the latest due slot runs.' })),
+  downloadUrl: z
+    .optional(z.string())
+    .check(z.meta({ description: 'Run history, succeeded runs: a signed URL of the delivered file, valid 60 minutes (list again for a fresh one). No API key needed.' })),
+  downloadExpiresAt: z.optional(z.string()).check(z.meta({ description: 'When downloadUrl stops working (ISO 8601 UTC).' })),
 });
 
 const pageOf = (item: z.ZodMiniType) => z.object({ items: z.array(item), nextToken: z.optional(z.string()) });
