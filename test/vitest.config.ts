@@ -14,6 +14,12 @@ export default defineConfig({
     maxWorkers: 2,
     // s3rver builds list continuation tokens with DES, which Node 20 only offers with the legacy provider.
     execArgv: ['--openssl-legacy-provider'],
-    env: { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
+    // A passing run prints no service log lines or EMF metrics (`LOG_LEVEL=INFO npm test` shows them);
+    // tests that read logs or metrics set their own level in vi.hoisted (before the logger is built).
+    env: {
+      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+      LOG_LEVEL: process.env.LOG_LEVEL ?? 'SILENT',
+      POWERTOOLS_METRICS_DISABLED: process.env.POWERTOOLS_METRICS_DISABLED ?? 'true',
+    },
   },
 });

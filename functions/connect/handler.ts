@@ -1,5 +1,5 @@
 import * as ops from '../../shared/api/operations/connect.ts';
-import { connectDeps, createConnectLink, errorPage, linkGonePage, linkNotFoundPage, openConnectLink } from '../../shared/connect/index.ts';
+import { connectDeps, createConnectLink, errorPage, linkBusyPage, linkGonePage, linkNotFoundPage, openConnectLink } from '../../shared/connect/index.ts';
 import { html, httpHandler, json, redirect, routeDispatcher } from '../../shared/http/index.ts';
 import { logger } from '../../shared/logger.ts';
 
@@ -14,6 +14,7 @@ export const handler = routeDispatcher({
       const result = await openConnectLink(connectDeps(), req.params.linkId);
       if (result.kind === 'redirect') return redirect(result.location);
       if (result.kind === 'gone') return html(410, linkGonePage(result.reason));
+      if (result.kind === 'busy') return html(429, linkBusyPage(result.retryAfterSeconds), { 'retry-after': String(result.retryAfterSeconds) });
       return html(404, linkNotFoundPage());
     } catch (err) {
       logger.error('Opening a connect link failed', { error: err as Error });

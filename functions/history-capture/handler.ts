@@ -8,12 +8,13 @@ import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { defaultCaptureJobDeps, runCaptureJob } from '../../shared/history/index.ts';
 import { SNAPSHOT_METRICS } from '../../shared/history/metrics.ts';
+import { eventHandler } from '../../shared/lambda/handler.ts';
 import { logger } from '../../shared/logger.ts';
 import { CAPTURE_QUEUE_SETTINGS, captureQueue, parseCaptureMessage } from '../../shared/queue/capture.ts';
 
 const metrics = new Metrics({ namespace: SNAPSHOT_METRICS.namespace, serviceName: SNAPSHOT_METRICS.service });
 
-export const handler = async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> => {
+export const handler = eventHandler(async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> => {
   const failures: SQSBatchResponse['batchItemFailures'] = [];
   for (const record of event.Records) {
     const message = parseCaptureMessage(record.body);
@@ -38,6 +39,6 @@ export const handler = async (event: SQSEvent, context: Context): Promise<SQSBat
       failures.push({ itemIdentifier: record.messageId });
     }
   }
-  metrics.publishStoredMetrics();
+  metrics.addMetric('SnapshotCaptureRetries', MetricUnit.Count, failures.length); // zeros too: the wrapper flushes every invocation
   return { batchItemFailures: failures };
-};
+}, { metrics });

@@ -1,5 +1,6 @@
 import { getHealth, getOpenApi } from '../../shared/api/operations/meta.ts';
-import { API_VERSION, SERVICE_NAME } from '../../shared/api/service.ts';
+import { SERVICE_NAME } from '../../shared/api/service.ts';
+import { SERVICE_VERSION } from '../../shared/api/version.ts';
 import openApiDocument from '../../shared/api/openapi.json' with { type: 'json' };
 import { appContext } from '../../shared/context.ts';
 import { httpHandler, json, routeDispatcher } from '../../shared/http/index.ts';
@@ -10,7 +11,7 @@ export const handler = routeDispatcher({
     return json(200, {
       status: 'ok',
       service: SERVICE_NAME,
-      version: API_VERSION,
+      version: SERVICE_VERSION,
       stage: ctx.config.stage,
       time: new Date(ctx.clock.now()).toISOString(),
     });

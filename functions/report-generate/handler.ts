@@ -7,6 +7,8 @@
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { defaultDeliveryDeps, executeRun, retryDelaySeconds } from '../../shared/delivery/index.ts';
 import { parseSnapshotMessage } from '../../shared/history/index.ts';
+import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+import { eventHandler, SERVICE_METRICS_NAMESPACE } from '../../shared/lambda/handler.ts';
 import { logger } from '../../shared/logger.ts';
 import { withWork } from '../../shared/quota/work.ts';
 import { parseExportMessage, parseRunMessage, REPORT_QUEUE_SETTINGS, reportQueue, type ExportMessage } from '../../shared/queue/index.ts';
@@ -17,7 +19,9 @@ import type { SQSRecord } from 'aws-lambda';
 /** Time kept back from the Lambda timeout to render, write and record after the last TikTok page. */
 const RESERVE_MS = 30_000;
 
-export const handler = async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> => {
+const metrics = new Metrics({ namespace: SERVICE_METRICS_NAMESPACE, serviceName: 'tiktok-connector' });
+
+export const handler = eventHandler(async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> => {
   const failures: SQSBatchResponse['batchItemFailures'] = [];
   const deps = defaultDeliveryDeps();
   for (const record of event.Records) {
@@ -66,8 +70,11 @@ export const handler = async (event: SQSEvent, context: Context): Promise<SQSBat
       failures.push({ itemIdentifier: record.messageId });
     }
   }
+  // Zeros too, so every invocation publishes (the wrapper flushes them).
+  metrics.addMetric('ReportRunsHandled', MetricUnit.Count, event.Records.length - failures.length);
+  metrics.addMetric('ReportRunsRetried', MetricUnit.Count, failures.length);
   return { batchItemFailures: failures };
-};
+}, { metrics });
 
 /**
  * One step of an export (shared/exports/job.ts). Its next step (continuation, quota wait, retry) is

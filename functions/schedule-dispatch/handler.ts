@@ -6,6 +6,7 @@ import type { Context, ScheduledEvent } from 'aws-lambda';
 import { logger } from '../../shared/logger.ts';
 import { defaultDispatchDeps, dispatchDueSchedules, type DispatchSummary } from '../../shared/schedules/index.ts';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+import { eventHandler } from '../../shared/lambda/handler.ts';
 import { dispatchCapturesFromDispatcher } from '../../shared/history/index.ts';
 import { SNAPSHOT_METRICS } from '../../shared/history/metrics.ts';
 
@@ -14,18 +15,20 @@ const metrics = new Metrics({ namespace: SNAPSHOT_METRICS.namespace, serviceName
 /** Stop starting new schedules this long before the Lambda times out. */
 const RESERVE_MS = 10_000;
 
-export const handler = async (event: ScheduledEvent, context: Context) => {
+export const handler = eventHandler(async (event: ScheduledEvent, context: Context) => {
   const deadline = Date.now() + Math.max(0, context.getRemainingTimeInMillis() - RESERVE_MS);
   const summary: DispatchSummary = await dispatchDueSchedules(defaultDispatchDeps(deadline));
   // Built-in daily snapshots (shared/history/sweep.ts): same tick, due index, the capture queue.
   const snapshots = await dispatchCapturesFromDispatcher(deadline);
+  // Every tick publishes (zeros too): the wrapper flushes them, and an empty flush only warns.
+  metrics.addMetric('ScheduleRunsQueued', MetricUnit.Count, summary.claimed + summary.requeued + summary.leaseResent);
+  metrics.addMetric('ScheduleDispatchFailures', MetricUnit.Count, summary.failed + summary.leaseFailed);
   if (!('error' in snapshots)) {
     metrics.addMetric(SNAPSHOT_METRICS.overrunCalls, MetricUnit.Count, snapshots.capacity.overrunCalls);
     metrics.addMetric(SNAPSHOT_METRICS.hoursToFinish, MetricUnit.Count, Math.round(snapshots.capacity.hoursToFinish * 100) / 100);
     metrics.addMetric(SNAPSHOT_METRICS.queued, MetricUnit.Count, snapshots.queued + snapshots.requeued);
     if (snapshots.daysLost > 0) metrics.addMetric(SNAPSHOT_METRICS.daysLost, MetricUnit.Count, snapshots.daysLost);
-    metrics.publishStoredMetrics();
   }
   logger.info('Schedules dispatched', { eventTime: event.time, ...summary, snapshots });
   return { ...summary, snapshots };
-};
+}, { metrics });

@@ -1,9 +1,7 @@
 /** EventBridge target: refreshes access tokens that expire within the next hour and reports outcomes as metrics. */
-import middy from '@middy/core';
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
-import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { appContext } from '../../shared/context.ts';
+import { eventHandler } from '../../shared/lambda/handler.ts';
 import { logger } from '../../shared/logger.ts';
 import { sweepExpiringTokens, TOKEN_REFRESH_METRICS, tokenService, type SweepSummary } from '../../shared/tokens/index.ts';
 
@@ -30,4 +28,4 @@ async function sweep(): Promise<SweepSummary> {
   return summary;
 }
 
-export const handler = middy(sweep).use(injectLambdaContext(logger, { resetKeys: true })).use(logMetrics(metrics));
+export const handler = eventHandler(sweep, { metrics });

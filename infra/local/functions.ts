@@ -4,6 +4,7 @@
  */
 import { pathToFileURL } from 'node:url';
 import path from 'node:path';
+import { InvokeStore, InvokeStoreBase } from '@aws/lambda-invoke-store';
 import { FUNCTIONS, type FunctionName } from '../../shared/topology/functions.ts';
 import { localLambdaContext } from './lambda-context.ts';
 
@@ -26,8 +27,20 @@ function load(name: FunctionName): Promise<AnyHandler> {
   return p;
 }
 
+/**
+ * Every function shares one process (and one Powertools logger) here, and invocations overlap: each
+ * runs in its own InvokeStore context, as on a multi-concurrency Lambda (the runtime sets
+ * AWS_LAMBDA_MAX_CONCURRENCY), so Powertools keeps the Lambda context per invocation and a log line
+ * names the function that wrote it.
+ */
+export function invocationStore(): Promise<InvokeStoreBase> {
+  return InvokeStore.getInstanceAsync(true);
+}
+
 export async function invokeFunction(name: FunctionName, event: unknown): Promise<unknown> {
   const handler = await load(name);
   const spec = FUNCTIONS.find((f) => f.name === name)!;
-  return handler(event, localLambdaContext(name, spec.timeoutSeconds * 1000));
+  const context = localLambdaContext(name, spec.timeoutSeconds * 1000);
+  const store = await invocationStore();
+  return store.run({ [InvokeStoreBase.PROTECTED_KEYS.REQUEST_ID]: context.awsRequestId }, () => handler(event, context));
 }

@@ -1,9 +1,9 @@
 /**
- * `npm start`: the whole service on a laptop. Prints the base URL and the dev API key; stops
- * cleanly on Ctrl-C / SIGTERM.
+ * `npm start`: the whole service on a laptop. Prints the base URL, the dev API key and how to connect
+ * an account (infra/local/banner.ts); stops cleanly on Ctrl-C / SIGTERM.
  */
-import { connectDeps, createConnectLink } from '../../shared/connect/index.ts';
 import { logger } from '../../shared/logger.ts';
+import { startupBanner } from './banner.ts';
 import { PortInUseError, startLocalRuntime } from './runtime.ts';
 
 async function main(): Promise<void> {
@@ -19,26 +19,7 @@ async function main(): Promise<void> {
     }
     throw err;
   }
-  const { baseUrl, apiKey } = runtime;
-  // A ready-to-open connect link for the dev tenant, made by the same domain function the API uses.
-  const link = await createConnectLink(connectDeps(), { tenantId: runtime.tenantId, name: 'Local dev account' }).catch((err: unknown) => {
-    logger.warn('Could not create the dev connect link', { error: err as Error });
-    return undefined;
-  });
-  const lines = [
-    '',
-    `TikTok connector running at ${baseUrl}`,
-    `  API base URL   ${baseUrl}/v1   (docs: ${baseUrl}/v1/openapi.json)`,
-    `  Dev API key    ${apiKey}`,
-    `  Data dir       ${runtime.dataDir}`,
-    runtime.sandbox ? `  TikTok         built-in sandbox at ${baseUrl}/sandbox/tiktok (set TIKTOK_CLIENT_KEY/SECRET for the real one)` : '  TikTok         real app (TIKTOK_CLIENT_KEY)',
-    '',
-    'Connect an account:',
-    ...(link ? [`  open ${link.url}   (a ready-to-open connect link, valid until ${link.expiresAt})`, '  or create one:'] : []),
-    `  curl -s -X POST ${baseUrl}/v1/connect-links -H "Authorization: Bearer ${apiKey}" -H 'content-type: application/json' -d '{"name":"My account"}'`,
-    '  then open the "url" it returns in a browser.',
-    '',
-  ];
+  const { lines } = await startupBanner(runtime);
   console.log(lines.join('\n'));
 
   let stopping = false;

@@ -19,7 +19,7 @@ import { resetDefaultGovernor } from '../../shared/quota/default-governor.ts';
 import { ensureTable, startLocalDynamo, type LocalDynamo } from './dynamodb.ts';
 import { devApiKey, LOCAL_TENANT_ID, seedDevTenant } from './dev-tenant.ts';
 import { handleApiRequest } from './gateway.ts';
-import { invokeFunction } from './functions.ts';
+import { invocationStore, invokeFunction } from './functions.ts';
 import { createLocalReportQueue, type LocalQueueOptions, type LocalReportQueue, type QueueConsumer } from './queue.ts';
 import { overrideReportQueue } from '../../shared/queue/index.ts';
 import { overrideCaptureQueue } from '../../shared/queue/capture.ts';
@@ -107,8 +107,12 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     s3 = await startLocalS3(path.join(dataDir, 's3'), bucketName);
 
     const useSandbox = !env.TIKTOK_CLIENT_KEY;
+    // Before the variable below is set: Powertools needs the per-invocation store once it is (functions.ts).
+    await invocationStore();
     const handlerEnv: Record<string, string> = {
       STAGE: 'local',
+      // Handlers overlap in this one process: per-invocation Powertools state, as on a multi-concurrency Lambda.
+      AWS_LAMBDA_MAX_CONCURRENCY: '64',
       AWS_REGION: env.AWS_REGION ?? 'us-east-1',
       // The SDK wants credentials even for local endpoints; these never leave the machine. s3rver
       // accepts only its built-in S3RVER/S3RVER pair (anything else: 403 InvalidAccessKeyId); dynalite accepts any.

@@ -11,6 +11,12 @@ export function openApiDocument(): Record<string, unknown> {
     version: API_VERSION,
     description:
       'Connect TikTok accounts with OAuth, run Profile & Stats, Video List and Video Query reports shaped with Cloud9QL, and schedule deliveries to S3.',
+    // Paths carry the /v1 prefix; the host differs per deployment, hence a templated server.
+    server: {
+      url: '{baseUrl}',
+      description: 'The deployment: PUBLIC_BASE_URL (the API URL or custom domain in AWS; the local runtime by default).',
+      variables: { baseUrl: { default: 'http://127.0.0.1:3000', description: 'Scheme, host and port, without /v1.' } },
+    },
   });
   return cached;
 }

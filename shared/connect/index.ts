@@ -13,4 +13,4 @@ export {
 export { openConnectLink, type OpenLinkResult } from './open-link.ts';
 export { completeOAuthCallback, REQUIRED_SCOPE, type CallbackOutcome, type CallbackQuery, type CallbackFailureCode } from './callback.ts';
 export { STATE_TTL_MS, hashState } from './state.ts';
-export { callbackPage, errorPage, linkGonePage, linkNotFoundPage } from './pages.ts';
+export { callbackPage, errorPage, linkBusyPage, linkGonePage, linkNotFoundPage } from './pages.ts';

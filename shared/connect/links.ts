@@ -85,6 +85,45 @@ export async function getConnectLink(deps: DatasourceStoreDeps, linkId: string):
   };
 }
 
+/**
+ * Each open of a link writes an OAuth state item (10-minute TTL), and anyone holding the link can
+ * open it without auth: at most OPENS_PER_WINDOW opens per link per fixed STATE window, counted on
+ * the link item, so one link never has more than 2 x OPENS_PER_WINDOW live states (across a window edge).
+ */
+export const OPENS_PER_WINDOW = 10;
+export const OPEN_WINDOW_MS = 10 * 60_000;
+
+/** Counts one open; the seconds until the window frees when the link is at its cap. */
+export async function countLinkOpen(deps: DatasourceStoreDeps, linkId: string): Promise<{ ok: true } | { ok: false; retryAfterSeconds: number }> {
+  const now = deps.now();
+  const window = Math.floor(now / OPEN_WINDOW_MS);
+  const same = await unlessConditionFails(
+    deps.dynamo.send(
+      new UpdateCommand({
+        TableName: deps.tableName,
+        Key: keys.connectLink(linkId),
+        UpdateExpression: 'ADD opensInWindow :one',
+        ConditionExpression: 'openWindow = :w AND opensInWindow < :cap',
+        ExpressionAttributeValues: { ':one': 1, ':w': window, ':cap': OPENS_PER_WINDOW },
+      }),
+    ),
+  );
+  if (same) return { ok: true };
+  const fresh = await unlessConditionFails(
+    deps.dynamo.send(
+      new UpdateCommand({
+        TableName: deps.tableName,
+        Key: keys.connectLink(linkId),
+        UpdateExpression: 'SET openWindow = :w, opensInWindow = :one',
+        ConditionExpression: 'attribute_exists(pk) AND (attribute_not_exists(openWindow) OR openWindow < :w)',
+        ExpressionAttributeValues: { ':one': 1, ':w': window },
+      }),
+    ),
+  );
+  if (fresh) return { ok: true };
+  return { ok: false, retryAfterSeconds: Math.ceil(((window + 1) * OPEN_WINDOW_MS - now) / 1000) };
+}
+
 /** Marks the link used on behalf of one OAuth state; false if it was already used. */
 export async function claimConnectLink(deps: DatasourceStoreDeps, linkId: string, stateHash: string): Promise<boolean> {
   const claimed = await unlessConditionFails(

@@ -104,6 +104,15 @@ export function linkNotFoundPage(): string {
   return errorPage('Connect link not found', 'This connect link does not exist. Check that you copied the whole link.', 'link_not_found');
 }
 
+export function linkBusyPage(retryAfterSeconds: number): string {
+  const minutes = Math.max(1, Math.ceil(retryAfterSeconds / 60));
+  return errorPage(
+    'This connect link was opened too many times',
+    `For your security a link can start only a few sign-ins in 10 minutes. Please open it again in ${minutes} minute${minutes > 1 ? 's' : ''}.`,
+    'link_busy',
+  );
+}
+
 export function linkGonePage(reason: 'used' | 'expired'): string {
   return reason === 'used'
     ? errorPage('This connect link was already used', 'Each connect link works once. Ask for a new link if you need to connect again.', 'link_used')

@@ -9,8 +9,15 @@ import { runReport } from '../reports/run.ts';
 import { rendererFor } from '../reports/render/registry.ts';
 import type { DeliveryDeps, ReportPort } from './execute-run.ts';
 
-/** Lease of a try: report-generate's timeout (300 s) plus a margin. */
-export const RUN_LEASE_MS = 330_000;
+/**
+ * Lease of a try, renewed by the worker every RUN_LEASE_HEARTBEAT_MS while it runs (execute-run.ts),
+ * so it can be short: a crashed worker's run is taken over once the lease plus LEASE_SWEEP_MARGIN_MS
+ * (30 s) have passed, by the next dispatcher tick (re-send) or by SQS's redelivery, whichever is first:
+ * within lease + margin + one dispatcher period (60 + 30 + 60 s locally; the rule's period in AWS).
+ */
+export const RUN_LEASE_MS = 60_000;
+/** A third of the lease: two renewals may fail (a DynamoDB hiccup) before the lease runs out. */
+export const RUN_LEASE_HEARTBEAT_MS = 20_000;
 
 export const reportPort: ReportPort = {
   run: (args) => runReport({ ...args, reportType: args.reportType as ReportType }),
@@ -32,6 +39,7 @@ export function defaultDeliveryDeps(): DeliveryDeps {
     reports: reportPort,
     sse: { kmsKeyId },
     leaseMs: RUN_LEASE_MS,
+    heartbeatMs: RUN_LEASE_HEARTBEAT_MS,
     maxAttempts: REPORT_QUEUE_SETTINGS.maxReceiveCount,
   };
 }

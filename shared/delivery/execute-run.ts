@@ -32,7 +32,7 @@ import {
 import type { StoreDeps } from '../schedules/store.ts';
 import { classifyFailure } from './failure.ts';
 import { deliveryKey } from './object-key.ts';
-import { acquireRunLease, markRunFailed, markRunForRetry, markRunSucceeded, markRunWaiting } from './run-lifecycle.ts';
+import { acquireRunLease, markRunFailed, markRunForRetry, markRunSucceeded, markRunWaiting, renewRunLease, type RunRef } from './run-lifecycle.ts';
 import { headDelivery, putDelivery, type SseOptions } from './writer.ts';
 
 /** The report domain as the delivery uses it (the real one in default-deps.ts; fakes in tests). */
@@ -50,8 +50,10 @@ export interface DeliveryDeps extends RunStoreDeps, StoreDeps {
   newLeaseOwner(): string;
   reports: ReportPort;
   sse?: SseOptions;
-  /** How long a try owns the run: longer than the function's timeout. */
+  /** How long a try owns the run without renewing it (the heartbeat renews it while the try runs). */
   leaseMs: number;
+  /** Heartbeat period (default leaseMs / 3); 0: no heartbeat (tests drive renewals themselves). */
+  heartbeatMs?: number;
   /** Tries before the run is `failed` (the queue's maxReceiveCount). */
   maxAttempts: number;
 }
@@ -65,7 +67,7 @@ export interface AttemptInfo {
 
 export type RunOutcome =
   | { kind: 'succeeded'; s3Key: string; rowCount: number; bytes: number; reused: boolean }
-  | { kind: 'skipped'; reason: 'already_succeeded' | 'already_failed' | 'in_progress' | 'unknown_run' }
+  | { kind: 'skipped'; reason: 'already_succeeded' | 'already_failed' | 'in_progress' | 'unknown_run' | 'lease_lost' }
   | { kind: 'retry'; error: RunError; attempt: number; retryAfterSeconds?: number }
   /** No TikTok permit: send the message again after `delaySeconds`; no try was spent. */
   | { kind: 'wait'; delaySeconds: number }
@@ -85,21 +87,74 @@ function skippedFor(status: string | undefined): RunOutcome {
   return { kind: 'skipped', reason: 'in_progress' };
 }
 
+/**
+ * Keeps the lease alive while the try runs (a timer, so a try blocked or dead stops renewing and its
+ * run is taken over once the lease runs out). Renewal errors are logged: the next beat tries again.
+ */
+function startHeartbeat(deps: DeliveryDeps, ref: RunRef & { tenantId: string }, owner: string): () => void {
+  const period = deps.heartbeatMs ?? Math.floor(deps.leaseMs / 3);
+  if (period <= 0) return () => undefined;
+  let beating = false;
+  const timer = setInterval(() => {
+    if (beating) return;
+    beating = true;
+    renewRunLease(deps, ref, owner, deps.now(), deps.leaseMs)
+      .then((held) => {
+        if (!held) logger.warn('Run lease not renewed: the run is not ours any more', { scheduleId: ref.scheduleId, slot: ref.slot });
+      })
+      .catch((err: unknown) => logger.warn('Run lease renewal failed; retried at the next beat', { scheduleId: ref.scheduleId, slot: ref.slot, error: err as Error }))
+      .finally(() => {
+        beating = false;
+      });
+  }, period);
+  timer.unref();
+  return () => clearInterval(timer);
+}
+
+export class LeaseLostError extends Error {
+  constructor() {
+    super('The run lease was lost before writing (another try took the run over).');
+    this.name = 'LeaseLostError';
+  }
+}
+
 export async function executeRun(deps: DeliveryDeps, message: RunMessage, attemptInfo: AttemptInfo): Promise<RunOutcome> {
+  const owner = deps.newLeaseOwner();
+  const run = await acquireRunLease(deps, { scheduleId: message.scheduleId, slot: message.slot, tenantId: message.tenantId }, owner, deps.now(), deps.leaseMs);
+  if (!run) return skippedWithoutLease(deps, message);
+  const stopHeartbeat = startHeartbeat(deps, message, owner);
+  try {
+    return await executeLeased(deps, message, attemptInfo, owner, run);
+  } catch (err) {
+    if (!(err instanceof LeaseLostError)) throw err;
+    // Never two writers: the try that took over delivers, this one leaves the run alone.
+    logger.warn('Run lease lost before writing; the try that holds it delivers', { scheduleId: message.scheduleId, slot: message.slot });
+    return { kind: 'skipped', reason: 'lease_lost' };
+  } finally {
+    stopHeartbeat();
+  }
+}
+
+async function skippedWithoutLease(deps: DeliveryDeps, { tenantId, scheduleId, slot }: RunMessage): Promise<RunOutcome> {
+  const current = await getRun(deps, scheduleId, slot);
+  if (!current || current.tenantId !== tenantId) {
+    // Runs are claimed before their message is sent, so this message was not sent by us.
+    logger.error('Run message without its run item; dropped', { tenantId, scheduleId, slot });
+    return skippedFor(undefined);
+  }
+  return skippedFor(current.status);
+}
+
+async function executeLeased(
+  deps: DeliveryDeps,
+  message: RunMessage,
+  attemptInfo: AttemptInfo,
+  owner: string,
+  run: NonNullable<Awaited<ReturnType<typeof acquireRunLease>>>,
+): Promise<RunOutcome> {
   const { tenantId, scheduleId, slot } = message;
   const ref = { scheduleId, slot };
-  const owner = deps.newLeaseOwner();
   const startedMs = deps.now();
-  const run = await acquireRunLease(deps, { ...ref, tenantId }, owner, startedMs, deps.leaseMs);
-  if (!run) {
-    const current = await getRun(deps, scheduleId, slot);
-    if (!current || current.tenantId !== tenantId) {
-      // Runs are claimed before their message is sent, so this message was not sent by us.
-      logger.error('Run message without its run item; dropped', { tenantId, scheduleId, slot });
-      return skippedFor(undefined);
-    }
-    return skippedFor(current.status);
-  }
   const attempt = Math.max(run.attempts, attemptInfo.receiveCount);
 
   try {
@@ -128,6 +183,9 @@ export async function executeRun(deps: DeliveryDeps, message: RunMessage, attemp
       });
       const rendered = deps.reports.render(result, format);
       const body = Buffer.from(rendered.body, 'utf8');
+      // Only the lease holder writes: renewed right before the PutObject, so the write (seconds)
+      // happens inside a fresh lease, and a try that lost its lease (a long stall) writes nothing.
+      if (!(await renewRunLease(deps, { ...ref, tenantId }, owner, deps.now(), deps.leaseMs))) throw new LeaseLostError();
       rowCount = result.rows.length;
       bytes = body.byteLength;
       const written = await putDelivery(
@@ -170,6 +228,7 @@ export async function executeRun(deps: DeliveryDeps, message: RunMessage, attemp
     }
     return { kind: 'succeeded', s3Key: key, rowCount, bytes, reused };
   } catch (err) {
+    if (err instanceof LeaseLostError) throw err; // not the run's failure: another try owns it
     if (err instanceof QuotaExhaustedError) {
       const until = new Date(deps.now() + err.retryAfterSeconds * 1000).toISOString();
       await markRunWaiting(deps, ref, owner, until);

@@ -3,5 +3,5 @@ export { executeRun, ScheduleGoneError, type AttemptInfo, type DeliveryDeps, typ
 export { deliveryKey } from './object-key.ts';
 export { classifyFailure, retryDelaySeconds, type FailureClass } from './failure.ts';
 export { headDelivery, putDelivery, type DeliveryObject, type SseOptions } from './writer.ts';
-export { acquireRunLease, markRunFailed, markRunForRetry, markRunSucceeded } from './run-lifecycle.ts';
-export { defaultDeliveryDeps, reportPort, RUN_LEASE_MS } from './default-deps.ts';
+export { acquireRunLease, markRunFailed, markRunForRetry, markRunSucceeded, renewRunLease } from './run-lifecycle.ts';
+export { defaultDeliveryDeps, reportPort, RUN_LEASE_HEARTBEAT_MS, RUN_LEASE_MS } from './default-deps.ts';

@@ -66,6 +66,37 @@ export async function acquireRunLease(
   }
 }
 
+/**
+ * The heartbeat: the lease holder pushes its lease (and its lease index entry) `leaseMs` on. False
+ * when the run is no longer this owner's (finished, or taken over after the lease ran out).
+ */
+export async function renewRunLease(
+  deps: RunStoreDeps,
+  ref: RunRef & { tenantId: string },
+  owner: string,
+  nowMs: number,
+  leaseMs: number,
+): Promise<boolean> {
+  const until = nowMs + leaseMs;
+  const index = leaseIndex(ref, until + LEASE_SWEEP_MARGIN_MS);
+  try {
+    await deps.dynamo.send(
+      new UpdateCommand({
+        TableName: deps.tableName,
+        Key: runKey(ref.scheduleId, ref.slot),
+        UpdateExpression: 'SET leaseUntil = :until, gsi1sk = :gsk',
+        ConditionExpression: '#status = :running AND leaseOwner = :owner',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: { ':until': until, ':gsk': index.gsi1sk, ':running': 'running', ':owner': owner },
+      }),
+    );
+    return true;
+  } catch (err) {
+    if (isConditionFailure(err)) return false;
+    throw err;
+  }
+}
+
 async function transition(
   deps: RunStoreDeps,
   ref: RunRef,

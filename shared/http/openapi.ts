@@ -60,7 +60,8 @@ export interface OpenApiInfo {
   title: string;
   version: string;
   description: string;
-  serverUrl?: string;
+  /** A server entry; `variables` makes it a templated one (e.g. `{baseUrl}` for each deployment). */
+  server?: { url: string; description?: string; variables?: Record<string, { default: string; description?: string }> };
 }
 
 export function buildOpenApiDocument(operations: readonly OperationDoc[], info: OpenApiInfo): Record<string, unknown> {
@@ -116,7 +117,7 @@ export function buildOpenApiDocument(operations: readonly OperationDoc[], info: 
   return {
     openapi: '3.1.0',
     info: { title: info.title, version: info.version, description: info.description },
-    ...(info.serverUrl ? { servers: [{ url: info.serverUrl }] } : {}),
+    ...(info.server ? { servers: [info.server] } : {}),
     components: {
       securitySchemes: { apiKey: { type: 'http', scheme: 'bearer', description: 'API key: `Authorization: Bearer <api key>`.' } },
     },

@@ -33,7 +33,11 @@ export const REPORT_QUEUE_SETTINGS = {
   batchSize: 1,
   /** Receives before the message moves to the DLQ. */
   maxReceiveCount: 3,
-  /** Visibility timeout: longer than report-generate's timeout (300 s), so a running try is never delivered twice. */
+  /**
+   * Visibility timeout: longer than report-generate's timeout (300 s), so a running try is not
+   * redelivered. Not what brings a crashed try back: the dispatcher's lease sweep does, sooner
+   * (shared/delivery/default-deps.ts RUN_LEASE_MS); a redelivery of a live run is skipped anyway.
+   */
   visibilityTimeoutSeconds: 360,
   /** Backoff between tries: base * 2^(try-1), capped; a TikTok Retry-After wins when longer. */
   retryBaseSeconds: 30,

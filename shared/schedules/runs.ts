@@ -129,8 +129,11 @@ export function runView(run: RunRecord): RunView {
 
 /** gsi1 partition prefix of running runs (sparse: only `running` runs have it). */
 export const LEASE_PREFIX = 'LEASE#';
-/** A lease this long past its end (clock skew, a slow final write) means the worker is gone. */
-export const LEASE_SWEEP_MARGIN_MS = 60_000;
+/**
+ * A lease this long past its end means the worker is gone. Leases are renewed by a heartbeat
+ * (shared/delivery), so only clock skew between workers and a late renewal need covering.
+ */
+export const LEASE_SWEEP_MARGIN_MS = 30_000;
 /** The lost-worker error recorded on a run that ran out of tries that way. */
 export const WORKER_LOST_CODE = 'worker_lost';
 

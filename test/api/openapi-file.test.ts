@@ -24,3 +24,11 @@ describe('the committed OpenAPI document', () => {
     }
   });
 });
+
+describe('the OpenAPI servers entry', () => {
+  it('names a templated server whose default is the local runtime (paths carry /v1)', () => {
+    const doc = JSON.parse(readFileSync(OPENAPI_FILE, 'utf8')) as { servers?: Array<{ url: string; variables?: Record<string, { default: string }> }>; paths: Record<string, unknown> };
+    expect(doc.servers).toEqual([expect.objectContaining({ url: '{baseUrl}', variables: { baseUrl: expect.objectContaining({ default: 'http://127.0.0.1:3000' }) } })]);
+    expect(Object.keys(doc.paths).every((p) => p.startsWith('/v1/'))).toBe(true);
+  });
+});

@@ -253,4 +253,20 @@ describe('connect flow over HTTP', () => {
     }
     expect((await rt.api('/v1/connect-links', { method: 'POST', json: { name: 'x' }, auth: false })).status).toBe(401);
   });
+
+  it('bounds the OAuth states one link can make: 10 opens per 10 minutes, then a 429 page until the window frees', async () => {
+    const link = await createLink(rt, 'Opened in a loop');
+    const open = () => fetch(link.url, { redirect: 'manual' });
+    for (let i = 0; i < 10; i++) expect((await open()).status).toBe(302);
+    const refused = await open();
+    expect(refused.status).toBe(429);
+    expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect(Number(refused.headers.get('retry-after'))).toBeLessThanOrEqual(600);
+    expect(elementText(await refused.text(), 'error-code')).toBe('link_busy');
+    for (let i = 0; i < 5; i++) expect((await open()).status).toBe(429);
+    const states = (await tableItems('STATE')).filter((item) => item.linkId === link.linkId);
+    expect(states).toHaveLength(10);
+    clock.offsetMs += 10 * 60_000;
+    expect((await open()).status).toBe(302);
+  });
 });

@@ -10,6 +10,8 @@ import { GetObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { OffsetClock } from '../connect/offset-clock.ts';
 import { appContext } from '../../shared/context.ts';
+import { acquireRunLease, defaultDeliveryDeps, executeRun, RUN_LEASE_MS, type RunOutcome } from '../../shared/delivery/index.ts';
+import { LEASE_SWEEP_MARGIN_MS } from '../../shared/schedules/index.ts';
 import { s3Client } from '../../shared/store/s3.ts';
 import { connectAccount } from '../support/connect.ts';
 import { readJson, type Json } from '../support/http.ts';
@@ -235,5 +237,69 @@ describe('delivery faults: scheduled reports keep arriving, once', () => {
     expect(run).toMatchObject({ status: 'succeeded', attempts: 3, rowCount: 1 });
     expect(await objects(schedule.id)).toEqual([run.s3Key]);
     await expectDelivered(run);
+  });
+
+  it('a worker that dies mid-run: within 2 minutes the dispatcher hands the run to a new worker, delivered once', async () => {
+    const schedule = await createSchedule('worker crash');
+    const puts = keep(injectS3Fault({ command: 'PutObjectCommand', match: deliveries(schedule.id), count: 0 }));
+    await makeDue(schedule.id);
+    rt.reportQueue.pause();
+    await rt.scheduler.fire('schedule-dispatch', new Date(clock.now()));
+    const [queued] = await runs(schedule.id);
+    // The worker that took the run crashed right after taking it: its lease is never renewed.
+    const crashedAt = clock.now();
+    const deps = defaultDeliveryDeps();
+    expect(await acquireRunLease(deps, { tenantId: rt.tenantId, scheduleId: schedule.id, slot: queued.slot }, 'crashed-worker', crashedAt, deps.leaseMs)).toBeDefined();
+    rt.reportQueue.resume();
+    await rt.reportQueue.drain(); // the message finds a live lease and is dropped: only the sweep can bring the run back
+    expect((await runs(schedule.id))[0]).toMatchObject({ status: 'running' });
+
+    clock.offsetMs += RUN_LEASE_MS + LEASE_SWEEP_MARGIN_MS + 1_000;
+    expect(clock.now() - crashedAt).toBeLessThanOrEqual(120_000); // the documented bound, before the tick's own period
+    await dispatch();
+    const [run, ...others] = await runs(schedule.id);
+    expect(others).toEqual([]);
+    expect(run).toMatchObject({ status: 'succeeded', attempts: 2 });
+    expect(puts.seen).toBe(1);
+    expect(await objects(schedule.id)).toEqual([run.s3Key]);
+    await expectDelivered(run);
+  });
+
+  it('a worker that stalls past its lease writes nothing: the try that took over delivers, never two writers', async () => {
+    const schedule = await createSchedule('stalled worker');
+    const puts = keep(injectS3Fault({ command: 'PutObjectCommand', match: deliveries(schedule.id), count: 0 }));
+    await makeDue(schedule.id);
+    rt.reportQueue.pause();
+    await rt.scheduler.fire('schedule-dispatch', new Date(clock.now()));
+    const [queued] = await runs(schedule.id);
+    const message = { tenantId: rt.tenantId, scheduleId: schedule.id, slot: queued.slot };
+    const base = defaultDeliveryDeps();
+    let second: RunOutcome | undefined;
+    // The first try stalls inside the report (no heartbeat: a blocked worker cannot renew) until its
+    // lease ran out and a second try took the run over and finished it.
+    const stalled = {
+      ...base,
+      heartbeatMs: 0,
+      reports: {
+        ...base.reports,
+        run: async (args: Parameters<typeof base.reports.run>[0]) => {
+          clock.offsetMs += RUN_LEASE_MS + 1_000;
+          second = await executeRun({ ...base, heartbeatMs: 0 }, message, { receiveCount: 2 });
+          return base.reports.run(args);
+        },
+      },
+    };
+    const first = await executeRun(stalled, message, { receiveCount: 1 });
+    expect(second).toMatchObject({ kind: 'succeeded' });
+    expect(first).toEqual({ kind: 'skipped', reason: 'lease_lost' });
+    expect(puts.seen).toBe(1);
+    const [run, ...others] = await runs(schedule.id);
+    expect(others).toEqual([]);
+    expect(run).toMatchObject({ status: 'succeeded', attempts: 2 });
+    expect(await objects(schedule.id)).toEqual([run.s3Key]);
+    await expectDelivered(run);
+    rt.reportQueue.resume();
+    await rt.reportQueue.drain(); // the dispatcher's message: the run is finished, nothing more is written
+    expect(puts.seen).toBe(1);
   });
 });

@@ -2,7 +2,10 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createLogger, redactSecrets, REDACTED } from '../../shared/logger.ts';
 
 describe('log redaction', () => {
-  afterEach(() => vi.restoreAllMocks());
+  afterEach(() => {
+    vi.restoreAllMocks();
+    vi.unstubAllEnvs();
+  });
 
   it('redacts secret-looking keys at any depth and token-like strings anywhere', () => {
     const input = {
@@ -45,6 +48,7 @@ describe('log redaction', () => {
       lines.push(String(chunk));
       return true;
     });
+    vi.stubEnv('LOG_LEVEL', 'INFO'); // test/vitest.config.ts silences logs by default
     const log = createLogger('redaction-test');
     log.info('token exchange', { authorization: 'Bearer tkc_live_key', accessToken: 'act.secretvalue', state: 'state-value', tenantId: 'tn_1' });
     const all = lines.join('');

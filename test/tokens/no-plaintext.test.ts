@@ -13,6 +13,11 @@ import { OffsetClock } from '../connect/offset-clock.ts';
 import { startTestRuntime, type TestRuntime } from '../support/runtime.ts';
 import { consent, createLink, elementText, openLink } from '../connect/consent.ts';
 
+// The log lines are what this test inspects: every level on (test/vitest.config.ts silences them elsewhere).
+vi.hoisted(() => {
+  process.env.LOG_LEVEL = 'DEBUG';
+});
+
 const TOKEN_LIKE = /\b(act|rft)\.[A-Za-z0-9_-]{8,}/;
 const CLIENT_SECRET = 'sandbox-client-secret';
 

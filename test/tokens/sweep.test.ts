@@ -13,6 +13,11 @@ import { startTestRuntime, type TestRuntime } from '../support/runtime.ts';
 import { connectThroughBrowserSteps, elementText } from '../connect/consent.ts';
 import { injectDynamoFault } from '../faults/inject-aws.ts';
 
+// This test reads the EMF lines the handler prints: metrics on here (test/vitest.config.ts turns them off).
+vi.hoisted(() => {
+  process.env.POWERTOOLS_METRICS_DISABLED = 'false';
+});
+
 const HOUR = 3_600_000;
 
 describe('token-refresh sweep', () => {

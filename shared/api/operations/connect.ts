@@ -48,6 +48,7 @@ export const openConnectLink = {
     302: { description: 'Redirect to TikTok\'s consent page.', headers: { location: { description: 'TikTok authorize URL.', schema: { type: 'string' } } } },
     404: htmlPage('HTML page: unknown link.'),
     410: htmlPage('HTML page: the link was already used or has expired.'),
+    429: htmlPage('HTML page: the link was opened too many times in 10 minutes (each open starts a sign-in); Retry-After says when it works again.'),
     500: htmlPage('HTML page: internal error.'),
   },
 } satisfies OperationDoc;

@@ -5,7 +5,7 @@ import type { OperationDoc } from '../../http/operation.ts';
 export const healthResponseSchema = z.object({
   status: z.literal('ok'),
   service: z.string(),
-  version: z.string(),
+  version: z.string().check(z.meta({ description: "The service's release (package.json version)." })),
   stage: z.string(),
   time: z.string().check(z.meta({ description: 'Server time, ISO 8601 UTC.' })),
 });

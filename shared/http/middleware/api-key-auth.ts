@@ -5,16 +5,28 @@ import { UnauthorizedError } from '../../errors.ts';
 import type { ApiEvent, ApiResult } from '../request.ts';
 
 /**
- * Resolves `Authorization: Bearer <api key>` to a tenant. Positive look-ups are cached per
- * container for a short time (keyed by the hash, never the key), bounded in size, so a warm
- * Lambda does not pay a DynamoDB read per request; a revoked key stops working within CACHE_MS.
+ * Resolves `Authorization: Bearer <api key>` to a tenant. Look-ups are cached per container for a
+ * short time (keyed by the hash, never the key), bounded in size, on the app clock: a warm Lambda
+ * does not pay a DynamoDB read per request, and a revoked key stops working within CACHE_MS.
+ * Unknown keys are cached too (NEGATIVE_CACHE_MS, own bound): a flood of bad keys costs one read per
+ * distinct key, not one per request; a key created meanwhile works within that time.
  */
 const CACHE_MS = 30_000;
 const CACHE_MAX = 1_000;
+const NEGATIVE_CACHE_MS = 30_000;
+const NEGATIVE_CACHE_MAX = 10_000;
 const cache = new Map<string, { record: ApiKeyRecord; until: number }>();
+const unknownKeys = new Map<string, number>();
 
 export function clearApiKeyCache(): void {
   cache.clear();
+  unknownKeys.clear();
+}
+
+function remember<V>(map: Map<string, V>, max: number, key: string, value: V): void {
+  map.delete(key);
+  if (map.size >= max) map.delete(map.keys().next().value!); // oldest first
+  map.set(key, value);
 }
 
 export function apiKeyAuth(): MiddlewareObj<ApiEvent, ApiResult> {
@@ -28,16 +40,19 @@ export function apiKeyAuth(): MiddlewareObj<ApiEvent, ApiResult> {
       const ctx = appContext();
       const now = ctx.clock.now();
       const hash = hashApiKey(apiKey);
+      const unknownUntil = unknownKeys.get(hash);
+      if (unknownUntil !== undefined && unknownUntil > now) throw new UnauthorizedError('The API key is not valid.');
       let record = cache.get(hash);
-      if (!record || record.until < Date.now()) {
+      if (!record || record.until <= now) {
         const resolved = await resolveApiKey({ dynamo: ctx.dynamo, tableName: ctx.config.tableName, now: () => now }, apiKey);
         if (!resolved) {
           cache.delete(hash);
+          remember(unknownKeys, NEGATIVE_CACHE_MAX, hash, now + NEGATIVE_CACHE_MS);
           throw new UnauthorizedError('The API key is not valid.');
         }
-        if (cache.size >= CACHE_MAX) cache.delete(cache.keys().next().value!);
-        record = { record: resolved, until: Date.now() + CACHE_MS };
-        cache.set(hash, record);
+        unknownKeys.delete(hash);
+        record = { record: resolved, until: now + CACHE_MS };
+        remember(cache, CACHE_MAX, hash, record);
       }
       event.__api = { ...event.__api, tenantId: record.record.tenantId };
     },
