@@ -55,6 +55,7 @@ export class ConnectorStack extends Stack {
       tokenKey: this.data.tokenKey,
       bucket: this.delivery.bucket,
       reportQueue: this.scheduling.reportQueue,
+      reportDeadLetterQueue: this.scheduling.deadLetterQueue,
       captureQueue: this.scheduling.captureQueue,
       tiktokSecret: this.secrets.tiktokApp,
       publicBaseUrl: this.api.publicBaseUrl,

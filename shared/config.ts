@@ -33,6 +33,7 @@ const envSchema = z.object({
   KMS_KEY_ID: z.optional(z.string()),
   MASTER_KEY_FILE: z._default(z.string(), '.data/master.key'),
   REPORT_QUEUE_URL: z.optional(z.string()),
+  REPORT_DLQ_URL: z.optional(z.string()),
   /** The shared TikTok app's limit per endpoint and minute, and how it is counted (docs/quota.md). */
   TIKTOK_QUOTA_PER_MINUTE: z._default(z.coerce.number().check(z.int(), z.positive()), 600),
   TIKTOK_QUOTA_OVERRIDES: z.optional(z.string()),
@@ -70,6 +71,7 @@ export type Config = Readonly<{
   kmsKeyId?: string;
   masterKeyFile: string;
   reportQueueUrl?: string;
+  reportDlqUrl?: string;
   quota: QuotaSettings;
   captureQueueUrl?: string;
   maxBodyBytes: number;
@@ -114,6 +116,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     kmsKeyId: e.KMS_KEY_ID,
     masterKeyFile: e.MASTER_KEY_FILE,
     reportQueueUrl: e.REPORT_QUEUE_URL,
+    reportDlqUrl: e.REPORT_DLQ_URL,
     quota: quotaSettings(e),
     captureQueueUrl: e.CAPTURE_QUEUE_URL,
     maxBodyBytes: e.MAX_BODY_BYTES,

@@ -60,9 +60,9 @@ export const handler = eventHandler(async (event: SQSEvent, context: Context): P
         await reportQueue().retryLater({ messageId: record.messageId, receiptHandle: record.receiptHandle }, delay);
         failures.push({ itemIdentifier: record.messageId });
       } else if (outcome.kind === 'failed' && outcome.retryable) {
-        // Transient to the end: the run says failed, and the message goes on to the DLQ (at once, no backoff).
-        await reportQueue().retryLater({ messageId: record.messageId, receiptHandle: record.receiptHandle }, 0);
-        failures.push({ itemIdentifier: record.messageId });
+        // Transient to the end: the run says failed, and its message goes to the DLQ. Sent there
+        // explicitly: after quota waits the message is a re-send with a receive count of its own.
+        await reportQueue().deadLetter(message, outcome.error.code, receiveCount);
       }
     } catch (err) {
       // Recording the outcome itself failed (e.g. DynamoDB down): the queue delivers it again.

@@ -36,6 +36,8 @@ export interface FunctionsProps {
   tokenKey: Key;
   bucket: Bucket;
   reportQueue: Queue;
+  /** Runs that failed every try are sent here by report-generate itself (their message may be a re-send). */
+  reportDeadLetterQueue: Queue;
   captureQueue: Queue;
   tiktokSecret: ISecret;
   /** The base URL users reach (custom domain or the API endpoint); builds the OAuth redirect_uri. */
@@ -70,6 +72,7 @@ export class Functions extends Construct {
       TOKEN_KEYRING: 'kms',
       KMS_KEY_ID: props.tokenKey.keyArn,
       REPORT_QUEUE_URL: props.reportQueue.queueUrl,
+      REPORT_DLQ_URL: props.reportDeadLetterQueue.queueUrl,
       CAPTURE_QUEUE_URL: props.captureQueue.queueUrl,
       HISTORY_CHECKPOINT_DAYS: String(config.historyCheckpointDays),
       ...(config.historyRetentionDays ? { HISTORY_RETENTION_DAYS: String(config.historyRetentionDays) } : {}),
@@ -136,7 +139,7 @@ export class Functions extends Construct {
 }
 
 /** The IAM statements for a `uses` list; every resource is named (no `*` where a resource can be named). */
-export function statementsFor(uses: readonly FunctionPermission[], props: Pick<FunctionsProps, 'table' | 'indexArns' | 'dataKey' | 'tokenKey' | 'bucket' | 'reportQueue' | 'captureQueue' | 'tiktokSecret'>): PolicyStatement[] {
+export function statementsFor(uses: readonly FunctionPermission[], props: Pick<FunctionsProps, 'table' | 'indexArns' | 'dataKey' | 'tokenKey' | 'bucket' | 'reportQueue' | 'reportDeadLetterQueue' | 'captureQueue' | 'tiktokSecret'>): PolicyStatement[] {
   const has = (p: FunctionPermission) => uses.includes(p);
   const statements: PolicyStatement[] = [];
   const region = Stack.of(props.table).region;
@@ -223,6 +226,13 @@ export function statementsFor(uses: readonly FunctionPermission[], props: Pick<F
   if (has('capture-queue:send')) {
     statements.push(
       new PolicyStatement({ sid: 'CaptureQueueSend', actions: ['sqs:SendMessage'], resources: [props.captureQueue.queueArn] }),
+    );
+  }
+  if (has('queue:consume')) {
+    // A run that failed for good is dead-lettered explicitly: after quota waits its message is a
+    // re-send whose receive count says nothing about the tries spent (docs/quota.md).
+    statements.push(
+      new PolicyStatement({ sid: 'ReportDeadLetterSend', actions: ['sqs:SendMessage'], resources: [props.reportDeadLetterQueue.queueArn] }),
     );
   }
   // queue:consume and capture-queue:consume are granted by the SQS event source (infra/constructs/scheduling.ts) on the queue ARN.

@@ -18,7 +18,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { rename, writeFile } from 'node:fs/promises';
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { logger } from '../../shared/logger.ts';
-import { REPORT_QUEUE_SETTINGS, type Delivery, type QueueMessage, type ReportQueue } from '../../shared/queue/index.ts';
+import { REPORT_QUEUE_SETTINGS, type Delivery, type QueueMessage, type ReportQueue, type RunMessage } from '../../shared/queue/index.ts';
 
 export interface LocalQueueOptions {
   maxConcurrency?: number;
@@ -294,6 +294,10 @@ export function createLocalReportQueue(consume: QueueConsumer, options: LocalQue
       persist();
       // Like SQS, sending never waits for the consumer.
       queueMicrotask(pump);
+    },
+    async deadLetter(message: RunMessage, reason: string, receiveCount: number): Promise<void> {
+      deadLetters.push({ messageId: randomUUID(), body: JSON.stringify(message), receiveCount, lastError: reason, deadLetteredAt: new Date().toISOString() });
+      persist();
     },
     async retryLater(delivery: Delivery, delaySeconds: number): Promise<void> {
       const m = byReceipt.get(delivery.receiptHandle);

@@ -25,7 +25,7 @@ export function reportQueue(): ReportQueue {
   if (!sqsQueue) {
     const { config } = appContext();
     if (!config.reportQueueUrl) throw new ConfigError('REPORT_QUEUE_URL is required to queue report runs.');
-    sqsQueue = createSqsReportQueue(config.reportQueueUrl, new SQSClient({ region: config.region }));
+    sqsQueue = createSqsReportQueue(config.reportQueueUrl, new SQSClient({ region: config.region }), config.reportDlqUrl);
   }
   return sqsQueue;
 }

@@ -3,7 +3,7 @@
  * them. SQS in AWS (sqs.ts), an in-process stand-in with the same semantics on a laptop
  * (infra/local/queue.ts, registered with overrideReportQueue).
  */
-import type { QueueMessage } from './message.ts';
+import type { QueueMessage, RunMessage } from './message.ts';
 
 /** A received message, as the consumer sees it (an SQS record's identity). */
 export interface Delivery {
@@ -18,6 +18,8 @@ export interface ReportQueue {
    * spends none of its receives (docs/quota.md).
    */
   send(messages: readonly QueueMessage[], options?: { delaySeconds?: number }): Promise<void>;
+  /** A run that failed for good: into the dead-letter queue with the reason (then the caller acknowledges it). */
+  deadLetter(message: RunMessage, reason: string, receiveCount: number): Promise<void>;
   /** Makes a failed delivery come back after `delaySeconds` (backoff) instead of the default visibility timeout. */
   retryLater(delivery: Delivery, delaySeconds: number): Promise<void>;
 }

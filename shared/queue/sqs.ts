@@ -4,8 +4,9 @@
  * queue, so one tenant's backlog of slow runs does not raise the dwell time of other tenants' runs.
  * The queue stays standard (not FIFO): no ordering or per-group serialisation is wanted.
  */
-import { ChangeMessageVisibilityCommand, SendMessageBatchCommand, type SQSClient } from '@aws-sdk/client-sqs';
-import type { QueueMessage } from './message.ts';
+import { ChangeMessageVisibilityCommand, SendMessageBatchCommand, SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import { ConfigError } from '../config.ts';
+import type { QueueMessage, RunMessage } from './message.ts';
 import { REPORT_QUEUE_SETTINGS, type Delivery, type ReportQueue } from './port.ts';
 
 const SQS_BATCH = 10;
@@ -19,8 +20,21 @@ export class QueueSendError extends Error {
   }
 }
 
-export function createSqsReportQueue(queueUrl: string, client: SQSClient): ReportQueue {
+export function createSqsReportQueue(queueUrl: string, client: SQSClient, deadLetterUrl?: string): ReportQueue {
   return {
+    async deadLetter(message: RunMessage, reason: string, receiveCount: number): Promise<void> {
+      if (!deadLetterUrl) throw new ConfigError('REPORT_DLQ_URL is required to dead-letter a failed run.');
+      await client.send(
+        new SendMessageCommand({
+          QueueUrl: deadLetterUrl,
+          MessageBody: JSON.stringify(message),
+          MessageAttributes: {
+            reason: { DataType: 'String', StringValue: reason.slice(0, 256) },
+            receiveCount: { DataType: 'Number', StringValue: String(receiveCount) },
+          },
+        }),
+      );
+    },
     async send(messages: readonly QueueMessage[], options?: { delaySeconds?: number }): Promise<void> {
       const delay = Math.max(0, Math.min(REPORT_QUEUE_SETTINGS.maxDelaySeconds, Math.ceil(options?.delaySeconds ?? 0)));
       for (let i = 0; i < messages.length; i += SQS_BATCH) {

@@ -48,6 +48,9 @@ export interface RunRecord {
   error?: RunError;
   /** Slots skipped before this one because the dispatcher was late (only the latest due slot runs). */
   missedSlots?: number;
+  /** Times the run waited for TikTok quota (no try spent); `waitingUntil` while it waits. */
+  quotaWaits?: number;
+  waitingUntil?: string;
   leaseOwner?: string;
   /** Epoch ms. */
   leaseUntil?: number;
@@ -71,6 +74,7 @@ export interface RunView {
   durationMs: number | null;
   error: RunError | null;
   missedSlots: number;
+  quotaWaits: number;
 }
 
 export interface RunStoreDeps {
@@ -101,6 +105,8 @@ export function runFromItem(item: Record<string, unknown>): RunRecord {
     durationMs: opt(item.durationMs),
     error: opt(item.error),
     missedSlots: opt(item.missedSlots),
+    quotaWaits: opt(item.quotaWaits),
+    waitingUntil: opt(item.waitingUntil),
     leaseOwner: opt(item.leaseOwner),
     leaseUntil: opt(item.leaseUntil),
     leaseResends: opt(item.leaseResends),
@@ -124,6 +130,7 @@ export function runView(run: RunRecord): RunView {
     durationMs: run.durationMs ?? null,
     error: run.error ?? null,
     missedSlots: run.missedSlots ?? 0,
+    quotaWaits: run.quotaWaits ?? 0,
   };
 }
 

@@ -200,10 +200,15 @@ describe('failures', () => {
     expect(await h.schedule(s.id)).toMatchObject({ enabled: true, lastRun: { status: 'failed' } });
   });
 
-  it('TikTok rate limit (429, Retry-After longer than the client waits) on the first try: retried by the queue, then delivered', async () => {
+  it('TikTok rate limit (429, Retry-After longer than the client waits) on the first try: the run waits out the fleet-wide back-off, then is delivered', async () => {
     const s = await dueSchedule();
     h.rt.sandbox!.injectFaults({ endpoint: 'user/info', status: 429, retryAfterSeconds: 30, count: 1 });
     await h.dispatchAndDrain();
+    // The retry met the governor's back-off (TikTok's Retry-After, for every caller): it waits, no try spent.
+    expect(await h.listKeys(prefixOf(s.id))).toHaveLength(0);
+    expect(await h.runs(s.id)).toMatchObject([{ status: 'queued', attempts: 1, quotaWaits: 1 }]);
+    h.clock.advance(31_000);
+    await h.rt.reportQueue.drain();
     expect(await h.listKeys(prefixOf(s.id))).toHaveLength(1);
     expect(await h.runs(s.id)).toMatchObject([{ status: 'succeeded', attempts: 2, error: null }]);
   });
@@ -221,6 +226,11 @@ describe('failures', () => {
     const s = await dueSchedule();
     h.rt.sandbox!.injectFaults({ endpoint: 'user/info', status: 429, retryAfterSeconds: 30, count: 50 });
     await h.dispatchAndDrain();
+    // Each try after the first waits out TikTok's Retry-After (no try spent), then meets another 429.
+    for (let i = 0; i < REPORT_QUEUE_SETTINGS.maxReceiveCount; i += 1) {
+      h.clock.advance(31_000);
+      await h.rt.reportQueue.drain();
+    }
     const [run] = await h.runs(s.id);
     expect(run).toMatchObject({ status: 'failed', attempts: REPORT_QUEUE_SETTINGS.maxReceiveCount });
     expect(run!.error).toMatchObject({ code: 'tiktok_rate_limited' });

@@ -232,6 +232,10 @@ describe('delivery faults: scheduled reports keep arriving, once', () => {
     rt.sandbox!.injectFaults({ endpoint: 'user/info', status: 503, count: 4 });
     await makeDue(schedule.id);
     await dispatch();
+    // The second try waits out TikTok's Retry-After (the fleet-wide back-off), spending no try.
+    expect(await runs(schedule.id)).toMatchObject([{ status: 'queued', attempts: 1, quotaWaits: 1 }]);
+    clock.offsetMs += 121_000;
+    await rt.reportQueue.drain();
     const [run, ...others] = await runs(schedule.id);
     expect(others).toEqual([]);
     expect(run).toMatchObject({ status: 'succeeded', attempts: 3, rowCount: 1 });

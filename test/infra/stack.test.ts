@@ -236,7 +236,7 @@ describe('dev stack', () => {
         const f = template.findResources('AWS::Lambda::Function')[stack.getLogicalId(stack.functions.get(spec.name).fn.node.defaultChild as CfnRole)]!;
         expect(f.Properties).toMatchObject({ Runtime: 'nodejs24.x', Architectures: ['arm64'], MemorySize: spec.memoryMb, Timeout: spec.timeoutSeconds });
         expect(Object.keys(f.Properties.Environment.Variables).sort()).toEqual(
-          ['BUCKET_NAME', 'CAPTURE_QUEUE_URL', 'HISTORY_CHECKPOINT_DAYS', 'KMS_KEY_ID', 'LOG_LEVEL', 'NODE_OPTIONS', 'POWERTOOLS_METRICS_NAMESPACE', 'POWERTOOLS_SERVICE_NAME', 'PUBLIC_BASE_URL', 'REPORT_QUEUE_URL', 'STAGE', 'TABLE_NAME', 'TIKTOK_API_BASE_URL', 'TIKTOK_AUTH_BASE_URL', 'TIKTOK_SECRET_NAME', 'TOKEN_KEYRING'].sort(),
+          ['BUCKET_NAME', 'CAPTURE_QUEUE_URL', 'HISTORY_CHECKPOINT_DAYS', 'KMS_KEY_ID', 'LOG_LEVEL', 'NODE_OPTIONS', 'POWERTOOLS_METRICS_NAMESPACE', 'POWERTOOLS_SERVICE_NAME', 'PUBLIC_BASE_URL', 'REPORT_DLQ_URL', 'REPORT_QUEUE_URL', 'STAGE', 'TABLE_NAME', 'TIKTOK_API_BASE_URL', 'TIKTOK_AUTH_BASE_URL', 'TIKTOK_SECRET_NAME', 'TOKEN_KEYRING'].sort(),
         );
         expect(f.Properties.Environment.Variables).toMatchObject({ TOKEN_KEYRING: 'kms', POWERTOOLS_METRICS_NAMESPACE: 'TikTokConnector', STAGE: 'dev', HISTORY_CHECKPOINT_DAYS: '28' });
         // No retention configured for dev: snapshots are kept forever (no HISTORY_RETENTION_DAYS).

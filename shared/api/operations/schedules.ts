@@ -73,6 +73,10 @@ export const runSchema = z.object({
   durationMs: z.nullable(z.number().check(z.int())),
   error: z.nullable(z.object({ code: z.string(), message: z.string() })),
   missedSlots: z.number().check(z.int()).check(z.meta({ description: 'Earlier slots skipped because the dispatcher was late: only the latest due slot runs.' })),
+  quotaWaits: z
+    .number()
+    .check(z.int())
+    .check(z.meta({ description: "Times the run waited for the shared TikTok quota (fleet-wide back-off, or the scheduled lane's share in use); a wait spends no attempt." })),
   downloadUrl: z
     .optional(z.string())
     .check(z.meta({ description: 'Run history, succeeded runs: a signed URL of the delivered file, valid 60 minutes (list again for a fresh one). No API key needed.' })),
