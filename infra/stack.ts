@@ -15,7 +15,7 @@ import { Scheduling } from './constructs/scheduling.ts';
 import { Secrets } from './constructs/secrets.ts';
 import { acknowledgeFindings } from './nag-acknowledgements.ts';
 import { OUTPUTS } from './outputs.ts';
-import type { StageConfig } from './stage-config.ts';
+import { quotaSettingsOf, type StageConfig } from './stage-config.ts';
 
 export interface ConnectorStackProps extends StackProps {
   config: StageConfig;
@@ -72,6 +72,7 @@ export class ConnectorStack extends Stack {
       captureQueue: this.scheduling.captureQueue,
       captureDeadLetterQueue: this.scheduling.captureDeadLetterQueue,
       topicKey: this.data.dataKey,
+      quota: quotaSettingsOf(config),
       alarmEmail: config.alarmEmail,
     });
 

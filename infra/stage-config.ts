@@ -4,6 +4,7 @@
  * for one deploy. Validated with zod so a typo fails the synth instead of deploying a default.
  */
 import * as z from 'zod/mini';
+import { DEFAULT_QUOTA_SETTINGS, parseQuotaOverrides, type QuotaSettings } from '../shared/quota/settings.ts';
 import '../shared/zod-locale.ts';
 import { FUNCTIONS, type FunctionName } from '../shared/topology/functions.ts';
 import { REPORT_QUEUE_SETTINGS } from '../shared/queue/index.ts';
@@ -44,6 +45,14 @@ export const stageSettingsSchema = z.strictObject({
   certificateArn: z.optional(z.string().check(z.startsWith('arn:'))),
   /** Optional e-mail subscribed to the alarm topic. */
   alarmEmail: z.optional(z.email()),
+  /**
+   * The shared TikTok app's limit per endpoint and minute (TIKTOK_QUOTA_PER_MINUTE), per-endpoint
+   * overrides TikTok granted (TIKTOK_QUOTA_OVERRIDES, e.g. "video/list=1200") and how TikTok counts
+   * it (TIKTOK_QUOTA_SCOPE): the functions govern by these, and the quota alarms watch them.
+   */
+  tiktokQuotaPerMinute: z._default(z.number().check(z.int(), z.positive()), 600),
+  tiktokQuotaOverrides: z.optional(z.string()),
+  tiktokQuotaScope: z._default(z.enum(['app', 'user']), 'app'),
   /** TikTok endpoints; the defaults are TikTok's own. */
   tiktokAuthBaseUrl: z._default(z.url(), 'https://www.tiktok.com'),
   tiktokApiBaseUrl: z._default(z.url(), 'https://open.tiktokapis.com'),
@@ -91,4 +100,14 @@ export function readStageConfig(getContext: (key: string) => unknown): StageConf
     throw new StageConfigError('domainName and certificateArn go together: set both or neither.');
   }
   return { stage, ...parsed.data };
+}
+
+/** The governor's settings as deployed (the same env the functions read: shared/config.ts). */
+export function quotaSettingsOf(config: StageSettings): QuotaSettings {
+  return {
+    ...DEFAULT_QUOTA_SETTINGS,
+    perMinute: config.tiktokQuotaPerMinute,
+    overrides: parseQuotaOverrides(config.tiktokQuotaOverrides),
+    scope: config.tiktokQuotaScope,
+  };
 }

@@ -30,6 +30,9 @@ import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { SNAPSHOT_METRICS } from '../../shared/history/metrics.ts';
+import { limitFor, type QuotaSettings } from '../../shared/quota/settings.ts';
+import { QUOTA_METRICS } from '../../shared/quota/metrics.ts';
+import { QUOTA_ENDPOINTS } from '../../shared/quota/endpoints.ts';
 import { METRICS_NAMESPACE, SERVICE_NAME, type Functions } from './functions.ts';
 
 export const TOKEN_REFRESH_FAILED_METRIC = 'TokenRefreshFailed';
@@ -44,6 +47,8 @@ export interface ObservabilityProps {
   captureDeadLetterQueue: Queue;
   /** Encrypts the alarm topic; CloudWatch is allowed to use it to publish. */
   topicKey: Key;
+  /** The governor's settings: the quota alarms fire at 90 % of each endpoint's limit. */
+  quota: QuotaSettings;
   alarmEmail?: string;
 }
 
@@ -116,6 +121,32 @@ export class Observability extends Construct {
       period: Duration.minutes(15),
     });
     alarm('token-refresh-failed', refreshFailed, 'TikTok token refreshes failed (datasources may need re-auth)');
+
+    // The shared TikTok quota: an endpoint granting above 90 % of its limit for 15 minutes running
+    // means the fleet lives at the edge (waits and quota_exhausted answers follow; docs/quota.md).
+    for (const endpoint of QUOTA_ENDPOINTS) {
+      const limit = limitFor(props.quota, endpoint);
+      const granted = new Metric({
+        namespace: QUOTA_METRICS.namespace,
+        metricName: QUOTA_METRICS.granted,
+        dimensionsMap: { service: SERVICE_NAME, Endpoint: endpoint },
+        statistic: 'Sum',
+        period: Duration.minutes(1),
+      });
+      const name = endpoint.replace(/^\/v2\//, '').replace(/\/$/, '').replace(/\//g, '-');
+      const a = new Alarm(this, `quota-high-${name}`, {
+        metric: granted,
+        threshold: Math.ceil(limit * 0.9),
+        evaluationPeriods: 15,
+        datapointsToAlarm: 15,
+        comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        treatMissingData: TreatMissingData.NOT_BREACHING,
+        alarmDescription: `TikTok ${endpoint}: above 90 % of its ${limit}/min quota for 15 minutes (docs/operations.md)`,
+      });
+      a.addAlarmAction(action);
+      a.addOkAction(action);
+      this.alarms.push(a);
+    }
 
     // The capture lane: dead letters (captures whose invocations kept crashing), and the capacity
     // plan's verdict that today's remaining captures need more TikTok calls than the background share

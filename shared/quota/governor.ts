@@ -11,6 +11,7 @@
  *   climbs back gradually from half of what was in force (ledger.ts `applyThrottle`).
  * Clock and sleep are injected, so the fleet simulation drives this same code on virtual time.
  */
+import { USER_ENDPOINTS } from './endpoints.ts';
 import { QuotaExhaustedError, type Priority } from './errors.ts';
 import { decide, applyThrottle, type LedgerState, type Refusal } from './ledger.ts';
 import type { LedgerStore, VersionedLedger } from './ledger-store.ts';
@@ -50,8 +51,7 @@ export interface Governor {
   throttled(endpoint: string, openId: string | undefined, retryAfterSeconds: number | undefined): Promise<void>;
 }
 
-/** Endpoints whose calls act for one TikTok user (the token endpoints act for the app). */
-const PER_USER_ENDPOINTS = new Set(['/v2/user/info/', '/v2/video/list/', '/v2/video/query/']);
+const PER_USER_ENDPOINTS = new Set(USER_ENDPOINTS);
 /**
  * With no Retry-After from TikTok, pause this long. The pause is short on purpose: what protects
  * TikTok is the halved limit (each new 429 halves it again), and a short burst of 429s is then

@@ -5,6 +5,7 @@
  * configuration shared by CDK and `npm run build`. Bundling is skipped except in the bundle test.
  */
 import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { QUOTA_ENDPOINTS } from '../../shared/quota/endpoints.ts';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -236,7 +237,7 @@ describe('dev stack', () => {
         const f = template.findResources('AWS::Lambda::Function')[stack.getLogicalId(stack.functions.get(spec.name).fn.node.defaultChild as CfnRole)]!;
         expect(f.Properties).toMatchObject({ Runtime: 'nodejs24.x', Architectures: ['arm64'], MemorySize: spec.memoryMb, Timeout: spec.timeoutSeconds });
         expect(Object.keys(f.Properties.Environment.Variables).sort()).toEqual(
-          ['BUCKET_NAME', 'CAPTURE_QUEUE_URL', 'HISTORY_CHECKPOINT_DAYS', 'KMS_KEY_ID', 'LOG_LEVEL', 'NODE_OPTIONS', 'POWERTOOLS_METRICS_NAMESPACE', 'POWERTOOLS_SERVICE_NAME', 'PUBLIC_BASE_URL', 'REPORT_DLQ_URL', 'REPORT_QUEUE_URL', 'STAGE', 'TABLE_NAME', 'TIKTOK_API_BASE_URL', 'TIKTOK_AUTH_BASE_URL', 'TIKTOK_SECRET_NAME', 'TOKEN_KEYRING'].sort(),
+          ['BUCKET_NAME', 'CAPTURE_QUEUE_URL', 'HISTORY_CHECKPOINT_DAYS', 'KMS_KEY_ID', 'LOG_LEVEL', 'NODE_OPTIONS', 'POWERTOOLS_METRICS_NAMESPACE', 'POWERTOOLS_SERVICE_NAME', 'PUBLIC_BASE_URL', 'REPORT_DLQ_URL', 'REPORT_QUEUE_URL', 'STAGE', 'TABLE_NAME', 'TIKTOK_API_BASE_URL', 'TIKTOK_AUTH_BASE_URL', 'TIKTOK_QUOTA_PER_MINUTE', 'TIKTOK_QUOTA_SCOPE', 'TIKTOK_SECRET_NAME', 'TOKEN_KEYRING'].sort(),
         );
         expect(f.Properties.Environment.Variables).toMatchObject({ TOKEN_KEYRING: 'kms', POWERTOOLS_METRICS_NAMESPACE: 'TikTokConnector', STAGE: 'dev', HISTORY_CHECKPOINT_DAYS: '28' });
         // No retention configured for dev: snapshots are kept forever (no HISTORY_RETENTION_DAYS).
@@ -347,7 +348,11 @@ describe('dev stack', () => {
       const captureDlqId = stack.getLogicalId(stack.scheduling.captureDeadLetterQueue.node.defaultChild as CfnRole);
       expect(alarmOn('ApproximateNumberOfMessagesVisible', [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [captureDlqId, 'QueueName'] } }])).toHaveLength(1);
       expect(alarmOn('SnapshotBacklogOverrunCalls')[0]?.Properties).toMatchObject({ Namespace: 'TikTokConnector', Dimensions: [{ Name: 'service', Value: 'tiktok-connector' }] });
-      expect(alarms()).toHaveLength(2 * FUNCTIONS.length + 5);
+      // The shared TikTok quota: each counted endpoint above 90 % of its limit for 15 minutes.
+      const quota = alarmOn('QuotaPermitsGranted');
+      expect(quota.map((a) => (a.Properties.Dimensions as Array<{ Name: string; Value: string }>).find((d) => d.Name === 'Endpoint')!.Value).sort()).toEqual([...QUOTA_ENDPOINTS].sort());
+      for (const a of quota) expect(a.Properties).toMatchObject({ Threshold: 540, Period: 60, EvaluationPeriods: 15, DatapointsToAlarm: 15, Statistic: 'Sum' });
+      expect(alarms()).toHaveLength(2 * FUNCTIONS.length + 5 + QUOTA_ENDPOINTS.length);
     });
   });
 
