@@ -68,15 +68,18 @@ function guardDepth<T>(work: () => T): T {
   }
 }
 
-/** Runs a query on a JSON array of rows or a JSON object; returns plain row objects. Throws Cloud9QLError. */
-export function runCloud9QL(query: string, input: unknown, options: Cloud9QLOptions = {}): Record<string, unknown>[] {
-  return guardDepth(() => runChecked(query, input, options));
+/**
+ * Parses and compiles a query (kept in the cache for the run that follows): a bad query fails here,
+ * before any data is fetched. Throws Cloud9QLError.
+ */
+export function compileCloud9QL(query: string, options: Partial<Cloud9QLLimits> = {}): void {
+  guardDepth(() => {
+    const limits = resolveLimits(options);
+    compiled(checkText(query, limits), limits);
+  });
 }
 
-function runChecked(query: string, input: unknown, options: Cloud9QLOptions): Record<string, unknown>[] {
-  const { now, ...overrides } = options;
-  const limits = resolveLimits(overrides);
-  const text = checkText(query, limits);
+function compiled(text: string, limits: Cloud9QLLimits): { program: Program; statements: number } {
   let entry = programs.get(text);
   if (!entry) {
     const ast = parseQuery(text);
@@ -87,6 +90,18 @@ function runChecked(query: string, input: unknown, options: Cloud9QLOptions): Re
   if (entry.statements > limits.maxStatements) {
     throw new Cloud9QLError('limit_exceeded', `The query has ${entry.statements} statements, more than the limit of ${limits.maxStatements}`);
   }
+  return entry;
+}
+
+/** Runs a query on a JSON array of rows or a JSON object; returns plain row objects. Throws Cloud9QLError. */
+export function runCloud9QL(query: string, input: unknown, options: Cloud9QLOptions = {}): Record<string, unknown>[] {
+  return guardDepth(() => runChecked(query, input, options));
+}
+
+function runChecked(query: string, input: unknown, options: Cloud9QLOptions): Record<string, unknown>[] {
+  const { now, ...overrides } = options;
+  const limits = resolveLimits(overrides);
+  const entry = compiled(checkText(query, limits), limits);
   const nowMs = now ? now() : Date.now();
   return entry.program.run(input, limits, nowMs) as Row[];
 }

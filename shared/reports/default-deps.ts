@@ -2,7 +2,7 @@
  * The production wiring of ReportDeps: the app's TikTok client (one per container), the token
  * service behind a short-lived grant cache (grant-cache.ts), the app clock and Cloud9QL.
  */
-import { runCloud9QL } from '../cloud9ql/index.ts';
+import { compileCloud9QL, runCloud9QL } from '../cloud9ql/index.ts';
 import { appContext } from '../context.ts';
 import { getTikTokClient } from '../credentials/tiktok-app.ts';
 import { withAccessToken } from '../tokens/index.ts';
@@ -17,5 +17,6 @@ export function defaultReportDeps(): ReportDeps {
     withAccessToken: grants.withAccessToken,
     now,
     runCloud9QL,
+    checkCloud9QL: compileCloud9QL,
   };
 }

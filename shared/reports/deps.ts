@@ -32,4 +32,6 @@ export interface ReportDeps {
   /** Epoch ms. */
   now(): number;
   runCloud9QL(query: string, input: unknown): Record<string, unknown>[];
+  /** Fails on a bad query (Cloud9QLError) before anything is fetched; absent: checked when it runs. */
+  checkCloud9QL?(query: string): void;
 }

@@ -29,6 +29,8 @@ export function createReportRunner(deps: ReportDeps): (args: RunReportArgs) => P
     }
     const definition = reportDefinition(args.reportType) as ReportDefinition<z.ZodMiniType<BaseReportRequest>>;
     const request = parseOrThrow(definition.schema(), args.request);
+    // A bad query answers 422 before the datasource, the app secret or TikTok is touched.
+    deps.checkCloud9QL?.(request.cloud9ql);
     const started = deps.now();
     const fetched = await definition.fetch({ deps, tenantId: args.tenantId, datasourceId: args.datasourceId, request, deadline: args.deadline });
     const fetchedAt = deps.now();

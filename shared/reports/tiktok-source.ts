@@ -24,10 +24,12 @@ export async function fetchFromTikTok<T>(
   f: TikTokFetch,
   call: (client: TikTokReads, accessToken: string, datasource: GrantedDatasource) => Promise<T>,
 ): Promise<T> {
-  const client = await f.deps.tiktokClient();
   try {
-    return await f.deps.withAccessToken({ tenantId: f.tenantId, datasourceId: f.datasourceId }, (accessToken, datasource) => {
+    // The datasource (404/409) and its scopes (403) first; the app secret behind the client only
+    // then, so a slow or failing Secrets Manager cannot turn those answers into a 500.
+    return await f.deps.withAccessToken({ tenantId: f.tenantId, datasourceId: f.datasourceId }, async (accessToken, datasource) => {
       assertScopesGranted(f.reportType, f.fields, datasource.scopes);
+      const client = await f.deps.tiktokClient();
       return call(client, accessToken, datasource);
     });
   } catch (err) {

@@ -237,3 +237,35 @@ describe('account name in video reports', () => {
     });
   }
 });
+
+describe('order of checks: nothing needs the app secret before the request and the datasource are known good', () => {
+  const secretDown = () => Promise.reject(Object.assign(new Error('Secrets Manager timed out'), { name: 'TimeoutError' }));
+
+  it('an unknown datasource is reported as such while Secrets Manager is down', async () => {
+    const run = createReportRunner(deps({ tiktokClient: secretDown }).deps);
+    await expect(run({ tenantId: 't1', datasourceId: 'nope', reportType: 'profile', request: { fields: 'display_name' } })).rejects.toMatchObject({ name: 'NotFound' });
+  });
+
+  it('a bad Cloud9QL query fails before the datasource, the secret or TikTok is touched', async () => {
+    let touched = 0;
+    const run = createReportRunner({
+      ...deps({ tiktokClient: secretDown }).deps,
+      withAccessToken: () => {
+        touched += 1;
+        throw new Error('must not be reached');
+      },
+      checkCloud9QL: (query) => {
+        if (query.includes('where')) throw Object.assign(new Error('Expected an expression after where'), { name: 'Cloud9QLError' });
+      },
+    });
+    await expect(run({ tenantId: 't1', datasourceId: 'ds1', reportType: 'profile', request: { fields: 'display_name', cloud9ql: 'select * where' } })).rejects.toMatchObject({
+      name: 'Cloud9QLError',
+    });
+    expect(touched).toBe(0);
+  });
+
+  it('a scope the account did not grant is a 403 while Secrets Manager is down', async () => {
+    const run = createReportRunner(deps({ tiktokClient: secretDown, scopes: ['user.info.basic'] }).deps);
+    await expect(run({ tenantId: 't1', datasourceId: 'ds1', reportType: 'profile', request: { fields: 'follower_count' } })).rejects.toMatchObject({ status: 403 });
+  });
+});
