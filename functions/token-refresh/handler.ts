@@ -24,6 +24,7 @@ async function sweep(): Promise<SweepSummary> {
   metrics.addMetric(TOKEN_REFRESH_METRICS.succeeded, MetricUnit.Count, summary.succeeded);
   metrics.addMetric(TOKEN_REFRESH_METRICS.failed, MetricUnit.Count, summary.failed);
   metrics.addMetric(TOKEN_REFRESH_METRICS.needsReauth, MetricUnit.Count, summary.needsReauth);
+  metrics.addMetric(TOKEN_REFRESH_METRICS.deferred, MetricUnit.Count, summary.deferred);
   logger.info('Token refresh sweep finished', { ...summary });
   return summary;
 }

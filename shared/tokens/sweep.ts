@@ -4,6 +4,7 @@
  * One datasource's failure never stops the others.
  */
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { QuotaExhaustedError } from '../quota/errors.ts';
 import { withWork } from '../quota/work.ts';
 import pLimit from 'p-limit';
 import { AppError } from '../errors.ts';
@@ -19,6 +20,8 @@ export const TOKEN_REFRESH_METRICS = {
   succeeded: 'TokenRefreshSucceeded',
   failed: 'TokenRefreshFailed',
   needsReauth: 'TokenRefreshNeedsReauth',
+  /** Left for a later sweep or an on-demand refresh: the token endpoint's background quota share was in use. */
+  deferred: 'TokenRefreshDeferred',
   /** The sweep itself failed (e.g. the store was down); TokenRefreshFailed is bumped as well. */
   sweepFailed: 'TokenRefreshSweepFailed',
 } as const;
@@ -44,6 +47,12 @@ export interface SweepSummary {
   skipped: number;
   needsReauth: number;
   failed: number;
+  /**
+   * Left for later: the token endpoint's background share of the TikTok quota was in use. Not a
+   * failure: they stay due for the next sweep, and a call that needs one refreshes it on demand.
+   * (At 100,000 accounts, 2-hour tokens would need ~830 refreshes a minute: more than the quota.)
+   */
+  deferred: number;
   failures: SweepFailure[];
 }
 
@@ -76,19 +85,30 @@ async function* dueDatasources(deps: DatasourceStoreDeps, upperIso: string, maxI
 export async function sweepExpiringTokens(deps: DatasourceStoreDeps, service: TokenService, options: SweepOptions = {}): Promise<SweepSummary> {
   const windowMs = options.windowMs ?? 60 * 60_000;
   const limit = pLimit(options.concurrency ?? 5);
-  const summary: SweepSummary = { due: 0, succeeded: 0, skipped: 0, needsReauth: 0, failed: 0, failures: [] };
+  const summary: SweepSummary = { due: 0, succeeded: 0, skipped: 0, needsReauth: 0, failed: 0, deferred: 0, failures: [] };
+  let quotaFull = false;
   const upperIso = new Date(deps.now() + windowMs).toISOString();
   const work: Array<Promise<void>> = [];
   for await (const item of dueDatasources(deps, upperIso, options.maxItems ?? 5_000)) {
     summary.due += 1;
     work.push(
       limit(async () => {
+        if (quotaFull) {
+          summary.deferred += 1;
+          return;
+        }
         try {
           // Ahead of expiry, nobody waits on it: the background lane (docs/quota.md).
           const outcome = await withWork({ tenantId: item.tenantId, priority: 'background' }, () => service.refresh(item, item.tokenVersion));
           if (outcome.refreshed) summary.succeeded += 1;
           else summary.skipped += 1;
         } catch (err) {
+          if (err instanceof QuotaExhaustedError) {
+            // The lane is full for now: stop starting refreshes in this run (TikTok was not called).
+            quotaFull = true;
+            summary.deferred += 1;
+            return;
+          }
           const code = err instanceof AppError ? err.code : isTikTokError(err) ? `tiktok_${err.kind}` : 'internal_error';
           if (code === 'needs_reauth') summary.needsReauth += 1;
           else if (code === 'not_found') summary.skipped += 1;

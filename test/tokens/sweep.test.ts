@@ -69,7 +69,7 @@ describe('token-refresh sweep', () => {
     rt.sandbox!.resetCallLog();
     const { summary, metrics } = await fire();
     expect(summary).toMatchObject({ due: 0, succeeded: 0, failed: 0, needsReauth: 0 });
-    expect(metrics).toEqual({ TokenRefreshSucceeded: 0, TokenRefreshFailed: 0, TokenRefreshNeedsReauth: 0 });
+    expect(metrics).toEqual({ TokenRefreshSucceeded: 0, TokenRefreshFailed: 0, TokenRefreshNeedsReauth: 0, TokenRefreshDeferred: 0 });
     expect(rt.sandbox!.callLog()).toEqual([]);
   });
 
@@ -91,7 +91,7 @@ describe('token-refresh sweep', () => {
     const { summary, metrics } = await fire();
     expect(summary).toMatchObject({ due: 3, succeeded: 1, needsReauth: 1, failed: 1, skipped: 0 });
     expect(summary.failures).toEqual([{ datasourceId: ids['sandbox.quiet'], tenantId: rt.tenantId, code: 'internal_error' }]);
-    expect(metrics).toEqual({ TokenRefreshSucceeded: 1, TokenRefreshFailed: 1, TokenRefreshNeedsReauth: 1 });
+    expect(metrics).toEqual({ TokenRefreshSucceeded: 1, TokenRefreshFailed: 1, TokenRefreshNeedsReauth: 1, TokenRefreshDeferred: 0 });
 
     const status = async (u: string) => (await readJson(await rt.api(`/v1/datasources/${ids[u]}`))) as { status: string; lastRefreshAt: string | null };
     expect((await status('sandbox.casual')).lastRefreshAt).not.toBeNull();
