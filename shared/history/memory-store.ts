@@ -26,6 +26,8 @@ interface StoredDue {
 export interface MemoryDay {
   profile?: ProfileStats;
   videos?: PartVideo[];
+  /** Videos in the day (also when the videos themselves are not kept). */
+  videoCount?: number;
   capturedAt: number;
 }
 
@@ -55,7 +57,11 @@ const newEntry = (ref: DatasourceRef, day: Day, dueAt: number, videoCount: numbe
   leases: 0,
 });
 
-export function memoryCaptureStore(options: { now: () => number }): MemoryCaptureStore {
+/**
+ * `keepVideos: false` keeps only each day's video count: a fleet simulation of 100,000 accounts would
+ * otherwise hold every video of every day in memory (gigabytes, and the collector's time with it).
+ */
+export function memoryCaptureStore(options: { now: () => number; keepVideos?: boolean }): MemoryCaptureStore {
   const entries = new Map<string, StoredDue>();
   const committed = new Map<string, MemoryDay>();
   const progressItems = new Map<string, CaptureProgress>();
@@ -241,7 +247,7 @@ export function memoryCaptureStore(options: { now: () => number }): MemoryCaptur
         if (committed.has(key)) return 'exists';
         const seen = new Set<string>();
         const videos = data.videos?.filter((v) => !seen.has(v.id) && seen.add(v.id));
-        committed.set(key, { profile: data.profile, videos, capturedAt: nowMs });
+        committed.set(key, { profile: data.profile, ...(options.keepVideos === false ? {} : { videos }), videoCount: videos?.length, capturedAt: nowMs });
         return 'captured';
       },
     },
