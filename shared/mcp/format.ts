@@ -42,10 +42,20 @@ function cell(value: unknown): string {
   return s.length > CELL_CHARS ? `${s.slice(0, CELL_CHARS - 1)}…` : s;
 }
 
+/** Nested objects as dotted columns (`select data.user;` gives one object per row), as the CSV renderer does. */
+function flatten(value: Record<string, unknown>, prefix = '', out: Record<string, unknown> = {}, depth = 0): Record<string, unknown> {
+  for (const [k, v] of Object.entries(value)) {
+    if (v !== null && typeof v === 'object' && !Array.isArray(v) && !(v instanceof Date) && depth < 4) flatten(v as Record<string, unknown>, `${prefix}${k}.`, out, depth + 1);
+    else out[`${prefix}${k}`] = v;
+  }
+  return out;
+}
+
 /** A Markdown table of the first rows and columns (models read it well; people too). */
-export function textTable(rows: readonly Record<string, unknown>[], columns?: readonly string[]): string {
-  if (rows.length === 0) return '(no rows)';
-  const cols = [...(columns?.length ? columns : Object.keys(rows[0]!))];
+export function textTable(input: readonly Record<string, unknown>[]): string {
+  if (input.length === 0) return '(no rows)';
+  const rows = input.map((r) => flatten(r));
+  const cols = [...new Set(rows.flatMap((r) => Object.keys(r)))];
   const shownCols = cols.slice(0, TABLE_COLUMNS);
   const lines = [`| ${shownCols.join(' | ')} |`, `|${shownCols.map(() => '---').join('|')}|`];
   for (const row of rows.slice(0, TABLE_ROWS)) lines.push(`| ${shownCols.map((c) => cell(row[c])).join(' | ')} |`);

@@ -156,7 +156,7 @@ const runReportTool = define({
     if (result.meta.hasMore) {
       notes.push(`TikTok has more videos: call again with requestBody.cursor = ${String(result.meta.cursor)}, or with allPages: true (and maxVideos).`);
     }
-    const sections = [`${args.reportType} report of ${args.datasourceId}: ${bounded.total} row(s)`, textTable(bounded.rows, result.columns)];
+    const sections = [`${args.reportType} report of ${args.datasourceId}: ${bounded.total} row(s)`, textTable(bounded.rows)];
     const history = result.meta.history as { topVideos?: Json[]; topVideosFrom?: string | null; topVideosTo?: string | null } | undefined;
     if (history?.topVideos?.length) {
       const top = history.topVideos.map(({ rank, id, title, views, views_gained }) => ({ rank, id, title, views, views_gained }));
