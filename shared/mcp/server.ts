@@ -52,7 +52,7 @@ export function toolError(err: unknown, requestId: string): CallToolResult {
   const error = { status: app.status, code: app.code, message: app.message, ...(app.field ? { field: app.field } : {}), requestId, ...(app.details ?? {}) };
   const where = [
     app.field ? `field ${app.field}` : '',
-    typeof app.details?.line === 'number' ? `line ${app.details.line}, column ${String(app.details.column)}` : '',
+    typeof app.details?.line === 'number' && !app.message.includes(`line ${app.details.line}`) ? `line ${app.details.line}, column ${String(app.details.column)}` : '',
     typeof app.details?.retryAfterSeconds === 'number' ? `retry after ${app.details.retryAfterSeconds} s` : '',
   ].filter(Boolean);
   const text = `Error ${app.status} ${app.code}: ${app.message}${where.length ? ` (${where.join('; ')})` : ''}`;

@@ -158,7 +158,8 @@ const runReportTool = define({
     }
     const sections = [`${args.reportType} report of ${args.datasourceId}: ${bounded.total} row(s)`, textTable(bounded.rows)];
     const history = result.meta.history as { topVideos?: Json[]; topVideosFrom?: string | null; topVideosTo?: string | null } | undefined;
-    if (history?.topVideos?.length) {
+    // Unless the query already reads data.top_videos, the ranking rides along (history's answer to "which videos grew").
+    if (history?.topVideos?.length && !/top_videos/.test(String(request.cloud9ql ?? ''))) {
       const top = history.topVideos.map(({ rank, id, title, views, views_gained }) => ({ rank, id, title, views, views_gained }));
       sections.push(`Top videos by views gained (${history.topVideosFrom ?? '?'} to ${history.topVideosTo ?? '?'}):\n${textTable(top)}`);
     }
