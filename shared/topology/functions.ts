@@ -112,6 +112,13 @@ export const FUNCTIONS = [
   fn('report-generate', 'Runs one scheduled report slot or one export step and writes it to S3', [...TIKTOK_REPORT, 'bucket:read', 'bucket:write', 'queue:send', 'queue:consume'], 300, 1024),
   // The background lane: daily snapshot captures; re-sends its own continuation/wait/retry messages.
   fn('history-capture', 'Captures one datasource\'s daily snapshot, resumably, within the background quota', [...TIKTOK_REPORT, 'capture-queue:send', 'capture-queue:consume'], 300, 1024),
+  // MCP: the read-only report, schedule and run reads of the other API functions, behind one route
+  // (shared/mcp). Runs TikTok reports (token vault, like report-*) and signs run download URLs.
+  fn('mcp', 'Model Context Protocol server (Streamable HTTP, stateless): read-only tools over reports, schedules and runs', [
+    ...TIKTOK_REPORT,
+    'table:count-requests',
+    'bucket:download',
+  ], REFRESHING_API_TIMEOUT_S, 1024),
   fn('token-refresh', 'Refreshes access tokens that expire soon', [...TABLE, 'tokens:encrypt', 'tokens:decrypt', 'secret:read'], 300, 512),
 ] as const satisfies readonly FunctionSpec[];
 

@@ -39,6 +39,9 @@ export const ROUTES: readonly RouteSpec[] = [
   { method: 'GET', path: '/v1/schedules/{id}/runs', functionName: 'schedules', auth: 'apiKey', operationId: 'listScheduleRuns' },
   { method: 'POST', path: '/v1/datasources/{id}/exports', functionName: 'exports', auth: 'apiKey', operationId: 'createExport' },
   { method: 'GET', path: '/v1/exports/{id}', functionName: 'exports', auth: 'apiKey', operationId: 'getExport' },
+  { method: 'POST', path: '/v1/mcp', functionName: 'mcp', auth: 'apiKey', operationId: 'mcpPost' },
+  // Stateless Streamable HTTP offers no server-sent stream: GET answers 405, as the MCP spec allows.
+  { method: 'GET', path: '/v1/mcp', functionName: 'mcp', auth: 'apiKey', operationId: 'mcpGet' },
 ];
 
 export function routeKey(route: Pick<RouteSpec, 'method' | 'path'>): string {

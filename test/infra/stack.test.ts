@@ -103,7 +103,7 @@ describe('dev stack', () => {
       const s3Users = functionsWith((s) => actionsOf(s).some((a) => a.startsWith('s3:')));
       expect(s3Users).toEqual(['report-generate', ...declaring('bucket:download')].sort());
       // Download URL signers (presigned GET) get s3:GetObject on objects, nothing else.
-      expect(declaring('bucket:download')).toEqual(['exports', 'schedules']);
+      expect(declaring('bucket:download')).toEqual(['exports', 'mcp', 'schedules']);
       for (const name of declaring('bucket:download')) {
         const own = statementsOf(name).filter((s) => actionsOf(s).some((a) => a.startsWith('s3:')));
         expect(own, name).toEqual([expect.objectContaining({ Action: 's3:GetObject', Resource: { 'Fn::Join': ['', [arnOf(stack.getLogicalId(stack.delivery.bucket.node.defaultChild as CfnBucket)), '/*']] } })]);
@@ -127,7 +127,7 @@ describe('dev stack', () => {
       expect(functionsWith(onTokenKey('kms:GenerateDataKey'))).toEqual(declaring('tokens:encrypt'));
       expect(functionsWith(onTokenKey('kms:Decrypt'))).toEqual(declaring('tokens:decrypt'));
       expect(declaring('tokens:encrypt')).toEqual(
-        ['history-capture', 'oauth-callback', 'report-generate', 'report-profile', 'report-video-list', 'report-video-query', 'token-refresh'].sort(),
+        ['history-capture', 'mcp', 'oauth-callback', 'report-generate', 'report-profile', 'report-video-list', 'report-video-query', 'token-refresh'].sort(),
       );
       expect(declaring('tokens:decrypt')).toContain('datasources');
       expect(declaring('tokens:decrypt')).not.toContain('report-history');

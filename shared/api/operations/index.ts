@@ -10,5 +10,6 @@ import { reportOperations } from './reports.ts';
 import { historyOperations } from './history.ts';
 import { scheduleOperations } from './schedules.ts';
 import { exportOperations } from './exports.ts';
+import { mcpOperations } from './mcp.ts';
 
-export const OPERATIONS: readonly OperationDoc[] = [...metaOperations, ...connectOperations, ...datasourceOperations, ...reportOperations, ...historyOperations, ...scheduleOperations, ...exportOperations];
+export const OPERATIONS: readonly OperationDoc[] = [...metaOperations, ...connectOperations, ...datasourceOperations, ...reportOperations, ...historyOperations, ...scheduleOperations, ...exportOperations, ...mcpOperations];
