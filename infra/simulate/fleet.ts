@@ -45,7 +45,7 @@ export interface SimResult {
   /** Per simulated day: the minute of the day at which its last snapshot was taken. */
   captureFinishMinutes: number[];
   interactive: { requests: number; p50WaitMs: number; p95WaitMs: number; rejected: number };
-  /** The largest share of an endpoint's minute one tenant took while another tenant was refused or waiting. */
+  /** The largest share of an endpoint's minute one tenant's API and delivery calls took while another tenant's waited or were refused. */
   tenantShare: number;
   /** Ticks at which the dispatcher's capacity verdict said the day's captures could not all be taken. */
   capacityWarnings: number;
@@ -108,15 +108,18 @@ export async function simulate(o: SimOptions): Promise<SimResult> {
   const minuteKey = (endpoint: string) => `${endpoint}|${Math.floor(time.now() / 60_000)}`;
   const onEvent = (e: GovernorEvent) => {
     if (e.type === 'leased') leaseOps += e.storeOps;
+    // Tenants are shared between where people wait (interactive, scheduled); background work is
+    // shared per account by the due index (docs/quota.md), so it is left out of the fairness figure.
     if (e.type === 'granted') {
+      if (e.priority === 'interactive') interactiveWaits.push(e.waitedMs);
+      if (e.priority === 'background') return;
       const k = minuteKey(e.endpoint);
       let m = grants.get(k);
       if (!m) grants.set(k, (m = new Map()));
       m.set(e.tenantId, (m.get(e.tenantId) ?? 0) + 1);
-      if (e.priority === 'interactive') interactiveWaits.push(e.waitedMs);
       if (e.waitedMs > 0) waitersOf(k).add(e.tenantId);
     }
-    if (e.type === 'rejected') {
+    if (e.type === 'rejected' && e.priority !== 'background') {
       waitersOf(minuteKey(e.endpoint)).add(e.tenantId);
       if (e.priority === 'interactive') interactiveRejected += 1;
     }

@@ -136,12 +136,22 @@ export function laneCap(limit: number, factor: number, priority: Priority, s: Qu
   return Math.floor(limit * factor * s.laneShare[priority]);
 }
 
+/**
+ * Tenants are shared between in the interactive and scheduled lanes, where people wait. The
+ * background lane is shared per account instead: its work is handed out by due time across every
+ * tenant's accounts (the capture due index), so a tenant gets captures in proportion to its accounts.
+ * Keeping background grants out of `t` and `w` also keeps the ledger small: at 100,000 accounts,
+ * hundreds of tenants capture within any minute, and every write pays for the item's size.
+ */
+const sharedByTenant = (ask: LeaseAsk) => ask.fair && ask.priority !== 'background';
+
 export function decide(stored: LedgerState, ask: LeaseAsk, now: number, limit: number, s: QuotaSettings): Decision {
   const state = prune(stored, now, s);
   const factor = limitFactor(state, now, s);
+  const byTenant = sharedByTenant(ask);
   const wait = (reason: Refusal, retryAfterMs: number): Decision => {
     const last = state.w[ask.tenantId];
-    const write = last === undefined || now - last >= WAITING_REFRESH_MS;
+    const write = byTenant && (last === undefined || now - last >= WAITING_REFRESH_MS);
     if (write) state.w[ask.tenantId] = now;
     return { granted: 0, reason, retryAfterMs: Math.max(MIN_RETRY_MS, Math.ceil(retryAfterMs)), state, write };
   };
@@ -151,10 +161,9 @@ export function decide(stored: LedgerState, ask: LeaseAsk, now: number, limit: n
   const free = cap - sum(state.g);
   let tenantFree = Number.POSITIVE_INFINITY;
   let tenantCap = Number.POSITIVE_INFINITY;
-  if (ask.fair) {
+  if (byTenant) {
     const others = Object.keys(state.w).filter((t) => t !== ask.tenantId).length;
-    if (others > 0) tenantCap = Math.max(1, Math.floor(cap / (others + 1)));
-    else if (ask.priority !== 'background') tenantCap = Math.max(1, Math.floor(cap * s.tenantShare));
+    tenantCap = Math.max(1, Math.floor(others > 0 ? cap / (others + 1) : cap * s.tenantShare));
     tenantFree = tenantCap - sum(liveFrom(state.t[ask.tenantId], oldestTenantBucket(oldestSecond(now, s))));
   }
   // A lease is at most 1/30 of the lane's minute: unused permits age out unused, and on a small
@@ -162,11 +171,13 @@ export function decide(stored: LedgerState, ask: LeaseAsk, now: number, limit: n
   const n = Math.min(ask.want, Math.max(1, Math.floor(cap / LEASE_FRACTION)), free, tenantFree);
   if (n >= 1) {
     addAt(state.g, Math.floor(now / 1000), n);
-    // A copy: between sweeps `t` may still be the stored ledger's own map.
-    if (state.t === stored.t) state.t = { ...stored.t };
-    const mine = (state.t[ask.tenantId] = liveFrom(state.t[ask.tenantId], oldestTenantBucket(oldestSecond(now, s))));
-    addAt(mine, Math.floor(now / 1000 / TENANT_BUCKET_S), n);
-    delete state.w[ask.tenantId];
+    if (byTenant) {
+      // A copy: between sweeps `t` may still be the stored ledger's own map.
+      if (state.t === stored.t) state.t = { ...stored.t };
+      const mine = (state.t[ask.tenantId] = liveFrom(state.t[ask.tenantId], oldestTenantBucket(oldestSecond(now, s))));
+      addAt(mine, Math.floor(now / 1000 / TENANT_BUCKET_S), n);
+      delete state.w[ask.tenantId];
+    }
     return { granted: n, state, write: true };
   }
   if (free < 1) {

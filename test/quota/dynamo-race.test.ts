@@ -27,7 +27,7 @@ afterAll(async () => {
 });
 
 describe('quota governor on the embedded DynamoDB', () => {
-  it('eight instances racing never let more than the quota through in any minute; their writes really conflict', async () => {
+  it('eight instances racing never let more than the quota through in any minute; their writes really conflict', { timeout: 90_000 }, async () => {
     const clock = virtualClock();
     const s = settings({ perMinute: 40, maxWaitMs: { interactive: 0, scheduled: 0, background: 0 } });
     const events: GovernorEvent[] = [];
@@ -36,8 +36,8 @@ describe('quota governor on the embedded DynamoDB', () => {
       createGovernor({ store, settings: s, now: clock.now, sleep: clock.sleep, random: () => (i + 1) / 9, onEvent: (e) => events.push(e) }),
     );
     const sent: number[] = [];
-    // 150 s in 500 ms rounds; in each round every instance asks twice, concurrently.
-    for (let round = 0; round < 300; round += 1) {
+    // 80 s in 500 ms rounds; in each round every instance asks twice, concurrently.
+    for (let round = 0; round < 160; round += 1) {
       await Promise.all(
         instances.flatMap((g, i) =>
           [0, 1].map(async (k) => {
@@ -53,7 +53,7 @@ describe('quota governor on the embedded DynamoDB', () => {
       clock.advance(500);
     }
     expect(maxInWindow(sent)).toBeLessThanOrEqual(40);
-    expect(sent.length).toBeGreaterThan(80);
+    expect(sent.length).toBeGreaterThan(40);
     const leased = events.filter((e) => e.type === 'leased');
     // More store operations than a read and a write per lease: conditional puts lost races and were retried.
     expect(leased.reduce((n, e) => n + (e.type === 'leased' ? e.storeOps : 0), 0)).toBeGreaterThan(leased.length * 2);

@@ -30,6 +30,16 @@ describe('quota ledger', () => {
     expect(d3.granted).toBe(1);
   });
 
+  it('background grants count toward the window but not per tenant, and background refusals mark nobody waiting', () => {
+    const bg = takeAll(emptyLedger(), { tenantId: 'a', priority: 'background', fair: true }, T0);
+    expect(bg.granted).toBe(48);
+    expect(bg.state.t).toEqual({});
+    expect(bg.state.w).toEqual({});
+    // An interactive tenant then still gets the rest, with no one counted as waiting.
+    const i = takeAll(bg.state, { tenantId: 'b', priority: 'interactive', fair: true }, T0);
+    expect(i.granted).toBe(12);
+  });
+
   it('leases at most 1/30 of the lane minute at once, so unused permits cost little', () => {
     expect(decide(emptyLedger(), { tenantId: 'a', priority: 'interactive', want: 8, fair: false }, T0, 600, s).granted).toBe(8);
     expect(decide(emptyLedger(), { tenantId: 'a', priority: 'interactive', want: 8, fair: false }, T0, 60, s).granted).toBe(2);
@@ -76,8 +86,8 @@ describe('quota ledger', () => {
 
   it('forgets grants, tenants and waiters that left the window (the item stays small)', () => {
     let state = emptyLedger();
-    for (let i = 0; i < 100; i += 1) state = decide(state, { tenantId: `t${i}`, priority: 'interactive', want: 1, fair: false }, T0 + i * 1000, 60, s).state;
-    const later = decide(state, { tenantId: 'x', priority: 'interactive', want: 1, fair: false }, T0 + 100_000 + lookbackMs(s), 60, s).state;
+    for (let i = 0; i < 100; i += 1) state = decide(state, { tenantId: `t${i}`, priority: 'interactive', want: 1, fair: true }, T0 + i * 1000, 60, s).state;
+    const later = decide(state, { tenantId: 'x', priority: 'interactive', want: 1, fair: true }, T0 + 100_000 + lookbackMs(s), 60, s).state;
     expect(later.g).toHaveLength(1);
     expect(Object.keys(later.t)).toEqual(['x']);
   });
