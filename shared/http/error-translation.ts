@@ -1,7 +1,7 @@
 /**
  * Domain errors from modules that know nothing about HTTP (Cloud9QL, the TikTok client) are
  * translated here, in one place, into AppErrors with the status and code of the API contract
- * (design.md "Errors"). Matching is by error name so those modules stay free of HTTP imports.
+ * (docs/architecture.md "Errors"). Matching is by error name so those modules stay free of HTTP imports.
  */
 import { AppError } from '../errors.ts';
 
