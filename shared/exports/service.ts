@@ -5,7 +5,7 @@
  */
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { ConflictError, NotFoundError, ValidationError } from '../errors.ts';
-import { parseOrThrow } from '../http/validate.ts';
+import { parseOrThrow } from '../validation/index.ts';
 import type { QueueMessage } from '../queue/message.ts';
 import { reportRequestSchema, REPORT_TYPES, type ReportType } from '../reports/index.ts';
 import { tryLink, type DownloadSigner } from './download.ts';
