@@ -22,7 +22,6 @@ export interface ExportServiceDeps extends ExportStoreDeps {
   newId?: (nowMs: number) => string;
 }
 
-export const EXPORT_REPORT_TYPES = REPORT_TYPES;
 
 export class ExportNotFoundError extends NotFoundError {
   constructor(id: string) {

@@ -9,7 +9,7 @@
 export { captureSnapshot, ttlFor, type CaptureDeps, type CaptureResult, type CapturedVideo, type SnapshotSource } from './capture.ts';
 export { runCaptureJob, sanitizeCounter, type CaptureJobDeps, type CaptureJobOutcome, type CaptureJobSettings } from './capture-job.ts';
 export { addDays, dayOf, eachDay, periodsCovering, type Day, type Granularity } from './days.ts';
-export { parseSnapshotMessage, snapshotMessage, SNAPSHOT_SCHEDULE_PREFIX, type SnapshotJob } from './dispatch.ts';
+export { parseSnapshotMessage, SNAPSHOT_SCHEDULE_PREFIX, type SnapshotJob } from './dispatch.ts';
 export { defaultCaptureJobDeps, defaultCaptureStore, dispatchCapturesFromDispatcher } from './defaults.ts';
 export { dynamoCaptureStore } from './dynamo-store.ts';
 export { memoryCaptureStore, type MemoryCaptureStore } from './memory-store.ts';

@@ -109,8 +109,6 @@ export function resolveRange(request: { from?: string; to?: string }, today: Day
   return { from, to };
 }
 
-export type HistoryRequest = z.output<ReturnType<typeof historyRequestSchema>>;
-
 export const historyRequestExample: z.input<ReturnType<typeof historyRequestSchema>> = {
   from: '2024-06-01',
   to: '2024-06-30',
