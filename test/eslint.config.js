@@ -16,6 +16,8 @@ export default tseslint.config(
   { ignores: ['node_modules/**', 'cdk.out/**', '.data/**', 'dist/**', 'test-output/**', 'bench-results/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
+  // Tool configs that must be CommonJS (test/dependency-cruiser.cjs).
+  { files: ['**/*.cjs'], languageOptions: { sourceType: 'commonjs', globals: { module: 'writable', require: 'readonly' } } },
   {
     files: ['**/*.ts'],
     rules: {

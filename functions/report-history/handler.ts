@@ -1,7 +1,7 @@
 /** POST /v1/datasources/{id}/reports/history */
 import { runHistoryReport } from '../../shared/api/operations/history.ts';
 import { httpHandler } from '../../shared/http/index.ts';
-import { reportResponse } from '../../shared/reports/index.ts';
+import { reportResponse } from '../../shared/http/report-response.ts';
 import { runStoredReport } from '../../shared/reports/run-stored.ts';
 
 // httpHandler has already resolved the tenant, parsed the body and validated it against

@@ -1,7 +1,8 @@
 /** POST /v1/datasources/{id}/reports/video-list */
 import { runVideoListReport } from '../../shared/api/operations/reports.ts';
 import { httpHandler } from '../../shared/http/index.ts';
-import { reportResponse, requestDeadline } from '../../shared/reports/index.ts';
+import { requestDeadline } from '../../shared/reports/index.ts';
+import { reportResponse } from '../../shared/http/report-response.ts';
 import { runReport } from '../../shared/reports/run.ts';
 
 // httpHandler has already: resolved the tenant from the API key, size-checked and parsed the JSON

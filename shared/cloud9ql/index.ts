@@ -1,5 +1,5 @@
 /**
- * Cloud9QL: Knowi's SQL-like post-processing language (specification: shared/cloud9ql.md; engine
+ * Cloud9QL: Knowi's SQL-like post-processing language (language reference: docs/cloud9ql.md; engine
  * notes: README.md beside this file). Reports, schedules and tests all go through `runCloud9QL`.
  *
  *   runCloud9QL('select expand(data.videos); select title, view_count order by view_count desc limit 10', tiktokJson)

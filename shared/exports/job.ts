@@ -16,7 +16,7 @@
  */
 import type { S3Client } from '@aws-sdk/client-s3';
 import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
-import { classifyFailure, retryDelaySeconds } from '../delivery/failure.ts';
+import { classifyFailure, retryDelaySeconds } from '../failure.ts';
 import type { ReportPort } from '../delivery/execute-run.ts';
 import { putDelivery, type SseOptions } from '../delivery/writer.ts';
 import { AppError } from '../errors.ts';

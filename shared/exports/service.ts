@@ -5,7 +5,7 @@
  */
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { ConflictError, NotFoundError, ValidationError } from '../errors.ts';
-import { parseOrThrow } from '../http/validate.ts';
+import { parseOrThrow } from '../validation/index.ts';
 import type { QueueMessage } from '../queue/message.ts';
 import { reportRequestSchema, REPORT_TYPES, type ReportType } from '../reports/index.ts';
 import { tryLink, type DownloadSigner } from './download.ts';
@@ -22,7 +22,6 @@ export interface ExportServiceDeps extends ExportStoreDeps {
   newId?: (nowMs: number) => string;
 }
 
-export const EXPORT_REPORT_TYPES = REPORT_TYPES;
 
 export class ExportNotFoundError extends NotFoundError {
   constructor(id: string) {

@@ -14,10 +14,9 @@
  * `deps.source` (the real one runs them inside a background quota work scope).
  */
 import { randomBytes } from 'node:crypto';
-import { classifyFailure, retryDelaySeconds } from '../delivery/failure.ts';
+import { classifyFailure, retryDelaySeconds, type RunError } from '../failure.ts';
 import { QuotaExhaustedError } from '../quota/errors.ts';
 import { CAPTURE_QUEUE_SETTINGS, type CaptureMessage } from '../queue/capture.ts';
-import type { RunError } from '../schedules/index.ts';
 import { isTikTokError, missingScopes, USER_INFO_PATH, VIDEO_LIST_PATH } from '../tiktok/index.ts';
 import { addDays, dayOf, type Day } from './days.ts';
 import { captureCalls, captureSlotMs, sizeBucket } from './plan.ts';

@@ -15,10 +15,6 @@ export interface SnapshotJob {
   day: Day;
 }
 
-export function snapshotMessage(job: SnapshotJob): RunMessage {
-  return { tenantId: job.tenantId, scheduleId: `${SNAPSHOT_SCHEDULE_PREFIX}${job.datasourceId}`, slot: job.day };
-}
-
 /** The snapshot job a legacy run message names, or undefined when it is an ordinary schedule run. */
 export function parseSnapshotMessage(message: RunMessage): SnapshotJob | undefined {
   if (!message.scheduleId.startsWith(SNAPSHOT_SCHEDULE_PREFIX)) return undefined;

@@ -28,8 +28,6 @@ export interface CaptureCapacitySettings {
   backgroundShare: number;
 }
 
-export const DEFAULT_CAPACITY: CaptureCapacitySettings = { quotaPerMinute: 600, backgroundShare: 0.8 };
-
 /** The capacity the captures plan with: the governor's video/list limit and its background lane share (docs/quota.md). */
 export function capacityFromQuota(quota: QuotaSettings): CaptureCapacitySettings {
   return { quotaPerMinute: limitFor(quota, '/v2/video/list/'), backgroundShare: quota.laneShare.background };

@@ -9,7 +9,6 @@
 import { CodecError, VarintReader, pushInt, pushUint } from './codec.ts';
 
 export const COUNTER_NAMES = ['views', 'likes', 'comments', 'shares'] as const;
-export type CounterName = (typeof COUNTER_NAMES)[number];
 /** views, likes, comments, shares. */
 export type Counters = readonly [number, number, number, number];
 

@@ -23,7 +23,7 @@ export interface ReportView {
   notes: string[];
 }
 
-/** The account and history details a report may carry in `meta` (see shared/history/report-type.ts). */
+/** The account and history details a report may carry in `meta` (see shared/reports/definitions/history.ts). */
 interface AccountMeta {
   displayName?: string | null;
   username?: string | null;

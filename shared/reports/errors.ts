@@ -1,4 +1,4 @@
-/** Errors of the report domain, with the codes and statuses of the API contract (design.md "Errors"). */
+/** Errors of the report domain, with the codes and statuses of the API contract (docs/architecture.md "Errors"). */
 import { AppError } from '../errors.ts';
 
 /**

@@ -15,7 +15,6 @@ import { reportDefinition, type ReportDefinitionOf, type ReportType } from './re
 
 export { REPORT_TYPES, isReportType, type ReportType } from './registry.ts';
 export { renderReport, reportFileName, renderFormats, isReportFormat, type ReportFormat, type RenderedReport } from './render/index.ts';
-export { reportResponse } from './http.ts';
 export { createReportRunner, type RunReportArgs } from './runner.ts';
 export { ScopeNotGrantedError } from './errors.ts';
 export { MAX_CLOUD9QL_LENGTH } from './request/common.ts';

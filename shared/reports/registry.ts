@@ -5,7 +5,7 @@
 import { profileReport } from './definitions/profile.ts';
 import { videoListReport } from './definitions/video-list.ts';
 import { videoQueryReport } from './definitions/video-query.ts';
-import { historyReport } from '../history/report-type.ts';
+import { historyReport } from './definitions/history.ts';
 import type { ReportDefinition } from './types.ts';
 
 const DEFINITIONS = {

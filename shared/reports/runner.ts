@@ -5,7 +5,7 @@
  */
 import type * as z from 'zod/mini';
 import { ValidationError } from '../errors.ts';
-import { parseOrThrow } from '../http/validate.ts';
+import { parseOrThrow } from '../validation/index.ts';
 import { logger } from '../logger.ts';
 import type { ReportDeps } from './deps.ts';
 import { REPORT_TYPES, isReportType, reportDefinition, type ReportType } from './registry.ts';

@@ -3,7 +3,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { appContext } from '../context.ts';
 import { getDatasource } from '../datasources/index.ts';
 import { reportQueue } from '../queue/index.ts';
-import { defaultDownloadSigner } from '../exports/download.ts';
+import { defaultDownloadSigner } from '../store/download.ts';
 import type { DispatchDeps } from './dispatch.ts';
 import type { ScheduleServiceDeps } from './service.ts';
 

@@ -7,7 +7,7 @@
 import * as z from 'zod/mini';
 import '../zod-locale.ts';
 import { ValidationError } from '../errors.ts';
-import { parseOrThrow } from '../http/validate.ts';
+import { parseOrThrow } from '../validation/index.ts';
 import { REPORT_TYPES, renderFormats, reportRequestSchema, type ReportType } from '../reports/index.ts';
 import { DEFAULT_TIMEZONE, parseScheduleExpression, validateTimezone, type ScheduleExpression } from './expression/index.ts';
 import { SCHEDULE_LIMITS } from './model.ts';

@@ -21,7 +21,7 @@ export {
   type RunStoreDeps,
   type RunView,
 } from './runs.ts';
-export { isManualSlot, isSlot, manualSlot, scheduledSlot, slotTime } from './slots.ts';
+export { isSlot, manualSlot, scheduledSlot, slotTime } from './slots.ts';
 export { advanceNextRun, getScheduleRecord, isConditionFailure, recordLastRun, ScheduleLimitError } from './store.ts';
 export { dispatchDueSchedules, MAX_LEASE_SWEEPS_PER_TICK, REQUEUE_AFTER_MS, type DispatchDeps, type DispatchSummary } from './dispatch.ts';
 export {

@@ -8,7 +8,7 @@ import { mergePatch, validateDefinition, type ScheduleDefinition } from './defin
 import { nextRunAfter, rateAnchor } from './expression/index.ts';
 import { scheduleView, type ScheduleRecord, type ScheduleView } from './model.ts';
 import { claimRun, listRuns, runView, type RunView } from './runs.ts';
-import { tryLink, type DownloadSigner } from '../exports/download.ts';
+import { tryLink, type DownloadSigner } from '../store/download.ts';
 import { manualSlot } from './slots.ts';
 import { deleteScheduleItem, getScheduleRecord, listScheduleRecords, putNewSchedule, updateScheduleDefinition, type StoreDeps } from './store.ts';
 

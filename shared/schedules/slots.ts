@@ -22,10 +22,6 @@ export function isSlot(value: string): boolean {
   return SLOT_RE.test(value);
 }
 
-export function isManualSlot(slot: string): boolean {
-  return slot.includes('-manual-');
-}
-
 /** The due time a slot names (epoch ms). */
 export function slotTime(slot: string): number {
   const m = SLOT_RE.exec(slot);

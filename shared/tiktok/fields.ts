@@ -1,6 +1,6 @@
 /**
  * The field catalogue: which fields each report type may request from TikTok and the OAuth scope
- * each field needs (tiktok-api.md §3). It is data, so the report code validates `fields` and checks
+ * each field needs (docs/tiktok-api.md §3). It is data, so the report code validates `fields` and checks
  * granted scopes from the same table the sandbox enforces.
  */
 
@@ -53,9 +53,6 @@ const VIDEO_FIELDS = {
   is_aigc: { scope: 'video.list', type: 'boolean' },
 } as const satisfies Record<string, FieldSpec>;
 
-export type UserField = keyof typeof USER_FIELDS;
-export type VideoField = keyof typeof VIDEO_FIELDS;
-
 export const FIELD_CATALOGUE: Readonly<Record<ReportType, Readonly<Record<string, FieldSpec>>>> = Object.freeze({
   profile: USER_FIELDS,
   'video-list': VIDEO_FIELDS,
@@ -68,10 +65,6 @@ export const ENDPOINT_SCOPE: Readonly<Record<ReportType, TikTokScope>> = Object.
   'video-list': 'video.list',
   'video-query': 'video.list',
 });
-
-export function isReportType(value: string): value is ReportType {
-  return (REPORT_TYPES as readonly string[]).includes(value);
-}
 
 export function isScope(value: string): value is TikTokScope {
   return (ALL_SCOPES as readonly string[]).includes(value);

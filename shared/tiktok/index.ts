@@ -21,7 +21,6 @@ export {
   ENDPOINT_SCOPE,
   FIELD_CATALOGUE,
   REPORT_TYPES,
-  isReportType,
   isScope,
   missingScopes,
   parseCommaList,

@@ -2,8 +2,8 @@
  * The only hand-written crypto in the service, on node:crypto primitives alone: AES-256-GCM with a
  * random 96-bit IV and caller-supplied additional authenticated data (AAD).
  *
- * Why not the AWS Encryption SDK: measured in feasibility.md §4, it adds 948 KB to a bundle and
- * 180 ms to a cold start (node:crypto: 0.6 KB, 7.6 ms), and its decrypt does not check the
+ * Why not the AWS Encryption SDK (docs/architecture.md "Decisions and measurements"): measured, it
+ * adds 948 KB to a bundle and 180 ms to a cold start (node:crypto: 0.6 KB, 7.6 ms), and its decrypt does not check the
  * encryption context (the caller must compare it afterwards). GCM with the context as AAD checks it
  * as part of authentication, so a ciphertext moved to another tenant or datasource fails to open.
  */

@@ -123,9 +123,3 @@ export const FUNCTIONS = [
 ] as const satisfies readonly FunctionSpec[];
 
 export type FunctionName = (typeof FUNCTIONS)[number]['name'];
-
-export function functionSpec(name: FunctionName): FunctionSpec {
-  const spec = FUNCTIONS.find((f) => f.name === name);
-  if (!spec) throw new Error(`Unknown function ${name}`);
-  return spec;
-}

@@ -1,4 +1,4 @@
-/** The minimum subset for the TikTok connector (cloud9ql.md §10), on TikTok-shaped responses. */
+/** The minimum subset for the TikTok connector (docs/cloud9ql.md §6), on TikTok-shaped responses. */
 import { describe, expect, it } from 'vitest';
 import { Cloud9QLError, runCloud9QL } from '../../shared/cloud9ql/index.ts';
 import { now, userInfo, videoList } from './fixtures.ts';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { MAX_RESPONSE_BYTES } from '../../shared/http/index.ts';
-import { reportResponse } from '../../shared/reports/index.ts';
+import { reportResponse } from '../../shared/http/report-response.ts';
 import type { ReportResult } from '../../shared/reports/types.ts';
 
 function videoList(rows: number, titleLength: number): ReportResult {

@@ -1,5 +1,6 @@
 /**
- * Headless Chromium for browser tests: the apt-installed browser (feasibility.md §6) driven by
+ * Headless Chromium for browser tests: the apt-installed browser (docs/architecture.md "Decisions and
+ * measurements") driven by
  * playwright-core, plus a page "guard" that proves a page stays on the machine (every request to
  * another origin is blocked and recorded) and logs no console errors.
  *

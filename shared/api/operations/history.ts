@@ -7,7 +7,7 @@ import '../../zod-locale.ts';
 import { errorBodySchema } from '../../http/openapi.ts';
 import type { OperationDoc, ResponseDoc } from '../../http/operation.ts';
 import { HISTORY_METRICS } from '../../history/report.ts';
-import { DEFAULT_HISTORY_DAYS, MAX_HISTORY_DAYS, MAX_TOP_VIDEOS, historyRequestExample } from '../../history/request.ts';
+import { DEFAULT_HISTORY_DAYS, MAX_HISTORY_DAYS, MAX_TOP_VIDEOS, historyRequestExample } from '../../reports/request/history.ts';
 import { MAX_CLOUD9QL_LENGTH, reportRequestSchema } from '../../reports/index.ts';
 import { datasourceParams } from './reports.ts';
 

@@ -4,12 +4,12 @@
  * last 30 days, resolved against the service clock when the report runs.
  */
 import * as z from 'zod/mini';
-import '../zod-locale.ts';
-import { cloud9qlSchema, formatSchema, unknownMemberError } from '../reports/request/common.ts';
-import { ValidationError } from '../errors.ts';
-import { once } from '../reports/types.ts';
-import { addDays, daysBetween, isDay, type Day } from './days.ts';
-import { HISTORY_METRICS, type HistoryMetric } from './report.ts';
+import '../../zod-locale.ts';
+import { cloud9qlSchema, formatSchema, unknownMemberError } from './common.ts';
+import { ValidationError } from '../../errors.ts';
+import { once } from '../types.ts';
+import { addDays, daysBetween, isDay, type Day } from '../../history/days.ts';
+import { HISTORY_METRICS, type HistoryMetric } from '../../history/report.ts';
 
 export const DEFAULT_HISTORY_QUERY = 'select expand(data.periods);';
 /** Longest range one request may cover (ten years of days). */
@@ -108,8 +108,6 @@ export function resolveRange(request: { from?: string; to?: string }, today: Day
   if (daysBetween(from, to) + 1 > MAX_HISTORY_DAYS) throw new ValidationError(`Invalid from: the range may cover at most ${MAX_HISTORY_DAYS} days.`, 'from');
   return { from, to };
 }
-
-export type HistoryRequest = z.output<ReturnType<typeof historyRequestSchema>>;
 
 export const historyRequestExample: z.input<ReturnType<typeof historyRequestSchema>> = {
   from: '2024-06-01',

@@ -6,13 +6,13 @@
  * Cloud9QL runs on `{data:{account, from, to, granularity, periods, top_videos, ...}}`; the
  * default query `select expand(data.periods);` gives one row per period.
  */
-import { appContext } from '../context.ts';
-import { getDatasource } from '../datasources/store.ts';
-import { defineReport } from '../reports/types.ts';
-import { dayOf } from './days.ts';
-import { computeHistory } from './report.ts';
-import { DEFAULT_HISTORY_QUERY, historyRequestExample, historyRequestSchema, resolveRange } from './request.ts';
-import { readHistorySettings } from './settings.ts';
+import { appContext } from '../../context.ts';
+import { getDatasource } from '../../datasources/store.ts';
+import { defineReport } from '../types.ts';
+import { dayOf } from '../../history/days.ts';
+import { computeHistory } from '../../history/report.ts';
+import { DEFAULT_HISTORY_QUERY, historyRequestExample, historyRequestSchema, resolveRange } from '../request/history.ts';
+import { readHistorySettings } from '../../history/settings.ts';
 
 export const historyReport = defineReport({
   type: 'history',

@@ -3,9 +3,10 @@
  * file) is an attachment with a download name; HTML is a page shown inline under the strict page
  * headers (CSP without scripts, no framing); JSON is the API answer.
  */
-import { assertFitsResponse, html, text, type ApiResult } from '../http/index.ts';
-import { renderReport, reportFileName } from './render/index.ts';
-import type { ReportResult } from './types.ts';
+import { assertFitsResponse, html, text } from './responses.ts';
+import type { ApiResult } from './request.ts';
+import { renderReport, reportFileName } from '../reports/render/index.ts';
+import type { ReportResult } from '../reports/types.ts';
 
 /** Answers 413 response_too_large (never a failed invocation) when the rendered report is over the API's limit. */
 export function reportResponse(result: ReportResult, format: string): ApiResult {
