@@ -15,6 +15,9 @@ import { parseExportMessage, parseRunMessage, REPORT_QUEUE_SETTINGS, reportQueue
 import { runExportJob } from '../../shared/exports/job.ts';
 import { defaultExportJobDeps } from '../../shared/exports/job-deps.ts';
 import type { SQSRecord } from 'aws-lambda';
+import { appContext } from '../../shared/context.ts';
+import { defaultDownloadSigner } from '../../shared/exports/download.ts';
+import { notifyRunOutcome } from '../../shared/webhooks/run-events.ts';
 
 /** Time kept back from the Lambda timeout to render, write and record after the last TikTok page. */
 const RESERVE_MS = 30_000;
@@ -52,6 +55,8 @@ export const handler = eventHandler(async (event: SQSEvent, context: Context): P
         }),
       );
       logger.info('Run handled', { ...message, outcome: outcome.kind, ...('reason' in outcome ? { reason: outcome.reason } : {}) });
+      // run.succeeded / run.failed webhooks (docs/webhooks.md); never fails the run.
+      await notifyRunOutcome({ ...deps, signer: defaultDownloadSigner(appContext().config) }, message, outcome);
       if (outcome.kind === 'wait') {
         // Waiting for TikTok quota spends no receive: the run comes back as a new, delayed message.
         await reportQueue().send([message], { delaySeconds: outcome.delaySeconds });

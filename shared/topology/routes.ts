@@ -39,6 +39,16 @@ export const ROUTES: readonly RouteSpec[] = [
   { method: 'GET', path: '/v1/schedules/{id}/runs', functionName: 'schedules', auth: 'apiKey', operationId: 'listScheduleRuns' },
   { method: 'POST', path: '/v1/datasources/{id}/exports', functionName: 'exports', auth: 'apiKey', operationId: 'createExport' },
   { method: 'GET', path: '/v1/exports/{id}', functionName: 'exports', auth: 'apiKey', operationId: 'getExport' },
+  { method: 'POST', path: '/v1/webhooks', functionName: 'webhooks', auth: 'apiKey', operationId: 'createWebhook' },
+  { method: 'GET', path: '/v1/webhooks', functionName: 'webhooks', auth: 'apiKey', operationId: 'listWebhooks' },
+  { method: 'GET', path: '/v1/webhooks/{id}', functionName: 'webhooks', auth: 'apiKey', operationId: 'getWebhook' },
+  { method: 'PATCH', path: '/v1/webhooks/{id}', functionName: 'webhooks', auth: 'apiKey', operationId: 'updateWebhook' },
+  { method: 'DELETE', path: '/v1/webhooks/{id}', functionName: 'webhooks', auth: 'apiKey', operationId: 'deleteWebhook' },
+  { method: 'POST', path: '/v1/webhooks/{id}/rotate-secret', functionName: 'webhooks', auth: 'apiKey', operationId: 'rotateWebhookSecret' },
+  { method: 'POST', path: '/v1/webhooks/{id}/test', functionName: 'webhooks', auth: 'apiKey', operationId: 'testWebhook' },
+  { method: 'GET', path: '/v1/webhooks/{id}/deliveries', functionName: 'webhooks', auth: 'apiKey', operationId: 'listWebhookDeliveries' },
+  // Called by TikTok; authenticated by its TikTok-Signature header, not an API key.
+  { method: 'POST', path: '/v1/tiktok/webhook', functionName: 'tiktok-webhook', auth: 'none', operationId: 'tiktokWebhook' },
 ];
 
 export function routeKey(route: Pick<RouteSpec, 'method' | 'path'>): string {

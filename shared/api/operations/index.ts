@@ -10,5 +10,7 @@ import { reportOperations } from './reports.ts';
 import { historyOperations } from './history.ts';
 import { scheduleOperations } from './schedules.ts';
 import { exportOperations } from './exports.ts';
+import { webhookOperations } from './webhooks.ts';
+import { tiktokWebhookOperations } from './tiktok-webhook.ts';
 
-export const OPERATIONS: readonly OperationDoc[] = [...metaOperations, ...connectOperations, ...datasourceOperations, ...reportOperations, ...historyOperations, ...scheduleOperations, ...exportOperations];
+export const OPERATIONS: readonly OperationDoc[] = [...metaOperations, ...connectOperations, ...datasourceOperations, ...reportOperations, ...historyOperations, ...scheduleOperations, ...exportOperations, ...webhookOperations, ...tiktokWebhookOperations];
