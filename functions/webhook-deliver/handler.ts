@@ -14,7 +14,7 @@ const metrics = new Metrics({ namespace: SERVICE_METRICS_NAMESPACE, serviceName:
 
 export const handler = eventHandler(async (event: SQSEvent): Promise<SQSBatchResponse> => {
   const failures: SQSBatchResponse['batchItemFailures'] = [];
-  const totals = { delivered: 0, failed: 0, deadLettered: 0 };
+  const totals = { delivered: 0, failed: 0, deadLettered: 0, disabled: 0 };
   for (const record of event.Records) {
     const message = parseWebhookMessage(record.body);
     if (!message) {
@@ -27,6 +27,7 @@ export const handler = eventHandler(async (event: SQSEvent): Promise<SQSBatchRes
       totals.delivered += s.delivered;
       totals.failed += s.failed;
       totals.deadLettered += s.deadLettered;
+      totals.disabled += s.disabled;
     } catch (err) {
       logger.error('Webhook message handling failed; the queue will retry', { messageId: record.messageId, error: err as Error });
       failures.push({ itemIdentifier: record.messageId });
@@ -36,5 +37,6 @@ export const handler = eventHandler(async (event: SQSEvent): Promise<SQSBatchRes
   metrics.addMetric('WebhookDeliveries', MetricUnit.Count, totals.delivered);
   metrics.addMetric('WebhookDeliveryFailures', MetricUnit.Count, totals.failed);
   metrics.addMetric('WebhookDeadLettered', MetricUnit.Count, totals.deadLettered);
+  metrics.addMetric('WebhookSubscriptionsDisabled', MetricUnit.Count, totals.disabled);
   return { batchItemFailures: failures };
 }, { metrics });

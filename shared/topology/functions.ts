@@ -113,7 +113,7 @@ export const FUNCTIONS = [
   // Validates and queues exports on the report queue; reads them back with a presigned download URL.
   fn('exports', 'Exports: queue a report to a file, read its status and download URL', [...TABLE, 'table:count-requests', 'queue:send', 'bucket:download']),
   // Also leases due snapshot captures (the due index) and queues them on the capture queue.
-  fn('schedule-dispatch', 'Finds due schedules, claims each slot once, queues one run per slot', [...TABLE, 'queue:send', 'capture-queue:send'], 60, 512),
+  fn('schedule-dispatch', 'Finds due schedules, claims each slot once, queues one run per slot', [...TABLE, 'queue:send', 'capture-queue:send', 'webhook-queue:send'], 60, 512),
   // Also runs exports (report queue, kind 'export'): re-sends its own continuation/wait messages (queue:send).
   fn('report-generate', 'Runs one scheduled report slot or one export step and writes it to S3', [...TIKTOK_REPORT, 'bucket:read', 'bucket:write', 'queue:send', 'queue:consume'], 300, 1024),
   // The background lane: daily snapshot captures; re-sends its own continuation/wait/retry messages.

@@ -28,6 +28,8 @@ export interface DeliverSummary {
   failed: number;
   deferred: number;
   deadLettered: number;
+  /** Subscriptions this message disabled (failing for days): the alarm's metric. */
+  disabled: number;
 }
 
 /** Slack's format, or the signed Standard Webhooks body. */
@@ -39,7 +41,7 @@ export function requestFor(sub: Subscription, event: WebhookEvent, nowMs: number
 }
 
 export async function handleWebhookMessage(deps: DeliverDeps, message: WebhookMessage): Promise<DeliverSummary> {
-  const summary: DeliverSummary = { delivered: 0, failed: 0, deferred: 0, deadLettered: 0 };
+  const summary: DeliverSummary = { delivered: 0, failed: 0, deferred: 0, deadLettered: 0, disabled: 0 };
   if (message.kind === 'event') {
     const event = message.event as WebhookEvent;
     const targets = message.subscriptionId
@@ -91,6 +93,7 @@ async function attempt(deps: DeliverDeps, sub: Subscription, event: WebhookEvent
   const after = await recordFailure(deps, sub, nowMs, deps.settings.disableAfterMs);
   const delay = deps.settings.retryScheduleSeconds[n - 1];
   const stillOn = after?.enabled !== false;
+  if (!stillOn && sub.enabled) summary.disabled += 1;
   if (delay !== undefined && stillOn) {
     const notBefore = nowMs + delay * 1000;
     await putAttempt(deps, sub.id, { ...base, result: 'failed', error, nextAttemptAt: new Date(notBefore).toISOString() }, nowMs);
