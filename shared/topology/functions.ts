@@ -123,6 +123,8 @@ export const FUNCTIONS = [
   fn('webhooks', 'Webhook subscriptions: create, list, change, rotate the secret, test, delivery log', [...TABLE, 'table:count-requests', 'webhook-queue:send'], 29, 256),
   // Fans events out and POSTs them; re-sends its own retries; dead-letters a delivery out of tries.
   fn('webhook-deliver', 'Delivers webhook events to subscribers: signed, retried with back-off, every try logged', [...TABLE, 'webhook-queue:send', 'webhook-queue:consume'], 60, 256),
+  // Alerts API; "evaluate" runs the report now (scheduled quota lane), so it holds the report permissions.
+  fn('alerts', 'Alerts: a report on a schedule, a Cloud9QL condition, alert.triggered when rows match', [...TIKTOK_REPORT, 'table:count-requests'], REFRESHING_API_TIMEOUT_S, 1024),
   // TikTok's own webhook: reads the app secret to verify TikTok-Signature; forgets tokens on authorization.removed.
   fn('tiktok-webhook', "TikTok's webhook: verifies TikTok-Signature, handles authorization.removed", [...TABLE, 'secret:read', 'webhook-queue:send'], 29, 256),
 ] as const satisfies readonly FunctionSpec[];

@@ -44,9 +44,11 @@ export async function handleWebhookMessage(deps: DeliverDeps, message: WebhookMe
   const summary: DeliverSummary = { delivered: 0, failed: 0, deferred: 0, deadLettered: 0, disabled: 0 };
   if (message.kind === 'event') {
     const event = message.event as WebhookEvent;
-    const targets = message.subscriptionId
-      ? [await getSubscription(deps, message.tenantId, message.subscriptionId)].filter((s): s is Subscription => s !== undefined)
-      : (await listSubscriptions(deps, message.tenantId)).filter((s) => s.enabled && subscribed(s.events, event.type));
+    const all = message.subscriptionId ? [await getSubscription(deps, message.tenantId, message.subscriptionId)] : await listSubscriptions(deps, message.tenantId);
+    const chosen = message.subscriptionIds;
+    const targets = all.filter(
+      (s): s is Subscription => s !== undefined && (message.subscriptionId ? true : s.enabled && (chosen ? chosen.includes(s.id) : subscribed(s.events, event.type))),
+    );
     await Promise.all(targets.map((sub) => attempt(deps, sub, event, 1, summary)));
     return summary;
   }

@@ -32,7 +32,8 @@ const eventSchema = z.object({
 const tenantId = z.string().check(z.minLength(1), z.maxLength(128));
 
 export const webhookMessageSchema = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('event'), tenantId, event: eventSchema, subscriptionId: z.optional(z.string()) }),
+  // subscriptionId: a test event; subscriptionIds: an alert's notify list (whatever their events lists say).
+  z.object({ kind: z.literal('event'), tenantId, event: eventSchema, subscriptionId: z.optional(z.string()), subscriptionIds: z.optional(z.array(z.string()).check(z.maxLength(20))) }),
   z.object({
     kind: z.literal('attempt'),
     tenantId,

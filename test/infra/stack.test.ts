@@ -126,8 +126,9 @@ describe('dev stack', () => {
         actionsOf(s).includes(action) && JSON.stringify(resourcesOf(s)) === JSON.stringify([tokenKey]);
       expect(functionsWith(onTokenKey('kms:GenerateDataKey'))).toEqual(declaring('tokens:encrypt'));
       expect(functionsWith(onTokenKey('kms:Decrypt'))).toEqual(declaring('tokens:decrypt'));
+      // alerts: evaluate runs reports, which may refresh a token (shared/alerts).
       expect(declaring('tokens:encrypt')).toEqual(
-        ['history-capture', 'oauth-callback', 'report-generate', 'report-profile', 'report-video-list', 'report-video-query', 'token-refresh'].sort(),
+        ['alerts', 'history-capture', 'oauth-callback', 'report-generate', 'report-profile', 'report-video-list', 'report-video-query', 'token-refresh'].sort(),
       );
       expect(declaring('tokens:decrypt')).toContain('datasources');
       expect(declaring('tokens:decrypt')).not.toContain('report-history');

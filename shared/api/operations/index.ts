@@ -12,5 +12,6 @@ import { scheduleOperations } from './schedules.ts';
 import { exportOperations } from './exports.ts';
 import { webhookOperations } from './webhooks.ts';
 import { tiktokWebhookOperations } from './tiktok-webhook.ts';
+import { alertOperations } from './alerts.ts';
 
-export const OPERATIONS: readonly OperationDoc[] = [...metaOperations, ...connectOperations, ...datasourceOperations, ...reportOperations, ...historyOperations, ...scheduleOperations, ...exportOperations, ...webhookOperations, ...tiktokWebhookOperations];
+export const OPERATIONS: readonly OperationDoc[] = [...metaOperations, ...connectOperations, ...datasourceOperations, ...reportOperations, ...historyOperations, ...scheduleOperations, ...exportOperations, ...webhookOperations, ...tiktokWebhookOperations, ...alertOperations];
