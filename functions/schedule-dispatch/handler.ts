@@ -9,7 +9,7 @@ import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { eventHandler } from '../../shared/lambda/handler.ts';
 import { dispatchCapturesFromDispatcher } from '../../shared/history/index.ts';
 import { SNAPSHOT_METRICS } from '../../shared/history/metrics.ts';
-import { claimDueAlerts } from '../../shared/alerts/alerts.ts';
+import { claimDueAlerts } from '../../shared/alerts/due.ts';
 import { tableAccess } from '../../shared/context.ts';
 import { reportQueue, type QueueMessage } from '../../shared/queue/index.ts';
 

@@ -12,7 +12,7 @@ import { compileCloud9QL, runCloud9QL } from '../cloud9ql/index.ts';
 import { AppError, ConflictError, NotFoundError, ValidationError } from '../errors.ts';
 import { parseOrThrow } from '../http/validate.ts';
 import { REPORT_TYPES, reportRequestSchema, type ReportResult, type ReportType } from '../reports/index.ts';
-import { DEFAULT_TIMEZONE, nextRunAfter, parseScheduleExpression, rateAnchor, validateTimezone } from '../schedules/expression/index.ts';
+import { DEFAULT_TIMEZONE, parseScheduleExpression, rateAnchor, validateTimezone } from '../schedules/expression/index.ts';
 import { isConditionFailed, unlessConditionFails } from '../store/conditional-write.ts';
 import { makeEvent } from '../webhooks/events.ts';
 import type { WebhookQueue } from '../webhooks/queue.ts';
@@ -20,7 +20,8 @@ import { WEBHOOK_LIMITS } from '../webhooks/settings.ts';
 import type { StoreDeps } from '../webhooks/store.ts';
 
 export const ALERT_LIMITS = { maxPerTenant: 50, nameMaxLength: 200, conditionMaxLength: 2_000, maxNotify: 20, rowsInEvent: 100 } as const;
-export const ALERT_DUE_PARTITION = 'ALERTDUE';
+import { ALERT_DUE_PARTITION } from './due.ts';
+export { ALERT_DUE_PARTITION };
 
 const ID = /^[A-Za-z0-9_-]{1,128}$/;
 export const alertBodySchema = z.strictObject({
@@ -80,7 +81,7 @@ export interface AlertDeps extends StoreDeps {
   queue(): WebhookQueue | undefined;
 }
 
-const key = (tenantId: string, id: string) => ({ pk: `TENANT#${tenantId}`, sk: `ALERT#${id}` });
+import { alertKey as key } from './due.ts';
 const notFound = (id: string) => new NotFoundError(`Alert ${id} was not found.`, 'alert_not_found');
 
 /** 422 naming `condition`, with line and column, as report Cloud9QL errors. */
@@ -94,10 +95,7 @@ function checkCondition(condition: string): void {
   }
 }
 
-function nextRun(def: AlertBody, fromMs: number, anchorMs: number): string | undefined {
-  const next = nextRunAfter(parseScheduleExpression(def.schedule), fromMs, { timezone: def.timezone, anchorMs });
-  return next === undefined ? undefined : new Date(next).toISOString();
-}
+import { nextAlertRun as nextRun } from './due.ts';
 
 async function validate(deps: AlertDeps, tenantId: string, def: AlertBody): Promise<AlertBody> {
   const request = parseOrThrow(reportRequestSchema(def.reportType) as z.ZodMiniType, def.request, 'request') as Record<string, unknown>;
@@ -257,33 +255,6 @@ export async function evaluateAlert(deps: AlertDeps, alert: AlertRecord): Promis
   const queue = deps.queue();
   if (queue) await queue.send({ kind: 'event', tenantId: alert.tenantId, event, ...(alert.notify.length ? { subscriptionIds: alert.notify } : {}) });
   return { fired: true, rowCount: rows.length, eventId: event.id, rows };
-}
-
-/** The dispatcher's side: due alerts (gsi1 `ALERTDUE`), each moved to its next run before it is queued (claimed once). */
-export async function claimDueAlerts(deps: StoreDeps & { now(): number }, limit = 100): Promise<Array<{ tenantId: string; alertId: string; slot: string }>> {
-  const nowIso = new Date(deps.now()).toISOString();
-  const res = await deps.dynamo.send(
-    new QueryCommand({ TableName: deps.tableName, IndexName: 'gsi1', KeyConditionExpression: 'gsi1pk = :p AND gsi1sk <= :n', ExpressionAttributeValues: { ':p': ALERT_DUE_PARTITION, ':n': `${nowIso}#~` }, Limit: limit }),
-  );
-  const claimed: Array<{ tenantId: string; alertId: string; slot: string }> = [];
-  for (const i of res.Items ?? []) {
-    const a = fromItem(i);
-    if (!a.enabled || !a.nextRunAt) continue;
-    const next = nextRun(a, Math.max(deps.now(), Date.parse(a.nextRunAt)), Date.parse(a.anchorAt));
-    const ok = await unlessConditionFails(
-      deps.dynamo.send(
-        new UpdateCommand({
-          TableName: deps.tableName,
-          Key: key(a.tenantId, a.id),
-          ConditionExpression: 'nextRunAt = :expected AND enabled = :true',
-          UpdateExpression: next ? 'SET nextRunAt = :next, gsi1sk = :sk' : 'REMOVE nextRunAt, gsi1pk, gsi1sk',
-          ExpressionAttributeValues: { ':expected': a.nextRunAt, ':true': true, ...(next ? { ':next': next, ':sk': `${next}#${a.tenantId}#${a.id}` } : {}) },
-        }),
-      ),
-    );
-    if (ok) claimed.push({ tenantId: a.tenantId, alertId: a.id, slot: a.nextRunAt });
-  }
-  return claimed;
 }
 
 export async function recordAlertError(deps: StoreDeps, tenantId: string, id: string, message: string): Promise<void> {

@@ -189,6 +189,8 @@ describe('webhooks', () => {
       return items.some((a) => a.deadLettered) ? items : undefined;
     }, 'a dead letter');
     expect(log).toHaveLength(4); // 1 + the 3 retries of the schedule
+    const t0 = Date.parse(log.at(-1)!.at);
+    console.log(`[webhooks] failing receiver (503), retry schedule 0.05 s x3: ${[...log].reverse().map((a) => `try ${a.attempt} at +${Date.parse(a.at) - t0} ms (${a.durationMs} ms, ${a.status ?? a.error})`).join('; ')}`);
     expect(log[0]).toMatchObject({ attempt: 4, result: 'failed', status: 503, deadLettered: true });
     expect(rt.webhookQueue.inner.deadLetters.some((d) => d.body.includes(sub.id))).toBe(true);
     const view = (await (await rt.api(`/v1/webhooks/${sub.id}`)).json()) as { status: string; consecutiveFailures: number };
