@@ -11,6 +11,7 @@ import { Data } from './constructs/data.ts';
 import { Delivery } from './constructs/delivery.ts';
 import { Functions } from './constructs/functions.ts';
 import { Observability } from './constructs/observability.ts';
+import { Notifications } from './constructs/notifications.ts';
 import { Scheduling } from './constructs/scheduling.ts';
 import { Secrets } from './constructs/secrets.ts';
 import { acknowledgeFindings } from './nag-acknowledgements.ts';
@@ -31,6 +32,7 @@ export class ConnectorStack extends Stack {
   readonly api: Api;
   readonly functions: Functions;
   readonly observability: Observability;
+  readonly notifications: Notifications;
 
   constructor(scope: Construct, id: string, props: ConnectorStackProps) {
     super(scope, id, props);
@@ -46,6 +48,7 @@ export class ConnectorStack extends Stack {
     this.delivery = new Delivery(this, 'Delivery', { retainData: config.retainData, retentionDays: config.deliveryRetentionDays });
     this.scheduling = new Scheduling(this, 'Scheduling', { retainData: config.retainData });
     this.api = new Api(this, 'Api', { config, logRetention });
+    this.notifications = new Notifications(this, 'Notifications', { retainData: config.retainData });
     this.functions = new Functions(this, 'Functions', {
       config,
       projectRoot: props.projectRoot,
@@ -57,6 +60,8 @@ export class ConnectorStack extends Stack {
       reportQueue: this.scheduling.reportQueue,
       reportDeadLetterQueue: this.scheduling.deadLetterQueue,
       captureQueue: this.scheduling.captureQueue,
+      webhookQueue: this.notifications.webhookQueue,
+      webhookDeadLetterQueue: this.notifications.webhookDeadLetterQueue,
       tiktokSecret: this.secrets.tiktokApp,
       publicBaseUrl: this.api.publicBaseUrl,
       logRetention,
@@ -75,6 +80,7 @@ export class ConnectorStack extends Stack {
       quota: quotaSettingsOf(config),
       alarmEmail: config.alarmEmail,
     });
+    this.notifications.connect(this.functions, this.observability.topic);
 
     const output = (name: string, value: string, description: string) => new CfnOutput(this, name, { value, description });
     output(OUTPUTS.apiUrl, this.api.publicBaseUrl, 'API base URL (routes start with /v1)');

@@ -15,6 +15,13 @@ import { parseExportMessage, parseRunMessage, REPORT_QUEUE_SETTINGS, reportQueue
 import { runExportJob } from '../../shared/exports/job.ts';
 import { defaultExportJobDeps } from '../../shared/exports/job-deps.ts';
 import type { SQSRecord } from 'aws-lambda';
+import { appContext } from '../../shared/context.ts';
+import { defaultDownloadSigner } from '../../shared/exports/download.ts';
+import { notifyRunOutcome } from '../../shared/delivery/run-events.ts';
+import { evaluateAlert, getAlert, parseAlertMessage, recordAlertError, type AlertMessage } from '../../shared/alerts/alerts.ts';
+import { defaultAlertDeps } from '../../shared/alerts/default-deps.ts';
+import { QuotaExhaustedError } from '../../shared/quota/errors.ts';
+import type { QueueMessage } from '../../shared/queue/index.ts';
 
 /** Time kept back from the Lambda timeout to render, write and record after the last TikTok page. */
 const RESERVE_MS = 30_000;
@@ -28,6 +35,11 @@ export const handler = eventHandler(async (event: SQSEvent, context: Context): P
     const exportMessage = parseExportMessage(record.body);
     if (exportMessage) {
       if (!(await handleExport(exportMessage, record, context))) failures.push({ itemIdentifier: record.messageId });
+      continue;
+    }
+    const alertMessage = parseAlertMessage(record.body);
+    if (alertMessage) {
+      if (!(await handleAlert(alertMessage))) failures.push({ itemIdentifier: record.messageId });
       continue;
     }
     const message = parseRunMessage(record.body);
@@ -52,6 +64,8 @@ export const handler = eventHandler(async (event: SQSEvent, context: Context): P
         }),
       );
       logger.info('Run handled', { ...message, outcome: outcome.kind, ...('reason' in outcome ? { reason: outcome.reason } : {}) });
+      // run.succeeded / run.failed webhooks (docs/webhooks.md); never fails the run.
+      await notifyRunOutcome({ ...deps, signer: defaultDownloadSigner(appContext().config) }, message, outcome);
       if (outcome.kind === 'wait') {
         // Waiting for TikTok quota spends no receive: the run comes back as a new, delayed message.
         await reportQueue().send([message], { delaySeconds: outcome.delaySeconds });
@@ -99,4 +113,27 @@ async function handleExport(message: ExportMessage, record: SQSRecord, context: 
     logger.error('Export step failed; the queue will retry', { ...message, messageId: record.messageId, error: err as Error });
     return false;
   }
+}
+
+/**
+ * One scheduled alert evaluation (shared/alerts). In the scheduled quota lane: no permit is a wait
+ * (the message comes back delayed), not a failure. Other failures are recorded on the alert; the
+ * next slot tries again.
+ */
+async function handleAlert(message: AlertMessage): Promise<boolean> {
+  const deps = defaultAlertDeps();
+  try {
+    const alert = await getAlert(deps, message.tenantId, message.alertId);
+    const result = await withWork({ tenantId: message.tenantId, priority: 'scheduled' }, () => evaluateAlert(deps, alert));
+    logger.info('Alert evaluated', { ...message, fired: result.fired, rowCount: result.rowCount, sameAsLast: result.sameAsLast === true });
+  } catch (err) {
+    if (err instanceof QuotaExhaustedError) {
+      await reportQueue().send([message as unknown as QueueMessage], { delaySeconds: err.retryAfterSeconds });
+      return true;
+    }
+    if ((err as { status?: number }).status === 404 && (err as { code?: string }).code === 'alert_not_found') return true;
+    logger.warn('Alert evaluation failed', { ...message, error: err as Error });
+    await recordAlertError(deps, message.tenantId, message.alertId, (err as Error).message).catch(() => undefined);
+  }
+  return true;
 }

@@ -39,6 +39,9 @@ export interface FunctionsProps {
   /** Runs that failed every try are sent here by report-generate itself (their message may be a re-send). */
   reportDeadLetterQueue: Queue;
   captureQueue: Queue;
+  /** Events and webhook retries (infra/constructs/notifications.ts). */
+  webhookQueue: Queue;
+  webhookDeadLetterQueue: Queue;
   tiktokSecret: ISecret;
   /** The base URL users reach (custom domain or the API endpoint); builds the OAuth redirect_uri. */
   publicBaseUrl: string;
@@ -77,6 +80,8 @@ export class Functions extends Construct {
       REPORT_QUEUE_URL: props.reportQueue.queueUrl,
       REPORT_DLQ_URL: props.reportDeadLetterQueue.queueUrl,
       CAPTURE_QUEUE_URL: props.captureQueue.queueUrl,
+      WEBHOOK_QUEUE_URL: props.webhookQueue.queueUrl,
+      WEBHOOK_DLQ_URL: props.webhookDeadLetterQueue.queueUrl,
       HISTORY_CHECKPOINT_DAYS: String(config.historyCheckpointDays),
       ...(config.historyRetentionDays ? { HISTORY_RETENTION_DAYS: String(config.historyRetentionDays) } : {}),
       POWERTOOLS_SERVICE_NAME: SERVICE_NAME,
@@ -142,7 +147,7 @@ export class Functions extends Construct {
 }
 
 /** The IAM statements for a `uses` list; every resource is named (no `*` where a resource can be named). */
-export function statementsFor(uses: readonly FunctionPermission[], props: Pick<FunctionsProps, 'table' | 'indexArns' | 'dataKey' | 'tokenKey' | 'bucket' | 'reportQueue' | 'reportDeadLetterQueue' | 'captureQueue' | 'tiktokSecret'>): PolicyStatement[] {
+export function statementsFor(uses: readonly FunctionPermission[], props: Pick<FunctionsProps, 'table' | 'indexArns' | 'dataKey' | 'tokenKey' | 'bucket' | 'reportQueue' | 'reportDeadLetterQueue' | 'captureQueue' | 'webhookQueue' | 'webhookDeadLetterQueue' | 'tiktokSecret'>): PolicyStatement[] {
   const has = (p: FunctionPermission) => uses.includes(p);
   const statements: PolicyStatement[] = [];
   const region = Stack.of(props.table).region;
@@ -237,6 +242,13 @@ export function statementsFor(uses: readonly FunctionPermission[], props: Pick<F
     statements.push(
       new PolicyStatement({ sid: 'ReportDeadLetterSend', actions: ['sqs:SendMessage'], resources: [props.reportDeadLetterQueue.queueArn] }),
     );
+  }
+  if (has('webhook-queue:send') || has('webhook-queue:consume')) {
+    statements.push(new PolicyStatement({ sid: 'WebhookQueueSend', actions: ['sqs:SendMessage'], resources: [props.webhookQueue.queueArn] }));
+  }
+  if (has('webhook-queue:consume')) {
+    // A delivery out of tries is dead-lettered explicitly (its message is a re-send with a receive count of its own).
+    statements.push(new PolicyStatement({ sid: 'WebhookDeadLetterSend', actions: ['sqs:SendMessage'], resources: [props.webhookDeadLetterQueue.queueArn] }));
   }
   // queue:consume and capture-queue:consume are granted by the SQS event source (infra/constructs/scheduling.ts) on the queue ARN.
   if (has('secret:read')) {

@@ -25,6 +25,8 @@ import { overrideReportQueue } from '../../shared/queue/index.ts';
 import { overrideCaptureQueue } from '../../shared/queue/capture.ts';
 import { createLocalCaptureQueue, type LocalCaptureQueue } from './capture-queue.ts';
 import { startLocalS3, type LocalS3 } from './s3.ts';
+import { createLocalWebhookQueue, type LocalWebhookQueue } from './webhook-queue.ts';
+import { overrideWebhookQueue } from '../../shared/webhooks/queue.ts';
 import { serveLocalFile } from './files.ts';
 import { LOCAL_FILES_PREFIX } from '../../shared/exports/download.ts';
 import { startLocalScheduler, type LocalScheduler } from './scheduler.ts';
@@ -46,6 +48,8 @@ export interface LocalRuntimeOptions {
   reportQueue?: LocalQueueOptions;
   /** The in-process capture queue (daily snapshots, the background lane); delayScale defaults to the report queue's. */
   captureQueue?: LocalQueueOptions;
+  /** The in-process webhook queue (deliveries and their retries). */
+  webhookQueue?: LocalQueueOptions;
 }
 
 export interface LocalRuntime {
@@ -61,6 +65,8 @@ export interface LocalRuntime {
   reportQueue: LocalReportQueue;
   /** The in-process capture queue history-capture consumes. */
   captureQueue: LocalCaptureQueue;
+  /** The in-process webhook queue webhook-deliver consumes (docs/webhooks.md). */
+  webhookQueue: LocalWebhookQueue;
   close(): Promise<void>;
 }
 
@@ -137,7 +143,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
           }
         : {}),
     };
-    for (const [k, v] of Object.entries(env)) if (v !== undefined && !(k in handlerEnv) && /^(TIKTOK_|PKCE_|LOG_LEVEL|MAX_BODY_BYTES|SANDBOX_|REPORT_|TENANT_REQUESTS_PER_MINUTE$)/.test(k)) handlerEnv[k] = v;
+    for (const [k, v] of Object.entries(env)) if (v !== undefined && !(k in handlerEnv) && /^(TIKTOK_|PKCE_|LOG_LEVEL|MAX_BODY_BYTES|SANDBOX_|REPORT_|WEBHOOK_|TENANT_REQUESTS_PER_MINUTE$)/.test(k)) handlerEnv[k] = v;
     // Handlers read the env contract from process.env, as in Lambda. Remember what was there so
     // close() restores it: a second runtime in the same process must see the caller's env, not ours.
     const previousEnv = Object.fromEntries(Object.keys(handlerEnv).map((k) => [k, process.env[k]]));
@@ -157,7 +163,11 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
 
     // The sandbox's grants are kept with the rest of the state (not when DynamoDB is in memory: its tokens would be gone).
     const mounted = useSandbox
-      ? await mountSandbox(env, clock, options.inMemory ? {} : { persistFile: path.join(dataDir, 'sandbox.json') })
+      ? await mountSandbox(env, clock, {
+          ...(options.inMemory ? {} : { persistFile: path.join(dataDir, 'sandbox.json') }),
+          // The sandbox's "remove app" knob calls TikTok's webhook route here, signed like TikTok does.
+          webhookUrl: `${baseUrl}/v1/tiktok/webhook`,
+        })
       : undefined;
     // The queue is kept under DATA_DIR with the rest of the state (not when DynamoDB is in memory: its runs would be gone).
     const reportQueue = createLocalReportQueue((event) => invokeFunction('report-generate', event) as ReturnType<QueueConsumer>, {
@@ -174,6 +184,12 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       ...options.captureQueue,
     });
     overrideCaptureQueue(captureQueue);
+    // Not persisted: a pending retry is lost on restart (SQS keeps it in AWS; docs/webhooks.md).
+    const webhookQueue = createLocalWebhookQueue((event) => invokeFunction('webhook-deliver', event) as ReturnType<QueueConsumer>, {
+      now: () => clock.now(),
+      ...options.webhookQueue,
+    });
+    overrideWebhookQueue(webhookQueue);
     const scheduler = startLocalScheduler({ enabled: options.scheduler ?? true, now: () => clock.now() });
 
     handler = (req, res) => {
@@ -203,10 +219,13 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       scheduler,
       reportQueue,
       captureQueue,
+      webhookQueue,
       close: async () => {
         await scheduler.stop();
         await reportQueue.close();
         await captureQueue.close();
+        await webhookQueue.close();
+        overrideWebhookQueue(undefined);
         overrideReportQueue(undefined);
         overrideCaptureQueue(undefined);
         server.closeAllConnections();

@@ -7,6 +7,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Clock } from '../../shared/context.ts';
 import { logger } from '../../shared/logger.ts';
 import { createTikTokSandbox, type SandboxTokenSnapshot, type TikTokSandbox } from '../../shared/tiktok/sandbox/index.ts';
+import { tiktokSignature } from '../../shared/webhooks/tiktok.ts';
 
 export const SANDBOX_PREFIX = '/sandbox/tiktok';
 
@@ -39,13 +40,39 @@ function saveTokens(file: string, tokens: SandboxTokenSnapshot): void {
   renameSync(tmp, file);
 }
 
-export async function mountSandbox(env: NodeJS.ProcessEnv, clock: Clock, options: { persistFile?: string } = {}): Promise<MountedSandbox> {
+const SANDBOX_CLIENT_SECRET = 'sandbox-client-secret';
+
+/**
+ * The "user removed the app" knob (POST /admin/remove-app {openId}): the user's tokens stop working
+ * and TikTok's authorization.removed webhook is sent to `webhookUrl`, signed as TikTok signs it.
+ */
+async function removeApp(sandbox: TikTokSandbox, req: IncomingMessage, res: ServerResponse, webhookUrl: string | undefined, clock: Clock): Promise<void> {
+  let text = '';
+  for await (const chunk of req) text += String(chunk);
+  const openId = (JSON.parse(text || '{}') as { openId?: unknown }).openId;
+  if (typeof openId !== 'string' || !openId) {
+    res.writeHead(400, { 'content-type': 'application/json' }).end(JSON.stringify({ error: 'openId is required' }));
+    return;
+  }
+  sandbox.revokeRefreshTokens(openId);
+  sandbox.expireAccessTokens(openId);
+  let webhook: { status: number; body: string } | undefined;
+  if (webhookUrl) {
+    const createTime = Math.floor(clock.now() / 1000);
+    const body = JSON.stringify({ client_key: 'sandbox-client-key', event: 'authorization.removed', create_time: createTime, user_openid: openId, content: JSON.stringify({ reason: 1 }) });
+    const answer = await fetch(webhookUrl, { method: 'POST', headers: { 'content-type': 'application/json', 'tiktok-signature': tiktokSignature(SANDBOX_CLIENT_SECRET, createTime, body) }, body });
+    webhook = { status: answer.status, body: await answer.text() };
+  }
+  res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ ok: true, webhook }));
+}
+
+export async function mountSandbox(env: NodeJS.ProcessEnv, clock: Clock, options: { persistFile?: string; webhookUrl?: string } = {}): Promise<MountedSandbox> {
   const file = options.persistFile;
   const sandbox = createTikTokSandbox({
     tokens: file ? loadTokens(file) : undefined,
     onTokensChanged: file ? (tokens) => saveTokens(file, tokens) : undefined,
     clientKey: 'sandbox-client-key',
-    clientSecret: 'sandbox-client-secret',
+    clientSecret: SANDBOX_CLIENT_SECRET,
     now: () => clock.now(),
     accessTokenTtlSeconds: num(env.SANDBOX_ACCESS_TOKEN_TTL_SECONDS),
     refreshTokenTtlSeconds: num(env.SANDBOX_REFRESH_TOKEN_TTL_SECONDS),
@@ -55,6 +82,7 @@ export async function mountSandbox(env: NodeJS.ProcessEnv, clock: Clock, options
   return {
     sandbox,
     handle: async (req, res, path) => {
+      if (req.method === 'POST' && path.replace(/\/+$/, '') === '/admin/remove-app') return removeApp(sandbox, req, res, options.webhookUrl, clock);
       const handled = await sandbox.handle(req, res, path);
       if (!handled && !res.headersSent) {
         res.writeHead(404, { 'content-type': 'application/json' });

@@ -15,6 +15,7 @@ import { QuotaExhaustedError } from '../quota/errors.ts';
 import { withWork } from '../quota/work.ts';
 import { saveConnectedAccount } from '../datasources/save-connected.ts';
 import { logger } from '../logger.ts';
+import { emitDatasourceEvent, rememberTikTokUser } from '../webhooks/emit.ts';
 import { ALL_SCOPES, isTikTokError, type TikTokClient, type TokenSet } from '../tiktok/index.ts';
 import type { CallbackDeps } from './deps.ts';
 import { claimConnectLink, getConnectLink, releaseConnectLink } from './links.ts';
@@ -112,6 +113,9 @@ export async function completeOAuthCallback(deps: CallbackDeps, query: CallbackQ
   try {
     const saved = await saveConnectedAccount(deps, deps.vault, { tenantId: binding.tenantId, name: link.name, displayName: name, tokens });
     logger.info('TikTok account connected', { tenantId: binding.tenantId, datasourceId: saved.datasource.id, created: saved.created, scopes: tokens.scopes });
+    // Webhooks (docs/webhooks.md): never fail the connect; the id is the token version, so a replayed callback repeats it.
+    await rememberTikTokUser(deps, saved.datasource.openId, binding.tenantId, saved.datasource.id);
+    await emitDatasourceEvent(saved.created ? 'datasource.connected' : 'datasource.recovered', binding.tenantId, saved.datasource, [saved.datasource.updatedAt], {}, deps.now());
     return {
       ok: true,
       datasource: saved.datasource,

@@ -3,6 +3,7 @@ import { appContext, type AppContext } from '../context.ts';
 import { datasourceDeps } from '../datasources/default-deps.ts';
 import type { Datasource, DatasourceRef } from '../datasources/model.ts';
 import { createTokenService, type TokenService } from './service.ts';
+import { emitDatasourceEvent } from '../webhooks/emit.ts';
 
 // One service (and one in-flight map) per app context: a test that swaps the context gets a fresh one.
 const services = new WeakMap<AppContext, TokenService>();
@@ -18,6 +19,9 @@ export function tokenService(): TokenService {
       // token endpoint's whole timeout, and the lease outlasts it so nobody else refreshes meanwhile.
       refreshWaitMs: timeoutMs,
       leaseMs: tokenTimeoutMs + 10_000,
+      // The token version makes the event id: one needs_reauth per rejected token, however many callers saw it.
+      onNeedsReauth: (record, reason) =>
+        emitDatasourceEvent('datasource.needs_reauth', record.tenantId, record, [record.tokenVersion], { reason }, ctx.clock.now()),
     });
     services.set(ctx, service);
   }

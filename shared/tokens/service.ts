@@ -46,6 +46,8 @@ export interface TokenServiceDeps extends DatasourceStoreDeps {
   sleep?: (ms: number) => Promise<void>;
   newOwnerId?: () => string;
   logger?: Pick<typeof defaultLogger, 'info' | 'warn' | 'error'>;
+  /** Told once per rejected refresh token, after the datasource was marked needs_reauth (webhooks). */
+  onNeedsReauth?(record: DatasourceRecord, reason: string): Promise<void>;
 }
 
 export interface RefreshOutcome {
@@ -259,6 +261,7 @@ export function createTokenService(deps: TokenServiceDeps): TokenService {
       if (!marked) return readActive(ref);
     }
     log.warn('Datasource needs re-authorisation', { ...ref, tiktokCode: err.tiktokCode, tiktokLogId: err.logId, afterLostRefresh: earlier !== undefined });
+    await deps.onNeedsReauth?.(leased, reason).catch((e: unknown) => log.warn('needs_reauth notification failed', { ...ref, error: e as Error }));
     throw needsReauthError({ ...leased, statusReason: reason });
   }
 

@@ -42,7 +42,11 @@ export type FunctionPermission =
   /** Consume the capture queue (the SQS event source of the function). */
   | 'capture-queue:consume'
   /** secretsmanager:GetSecretValue on the TikTok app credentials. */
-  | 'secret:read';
+  | 'secret:read'
+  /** sqs:SendMessage to the webhook queue: emits events (shared/webhooks/queue.ts). */
+  | 'webhook-queue:send'
+  /** Consume the webhook queue (event source) and send to its DLQ (a delivery out of tries). */
+  | 'webhook-queue:consume';
 
 export interface FunctionSpec {
   name: string;
@@ -77,7 +81,8 @@ const API = ['table:read', 'table:count-requests'] as const;
  * Report calls use the token vault, which refreshes an expired access token on demand (refresh
  * once, retry once) and stores the rotated pair: so besides Decrypt they need GenerateDataKey.
  */
-const TIKTOK_REPORT = [...TABLE, 'tokens:decrypt', 'tokens:encrypt', 'secret:read'] as const;
+// A refresh TikTok rejects emits datasource.needs_reauth (webhook-queue:send).
+const TIKTOK_REPORT = [...TABLE, 'tokens:decrypt', 'tokens:encrypt', 'secret:read', 'webhook-queue:send'] as const;
 
 /** API functions that may refresh a token: API Gateway's limit plus the token endpoint's timeout, with a margin. */
 const REFRESHING_API_TIMEOUT_S = 45;
@@ -91,9 +96,10 @@ export const FUNCTIONS = [
     'tokens:encrypt',
     'tokens:decrypt',
     'secret:read',
+    'webhook-queue:send',
   ]),
   // DELETE revokes at TikTok with the stored token (decrypt) and the app credentials; never refreshes.
-  fn('datasources', 'List, read and delete (revoke) connected TikTok accounts', [...TABLE, 'table:count-requests', 'tokens:decrypt', 'secret:read']),
+  fn('datasources', 'List, read and delete (revoke) connected TikTok accounts', [...TABLE, 'table:count-requests', 'tokens:decrypt', 'secret:read', 'webhook-queue:send']),
   // Longer than API Gateway's 29 s: a token refresh the request gave up on must still finish and be
   // stored (TIKTOK_TOKEN_TIMEOUT_MS, 30 s) before the invocation ends (shared/tokens/refresh-scope.ts).
   fn('report-profile', 'Profile & Stats report (TikTok user/info)', [...TIKTOK_REPORT, 'table:count-requests'], REFRESHING_API_TIMEOUT_S),
@@ -107,7 +113,7 @@ export const FUNCTIONS = [
   // Validates and queues exports on the report queue; reads them back with a presigned download URL.
   fn('exports', 'Exports: queue a report to a file, read its status and download URL', [...TABLE, 'table:count-requests', 'queue:send', 'bucket:download']),
   // Also leases due snapshot captures (the due index) and queues them on the capture queue.
-  fn('schedule-dispatch', 'Finds due schedules, claims each slot once, queues one run per slot', [...TABLE, 'queue:send', 'capture-queue:send'], 60, 512),
+  fn('schedule-dispatch', 'Finds due schedules, claims each slot once, queues one run per slot', [...TABLE, 'queue:send', 'capture-queue:send', 'webhook-queue:send'], 60, 512),
   // Also runs exports (report queue, kind 'export'): re-sends its own continuation/wait messages (queue:send).
   fn('report-generate', 'Runs one scheduled report slot or one export step and writes it to S3', [...TIKTOK_REPORT, 'bucket:read', 'bucket:write', 'queue:send', 'queue:consume'], 300, 1024),
   // The background lane: daily snapshot captures; re-sends its own continuation/wait/retry messages.
@@ -119,7 +125,15 @@ export const FUNCTIONS = [
     'table:count-requests',
     'bucket:download',
   ], REFRESHING_API_TIMEOUT_S, 1024),
-  fn('token-refresh', 'Refreshes access tokens that expire soon', [...TABLE, 'tokens:encrypt', 'tokens:decrypt', 'secret:read'], 300, 512),
+  fn('token-refresh', 'Refreshes access tokens that expire soon', [...TABLE, 'tokens:encrypt', 'tokens:decrypt', 'secret:read', 'webhook-queue:send'], 300, 512),
+  // Subscriptions API; "test" queues an event (docs/webhooks.md).
+  fn('webhooks', 'Webhook subscriptions: create, list, change, rotate the secret, test, delivery log', [...TABLE, 'table:count-requests', 'webhook-queue:send'], 29, 256),
+  // Fans events out and POSTs them; re-sends its own retries; dead-letters a delivery out of tries.
+  fn('webhook-deliver', 'Delivers webhook events to subscribers: signed, retried with back-off, every try logged', [...TABLE, 'webhook-queue:send', 'webhook-queue:consume'], 60, 256),
+  // Alerts API; "evaluate" runs the report now (scheduled quota lane), so it holds the report permissions.
+  fn('alerts', 'Alerts: a report on a schedule, a Cloud9QL condition, alert.triggered when rows match', [...TIKTOK_REPORT, 'table:count-requests'], REFRESHING_API_TIMEOUT_S, 1024),
+  // TikTok's own webhook: reads the app secret to verify TikTok-Signature; forgets tokens on authorization.removed.
+  fn('tiktok-webhook', "TikTok's webhook: verifies TikTok-Signature, handles authorization.removed", [...TABLE, 'secret:read', 'webhook-queue:send'], 29, 256),
 ] as const satisfies readonly FunctionSpec[];
 
 export type FunctionName = (typeof FUNCTIONS)[number]['name'];

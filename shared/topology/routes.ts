@@ -42,6 +42,22 @@ export const ROUTES: readonly RouteSpec[] = [
   { method: 'POST', path: '/v1/mcp', functionName: 'mcp', auth: 'apiKey', operationId: 'mcpPost' },
   // Stateless Streamable HTTP offers no server-sent stream: GET answers 405, as the MCP spec allows.
   { method: 'GET', path: '/v1/mcp', functionName: 'mcp', auth: 'apiKey', operationId: 'mcpGet' },
+  { method: 'POST', path: '/v1/webhooks', functionName: 'webhooks', auth: 'apiKey', operationId: 'createWebhook' },
+  { method: 'GET', path: '/v1/webhooks', functionName: 'webhooks', auth: 'apiKey', operationId: 'listWebhooks' },
+  { method: 'GET', path: '/v1/webhooks/{id}', functionName: 'webhooks', auth: 'apiKey', operationId: 'getWebhook' },
+  { method: 'PATCH', path: '/v1/webhooks/{id}', functionName: 'webhooks', auth: 'apiKey', operationId: 'updateWebhook' },
+  { method: 'DELETE', path: '/v1/webhooks/{id}', functionName: 'webhooks', auth: 'apiKey', operationId: 'deleteWebhook' },
+  { method: 'POST', path: '/v1/webhooks/{id}/rotate-secret', functionName: 'webhooks', auth: 'apiKey', operationId: 'rotateWebhookSecret' },
+  { method: 'POST', path: '/v1/webhooks/{id}/test', functionName: 'webhooks', auth: 'apiKey', operationId: 'testWebhook' },
+  { method: 'GET', path: '/v1/webhooks/{id}/deliveries', functionName: 'webhooks', auth: 'apiKey', operationId: 'listWebhookDeliveries' },
+  { method: 'POST', path: '/v1/alerts', functionName: 'alerts', auth: 'apiKey', operationId: 'createAlert' },
+  { method: 'GET', path: '/v1/alerts', functionName: 'alerts', auth: 'apiKey', operationId: 'listAlerts' },
+  { method: 'GET', path: '/v1/alerts/{id}', functionName: 'alerts', auth: 'apiKey', operationId: 'getAlert' },
+  { method: 'PATCH', path: '/v1/alerts/{id}', functionName: 'alerts', auth: 'apiKey', operationId: 'updateAlert' },
+  { method: 'DELETE', path: '/v1/alerts/{id}', functionName: 'alerts', auth: 'apiKey', operationId: 'deleteAlert' },
+  { method: 'POST', path: '/v1/alerts/{id}/evaluate', functionName: 'alerts', auth: 'apiKey', operationId: 'evaluateAlert' },
+  // Called by TikTok; authenticated by its TikTok-Signature header, not an API key.
+  { method: 'POST', path: '/v1/tiktok/webhook', functionName: 'tiktok-webhook', auth: 'none', operationId: 'tiktokWebhook' },
 ];
 
 export function routeKey(route: Pick<RouteSpec, 'method' | 'path'>): string {

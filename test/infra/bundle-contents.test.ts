@@ -18,7 +18,7 @@ const CLIENT_NEEDS: Record<string, readonly FunctionPermission[]> = {
   '@aws-sdk/client-kms': ['tokens:encrypt', 'tokens:decrypt'],
   '@aws-sdk/client-secrets-manager': ['secret:read'],
   '@aws-sdk/client-s3': ['bucket:read', 'bucket:write'],
-  '@aws-sdk/client-sqs': ['queue:send', 'queue:consume', 'capture-queue:send', 'capture-queue:consume'],
+  '@aws-sdk/client-sqs': ['queue:send', 'queue:consume', 'capture-queue:send', 'capture-queue:consume', 'webhook-queue:send', 'webhook-queue:consume'],
 };
 
 /** Packages in a function's bundle (bytes kept after tree shaking > 0). */

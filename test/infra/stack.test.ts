@@ -126,8 +126,9 @@ describe('dev stack', () => {
         actionsOf(s).includes(action) && JSON.stringify(resourcesOf(s)) === JSON.stringify([tokenKey]);
       expect(functionsWith(onTokenKey('kms:GenerateDataKey'))).toEqual(declaring('tokens:encrypt'));
       expect(functionsWith(onTokenKey('kms:Decrypt'))).toEqual(declaring('tokens:decrypt'));
+      // alerts: evaluate runs reports, which may refresh a token (shared/alerts).
       expect(declaring('tokens:encrypt')).toEqual(
-        ['history-capture', 'mcp', 'oauth-callback', 'report-generate', 'report-profile', 'report-video-list', 'report-video-query', 'token-refresh'].sort(),
+        ['alerts', 'history-capture', 'mcp', 'oauth-callback', 'report-generate', 'report-profile', 'report-video-list', 'report-video-query', 'token-refresh'].sort(),
       );
       expect(declaring('tokens:decrypt')).toContain('datasources');
       expect(declaring('tokens:decrypt')).not.toContain('report-history');
@@ -152,8 +153,8 @@ describe('dev stack', () => {
     it('matches the other permissions to the declarations', () => {
       const has = (prefix: string) => (s: Statement) => actionsOf(s).some((a) => a === prefix || a.startsWith(prefix));
       expect(functionsWith(has('secretsmanager:'))).toEqual(declaring('secret:read'));
-      expect(functionsWith(has('sqs:SendMessage'))).toEqual(declaring('queue:send', 'capture-queue:send'));
-      expect(functionsWith(has('sqs:ReceiveMessage'))).toEqual(declaring('queue:consume', 'capture-queue:consume'));
+      expect(functionsWith(has('sqs:SendMessage'))).toEqual(declaring('queue:send', 'capture-queue:send', 'webhook-queue:send', 'webhook-queue:consume'));
+      expect(functionsWith(has('sqs:ReceiveMessage'))).toEqual(declaring('queue:consume', 'capture-queue:consume', 'webhook-queue:consume'));
       // Each queue only to its own senders: the capture lane never gets the report queue, nor the reverse.
       const captureQueueArn = JSON.stringify(arnOf(stack.getLogicalId(stack.scheduling.captureQueue.node.defaultChild as CfnRole)));
       const sendsTo = (arn: string) => (s: Statement) => actionsOf(s).includes('sqs:SendMessage') && JSON.stringify(resourcesOf(s)) === `[${arn}]`;
@@ -237,7 +238,7 @@ describe('dev stack', () => {
         const f = template.findResources('AWS::Lambda::Function')[stack.getLogicalId(stack.functions.get(spec.name).fn.node.defaultChild as CfnRole)]!;
         expect(f.Properties).toMatchObject({ Runtime: 'nodejs24.x', Architectures: ['arm64'], MemorySize: spec.memoryMb, Timeout: spec.timeoutSeconds });
         expect(Object.keys(f.Properties.Environment.Variables).sort()).toEqual(
-          ['BUCKET_NAME', 'CAPTURE_QUEUE_URL', 'HISTORY_CHECKPOINT_DAYS', 'KMS_KEY_ID', 'LOG_LEVEL', 'NODE_OPTIONS', 'POWERTOOLS_METRICS_NAMESPACE', 'POWERTOOLS_SERVICE_NAME', 'PUBLIC_BASE_URL', 'REPORT_DLQ_URL', 'REPORT_QUEUE_URL', 'STAGE', 'TABLE_NAME', 'TIKTOK_API_BASE_URL', 'TIKTOK_AUTH_BASE_URL', 'TIKTOK_QUOTA_PER_MINUTE', 'TIKTOK_QUOTA_SCOPE', 'TIKTOK_SECRET_NAME', 'TOKEN_KEYRING'].sort(),
+          ['BUCKET_NAME', 'CAPTURE_QUEUE_URL', 'HISTORY_CHECKPOINT_DAYS', 'KMS_KEY_ID', 'LOG_LEVEL', 'NODE_OPTIONS', 'POWERTOOLS_METRICS_NAMESPACE', 'POWERTOOLS_SERVICE_NAME', 'PUBLIC_BASE_URL', 'REPORT_DLQ_URL', 'REPORT_QUEUE_URL', 'STAGE', 'TABLE_NAME', 'TIKTOK_API_BASE_URL', 'TIKTOK_AUTH_BASE_URL', 'TIKTOK_QUOTA_PER_MINUTE', 'TIKTOK_QUOTA_SCOPE', 'TIKTOK_SECRET_NAME', 'TOKEN_KEYRING', 'WEBHOOK_DLQ_URL', 'WEBHOOK_QUEUE_URL'].sort(),
         );
         expect(f.Properties.Environment.Variables).toMatchObject({ TOKEN_KEYRING: 'kms', POWERTOOLS_METRICS_NAMESPACE: 'TikTokConnector', STAGE: 'dev', HISTORY_CHECKPOINT_DAYS: '28' });
         // No retention configured for dev: snapshots are kept forever (no HISTORY_RETENTION_DAYS).
@@ -286,7 +287,8 @@ describe('dev stack', () => {
 
     it('feeds report-generate from the queue one message at a time, bounded, with a DLQ after 3 receives', () => {
       const fnId = stack.getLogicalId(stack.functions.get('report-generate').fn.node.defaultChild as CfnRole);
-      template.resourceCountIs('AWS::Lambda::EventSourceMapping', 2);
+      // report queue, capture queue, webhook queue
+      template.resourceCountIs('AWS::Lambda::EventSourceMapping', 3);
       template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
         FunctionName: { Ref: fnId },
         BatchSize: 1,
@@ -352,7 +354,8 @@ describe('dev stack', () => {
       const quota = alarmOn('QuotaPermitsGranted');
       expect(quota.map((a) => (a.Properties.Dimensions as Array<{ Name: string; Value: string }>).find((d) => d.Name === 'Endpoint')!.Value).sort()).toEqual([...QUOTA_ENDPOINTS].sort());
       for (const a of quota) expect(a.Properties).toMatchObject({ Threshold: 540, Period: 60, EvaluationPeriods: 15, DatapointsToAlarm: 15, Statistic: 'Sum' });
-      expect(alarms()).toHaveLength(2 * FUNCTIONS.length + 5 + QUOTA_ENDPOINTS.length);
+      // + the webhook DLQ and disabled-subscription alarms (infra/constructs/notifications.ts)
+      expect(alarms()).toHaveLength(2 * FUNCTIONS.length + 5 + QUOTA_ENDPOINTS.length + 2);
     });
   });
 

@@ -11,5 +11,20 @@ import { historyOperations } from './history.ts';
 import { scheduleOperations } from './schedules.ts';
 import { exportOperations } from './exports.ts';
 import { mcpOperations } from './mcp.ts';
+import { webhookOperations } from './webhooks.ts';
+import { tiktokWebhookOperations } from './tiktok-webhook.ts';
+import { alertOperations } from './alerts.ts';
 
-export const OPERATIONS: readonly OperationDoc[] = [...metaOperations, ...connectOperations, ...datasourceOperations, ...reportOperations, ...historyOperations, ...scheduleOperations, ...exportOperations, ...mcpOperations];
+export const OPERATIONS: readonly OperationDoc[] = [
+  ...metaOperations,
+  ...connectOperations,
+  ...datasourceOperations,
+  ...reportOperations,
+  ...historyOperations,
+  ...scheduleOperations,
+  ...exportOperations,
+  ...mcpOperations,
+  ...webhookOperations,
+  ...tiktokWebhookOperations,
+  ...alertOperations,
+];
