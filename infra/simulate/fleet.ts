@@ -45,6 +45,8 @@ export interface SimResult {
   /** Per simulated day: the minute of the day at which its last snapshot was taken. */
   captureFinishMinutes: number[];
   interactive: { requests: number; p50WaitMs: number; p95WaitMs: number; rejected: number };
+  /** The noon burst: one tenant's 3x-quota interactive calls at once, and how many were served (its share of the window). */
+  burst: { tenantId: string; requests: number; served: number; rejected: number };
   /** The largest share of an endpoint's minute one tenant's API and delivery calls took while another tenant's waited or were refused. */
   tenantShare: number;
   /** Ticks at which the dispatcher's capacity verdict said the day's captures could not all be taken. */
@@ -210,12 +212,17 @@ export async function simulate(o: SimOptions): Promise<SimResult> {
   // Interactive calls: Poisson arrivals on random tenants' accounts, plus the noon burst.
   const apiClients = Array.from({ length: INTERACTIVE_INSTANCES }, governedClient);
   let interactiveRequests = 0;
-  const interactiveCall = (a: (typeof accounts)[number]) => {
+  const burst = { tenantId: 'tn_0', requests: 0, served: 0, rejected: 0 };
+  const interactiveCall = (a: (typeof accounts)[number]): Promise<boolean> => {
     interactiveRequests += 1;
     const client = apiClients[Math.floor(random() * apiClients.length)]!;
-    return withWork({ tenantId: a.tenantId, priority: 'interactive', openId: a.openId }, () => client.getUserInfo(`tok_${a.datasourceId}`, ['open_id', 'follower_count'])).catch((err: unknown) => {
-      if (!(err instanceof QuotaExhaustedError)) throw err;
-    });
+    return withWork({ tenantId: a.tenantId, priority: 'interactive', openId: a.openId }, () => client.getUserInfo(`tok_${a.datasourceId}`, ['open_id', 'follower_count'])).then(
+      () => true,
+      (err: unknown) => {
+        if (!(err instanceof QuotaExhaustedError)) throw err;
+        return false;
+      },
+    );
   };
   async function interactive(): Promise<void> {
     if (o.interactivePerMinute <= 0) return;
@@ -228,7 +235,10 @@ export async function simulate(o: SimOptions): Promise<SimResult> {
       if (!burstDone && time.now() >= START + 12 * 3_600_000) {
         burstDone = true;
         const mine = accounts.filter((a) => a.tenantId === 'tn_0');
-        for (let i = 0; i < 3 * o.quota; i += 1) void interactiveCall(mine[i % mine.length]!);
+        for (let i = 0; i < 3 * o.quota; i += 1) {
+          burst.requests += 1;
+          void interactiveCall(mine[i % mine.length]!).then((ok) => (ok ? (burst.served += 1) : (burst.rejected += 1)));
+        }
       }
     }
   }
@@ -281,6 +291,7 @@ export async function simulate(o: SimOptions): Promise<SimResult> {
     profileOnlyDays: profileOnly,
     captureFinishMinutes: finish,
     interactive: { requests: interactiveRequests, p50WaitMs: percentile(interactiveWaits, 50), p95WaitMs: percentile(interactiveWaits, 95), rejected: interactiveRejected },
+    burst,
     tenantShare: Math.round(tenantShare * 1000) / 1000,
     capacityWarnings,
     captureWaits,

@@ -71,7 +71,8 @@ function print(r: SimResult): void {
     `  snapshot days lost    ${r.snapshotDaysLost} (profile-only days: ${r.profileOnlyDays}; capacity warnings: ${r.capacityWarnings} ticks)`,
     `  captures finished at  ${r.captureFinishMinutes.map((m, i) => `day ${i + 1} ${String(Math.floor(m / 60)).padStart(2, '0')}:${String(m % 60).padStart(2, '0')} UTC`).join(', ')}`,
     `  interactive           ${r.interactive.requests} calls, wait p50 ${r.interactive.p50WaitMs} ms, p95 ${r.interactive.p95WaitMs} ms, rejected ${r.interactive.rejected}`,
-    `  largest tenant share  ${(r.tenantShare * 100).toFixed(1)}% of an endpoint's minute while others waited`,
+    `  noon burst            ${r.burst.tenantId} fired ${r.burst.requests} calls at once: ${r.burst.served} served (${((r.burst.served / r.quotaPerMinute) * 100).toFixed(0)}% of the minute), ${r.burst.rejected} answered quota_exhausted`,
+    `  largest tenant share  ${(r.tenantShare * 100).toFixed(1)}% of an endpoint's minute while another tenant's calls waited`,
     `  capture waits         ${r.captureWaits}; ledger operations per TikTok call ${r.ledgerOpsPerCall}`,
     `  real time             ${r.realSeconds} s`,
   ];
