@@ -67,6 +67,8 @@ export type CaptureJobOutcome =
   | { kind: 'failed'; error: RunError; retryable: boolean; lostDay: boolean; calls: number };
 
 const MAX_SAFE = Number.MAX_SAFE_INTEGER;
+const WAIT_FLOOR_S = 10;
+const WAIT_JITTER_S = 5;
 const TITLE_MAX = 150;
 
 class Superseded extends Error {}
@@ -274,7 +276,11 @@ export async function runCaptureJob(deps: CaptureJobDeps, message: CaptureMessag
     }
     if (!saveError && (err instanceof QuotaExhaustedError || isTikTokError(err, 'rate_limited'))) {
       const after = err instanceof QuotaExhaustedError ? err.retryAfterSeconds : (err.retryAfterSeconds ?? 60);
-      const delaySeconds = Math.min(settings.maxDelaySeconds, Math.max(1, Math.ceil(after)));
+      // At least WAIT_FLOOR_S, spread by jitter: a full background lane frees a few permits a second,
+      // so a capture back in 1 s mostly meets it full again (the fleet simulation counted ~580 waits
+      // per capture when overloaded); the lane stays busy with the other queued captures meanwhile.
+      const jitter = Math.floor((deps.random ?? Math.random)() * WAIT_JITTER_S);
+      const delaySeconds = Math.min(settings.maxDelaySeconds, Math.max(WAIT_FLOOR_S, Math.ceil(after)) + jitter);
       await store.due.renew(datasourceId, day, deps.now() + delaySeconds * 1000 + settings.leaseMs);
       return { kind: 'wait', delaySeconds, message: { ...message, waits: (message.waits ?? 0) + 1 }, calls };
     }
