@@ -42,7 +42,9 @@ export type FunctionPermission =
   /** Consume the capture queue (the SQS event source of the function). */
   | 'capture-queue:consume'
   /** secretsmanager:GetSecretValue on the TikTok app credentials. */
-  | 'secret:read';
+  | 'secret:read'
+  /** Write the data lake (Get/Put/Delete under lake/ and lake-staging/, list lake-staging/): infra/lake. */
+  | 'lake:write';
 
 export interface FunctionSpec {
   name: string;
@@ -111,7 +113,8 @@ export const FUNCTIONS = [
   // Also runs exports (report queue, kind 'export'): re-sends its own continuation/wait messages (queue:send).
   fn('report-generate', 'Runs one scheduled report slot or one export step and writes it to S3', [...TIKTOK_REPORT, 'bucket:read', 'bucket:write', 'queue:send', 'queue:consume'], 300, 1024),
   // The background lane: daily snapshot captures; re-sends its own continuation/wait/retry messages.
-  fn('history-capture', 'Captures one datasource\'s daily snapshot, resumably, within the background quota', [...TIKTOK_REPORT, 'capture-queue:send', 'capture-queue:consume'], 300, 1024),
+  // Each committed day is also written to the lake (shared/lake): the only function bundling the Parquet writer.
+  fn('history-capture', 'Captures one datasource\'s daily snapshot, resumably, within the background quota', [...TIKTOK_REPORT, 'capture-queue:send', 'capture-queue:consume', 'lake:write'], 300, 1024),
   fn('token-refresh', 'Refreshes access tokens that expire soon', [...TABLE, 'tokens:encrypt', 'tokens:decrypt', 'secret:read'], 300, 512),
 ] as const satisfies readonly FunctionSpec[];
 
