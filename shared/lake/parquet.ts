@@ -64,7 +64,8 @@ function columnValues(c: ParquetColumn, rows: readonly Record<string, unknown>[]
 
 export function writeParquet(columns: readonly ParquetColumn[], rows: readonly Record<string, unknown>[], kvMetadata: Record<string, string> = {}): Uint8Array {
   const buffer = parquetWriteBuffer({
-    columnData: columns.map((c) => ({ name: c.name, data: columnValues(c, rows) as never })),
+    // No min/max statistics on strings: they cost most of the encode time (unique ids) and no engine prunes a one-file partition by a title.
+    columnData: columns.map((c) => ({ name: c.name, data: columnValues(c, rows) as never, statistics: c.type !== 'string' })),
     schema: [{ name: 'root', num_children: columns.length }, ...columns.map(element)] as never,
     kvMetadata: Object.entries(kvMetadata).map(([key, value]) => ({ key, value })),
     createdBy: 'tiktok-connector (hyparquet-writer)',
