@@ -62,15 +62,24 @@ export async function run(): Promise<BenchResult[]> {
     }
     results.push({ name: 'lake: commit write (stage + compact), 1-account tenant, per day', value: median(times), unit: 'ms', note: 'median of 15' });
     // The last commit of the day in a tenant of ACCOUNTS datasources rewrites the tenant-day from all staged parts.
-    for (let k = 1; k < ACCOUNTS; k += 1) await writeDatasourceDay(storage, 'tn_commit100', day, `ds_${k}`, dayRows);
+    // Ids differ per account (identical rows would compress away and flatter the figure).
+    const as = (k: number): DatasetRows => {
+      const map = (rows: DatasetRows[keyof DatasetRows]) => rows.map((r) => ({ ...r, datasource_id: `ds_${k}`, ...(typeof r.video_id === 'string' ? { video_id: `${r.video_id}${k}` } : {}) }));
+      return { profile_daily: map(dayRows.profile_daily), video_daily: map(dayRows.video_daily), videos: map(dayRows.videos) };
+    };
+    for (let k = 1; k < ACCOUNTS; k += 1) await writeDatasourceDay(storage, 'tn_commit100', day, `ds_${k}`, as(k));
     const t = performance.now();
-    const last = await writeDatasourceDay(storage, 'tn_commit100', day, 'ds_last', dayRows);
+    const last = await writeDatasourceDay(storage, 'tn_commit100', day, 'ds_last', as(ACCOUNTS));
     results.push({ name: `lake: commit write with ${ACCOUNTS - 1} other accounts of the tenant staged that day`, value: performance.now() - t, unit: 'ms', note: `rewrites the tenant-day from ${last.datasources} staged datasources, ${last.bytes} B` });
 
     // The three README questions over ACCOUNTS x 365 days.
-    const fleet = await generateLake({ root: path.join(dir, 'fleet'), tenantId: 'tn_local', accounts: ACCOUNTS, days: 365 });
-    results.push({ name: `lake: ${ACCOUNTS} accounts x 365 days, bytes`, value: fleet.bytes, unit: 'bytes', note: `${fleet.files} files; rows ${JSON.stringify(fleet.rows)}; Parquet encode ${Math.round(fleet.writeMs)} ms total` });
-    const lake = await openLocalLake(path.join(dir, 'fleet'));
+    // LAKE_BENCH_FLEET_DIR: a lake generated before (npm run lake:generate), tenant tn_local; else generated here.
+    const fleetDir = process.env.LAKE_BENCH_FLEET_DIR ?? path.join(dir, 'fleet');
+    if (!process.env.LAKE_BENCH_FLEET_DIR) {
+      const fleet = await generateLake({ root: fleetDir, tenantId: 'tn_local', accounts: ACCOUNTS, days: 365 });
+      results.push({ name: `lake: ${ACCOUNTS} accounts x 365 days, bytes`, value: fleet.bytes, unit: 'bytes', note: `${fleet.files} files; rows ${JSON.stringify(fleet.rows)}; Parquet encode ${Math.round(fleet.writeMs)} ms total` });
+    }
+    const lake = await openLocalLake(fleetDir);
     try {
       for (const [name, sql] of Object.entries(lakeQuestions('tn_local'))) {
         const ms: number[] = [];
