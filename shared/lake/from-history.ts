@@ -6,7 +6,7 @@
  */
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { recordFromItem } from '../datasources/model.ts';
-import { addDays, eachDay, type Day } from '../history/days.ts';
+import { addDays, type Day } from '../history/days.ts';
 import { markersBackToCheckpoint, queryMarkers, queryVideoChunks, readVideoMeta, type HistoryStoreDeps, type SnapshotMarker, type VideoChunk } from '../history/store.ts';
 import { applyDelta, decodeDelta, decodeFull, type Counters, type DeltaChunk, type FullChunk, type VideoState } from '../history/videos.ts';
 import { keys } from '../store/table.ts';
@@ -66,4 +66,3 @@ export async function detailsFromHistory(deps: HistoryStoreDeps, datasourceId: s
   return out;
 }
 
-export { eachDay };

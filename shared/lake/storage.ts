@@ -2,7 +2,7 @@
  * Where the lake lives: S3 in AWS (LAKE_BUCKET), a directory locally (LAKE_DIR, read directly by
  * DuckDB). Keys are the same in both (`lake/...`, `lake-staging/...`).
  */
-import { createHash } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { DeleteObjectCommand, GetObjectCommand, ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
@@ -34,7 +34,7 @@ export function fileLakeStorage(root: string): LakeStorage {
       const p = file(key);
       await mkdir(path.dirname(p), { recursive: true });
       // Write then rename: a reader (DuckDB) never sees half a file.
-      const tmp = `${p}.${process.pid}.${createHash('sha1').update(String(Math.random())).digest('hex').slice(0, 8)}.tmp`;
+      const tmp = `${p}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
       await writeFile(tmp, body);
       await rename(tmp, p);
     },
