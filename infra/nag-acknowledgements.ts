@@ -39,4 +39,7 @@ export function acknowledgeFindings(stack: ConnectorStack): void {
       reason: `${spec.name} presigns GET URLs of delivered files (keys known only at run time: <tenantId>/...); a presigned URL works only with the signer's own s3:GetObject, which is its only S3 grant (no list, no write), on objects of the delivery bucket only.`,
     });
   }
+
+  // The lake's prefix-scoped grants (infra/lake/construct.ts says why).
+  stack.lake.acknowledgeFindings(FUNCTIONS.filter((f) => (f.uses as readonly string[]).includes('lake:write')).map((f) => stack.functions.get(f.name).role));
 }

@@ -11,6 +11,11 @@ export const OUTPUTS = {
   deadLetterQueueUrl: 'ReportDeadLetterQueueUrl',
   alarmTopicArn: 'AlarmTopicArn',
   dashboardName: 'DashboardName',
+  lakeBucketName: 'LakeBucketName',
+  lakeDatabaseName: 'LakeDatabaseName',
+  lakeWorkGroupName: 'LakeWorkGroupName',
+  lakeResultsBucketName: 'LakeResultsBucketName',
+  lakeAnalystRoleArn: 'LakeAnalystRoleArn',
 } as const;
 
 export function stackName(stage: string): string {

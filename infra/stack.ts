@@ -10,6 +10,7 @@ import { Api } from './constructs/api.ts';
 import { Data } from './constructs/data.ts';
 import { Delivery } from './constructs/delivery.ts';
 import { Functions } from './constructs/functions.ts';
+import { Lake } from './lake/construct.ts';
 import { Observability } from './constructs/observability.ts';
 import { Notifications } from './constructs/notifications.ts';
 import { Scheduling } from './constructs/scheduling.ts';
@@ -33,6 +34,7 @@ export class ConnectorStack extends Stack {
   readonly functions: Functions;
   readonly observability: Observability;
   readonly notifications: Notifications;
+  readonly lake: Lake;
 
   constructor(scope: Construct, id: string, props: ConnectorStackProps) {
     super(scope, id, props);
@@ -46,6 +48,7 @@ export class ConnectorStack extends Stack {
     this.data = new Data(this, 'Data', { retainData: config.retainData });
     this.secrets = new Secrets(this, 'Secrets', { stage: config.stage, retainData: config.retainData });
     this.delivery = new Delivery(this, 'Delivery', { retainData: config.retainData, retentionDays: config.deliveryRetentionDays });
+    this.lake = new Lake(this, 'Lake', { stage: config.stage, retainData: config.retainData, accessLogs: this.delivery.accessLogs });
     this.scheduling = new Scheduling(this, 'Scheduling', { retainData: config.retainData });
     this.api = new Api(this, 'Api', { config, logRetention });
     this.notifications = new Notifications(this, 'Notifications', { retainData: config.retainData });
@@ -65,6 +68,7 @@ export class ConnectorStack extends Stack {
       tiktokSecret: this.secrets.tiktokApp,
       publicBaseUrl: this.api.publicBaseUrl,
       logRetention,
+      lake: this.lake,
     });
     this.api.addRoutes(this.functions);
     this.scheduling.connect(this.functions, config.reportConcurrency);
@@ -94,6 +98,11 @@ export class ConnectorStack extends Stack {
     output(OUTPUTS.deadLetterQueueUrl, this.scheduling.deadLetterQueue.queueUrl, 'Report runs that failed every retry');
     output(OUTPUTS.alarmTopicArn, this.observability.topic.topicArn, 'SNS topic of the alarms (subscribe e-mail, chat, paging)');
     output(OUTPUTS.dashboardName, this.observability.dashboard.dashboardName, 'CloudWatch dashboard');
+    output(OUTPUTS.lakeBucketName, this.lake.bucket.bucketName, 'S3 bucket of the data lake (Parquet under lake/<dataset>/tenant_id=<t>/dt=<day>/)');
+    output(OUTPUTS.lakeDatabaseName, this.lake.databaseName, 'Glue database of the lake tables (profile_daily, video_daily, videos)');
+    output(OUTPUTS.lakeWorkGroupName, this.lake.workGroup.name, 'Athena workgroup for lake queries (encrypted results, bytes-scanned limit)');
+    output(OUTPUTS.lakeResultsBucketName, this.lake.resultsBucket.bucketName, 'S3 bucket of the Athena query results');
+    output(OUTPUTS.lakeAnalystRoleArn, this.lake.analystRole.roleArn, 'Role that may query the lake through the workgroup, and read nothing else');
 
     acknowledgeFindings(this);
   }

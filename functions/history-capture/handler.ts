@@ -9,6 +9,7 @@ import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { defaultCaptureJobDeps, runCaptureJob } from '../../shared/history/index.ts';
 import { SNAPSHOT_METRICS } from '../../shared/history/metrics.ts';
 import { eventHandler } from '../../shared/lambda/handler.ts';
+import { withLakeCommits } from '../../shared/lake/capture.ts';
 import { logger } from '../../shared/logger.ts';
 import { CAPTURE_QUEUE_SETTINGS, captureQueue, parseCaptureMessage } from '../../shared/queue/capture.ts';
 
@@ -24,7 +25,7 @@ export const handler = eventHandler(async (event: SQSEvent, context: Context): P
       continue;
     }
     try {
-      const deps = defaultCaptureJobDeps();
+      const deps = withLakeCommits(defaultCaptureJobDeps());
       const deadlineMs = deps.now() + Math.max(0, context.getRemainingTimeInMillis() - CAPTURE_QUEUE_SETTINGS.reserveMs);
       const outcome = await runCaptureJob(deps, message, { deadlineMs });
       logger.info('Capture handled', { datasourceId: message.datasourceId, day: message.day, outcome: outcome.kind, calls: outcome.calls, ...('status' in outcome ? { status: outcome.status } : {}) });

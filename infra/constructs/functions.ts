@@ -46,6 +46,8 @@ export interface FunctionsProps {
   /** The base URL users reach (custom domain or the API endpoint); builds the OAuth redirect_uri. */
   publicBaseUrl: string;
   logRetention: RetentionDays;
+  /** The data lake (infra/lake): its bucket for LAKE_BUCKET, its writer grants for `lake:write`. */
+  lake?: { bucket: Bucket; writerStatements(): PolicyStatement[] };
 }
 
 export interface DeployedFunction {
@@ -82,6 +84,7 @@ export class Functions extends Construct {
       CAPTURE_QUEUE_URL: props.captureQueue.queueUrl,
       WEBHOOK_QUEUE_URL: props.webhookQueue.queueUrl,
       WEBHOOK_DLQ_URL: props.webhookDeadLetterQueue.queueUrl,
+      ...(props.lake ? { LAKE_BUCKET: props.lake.bucket.bucketName } : {}),
       HISTORY_CHECKPOINT_DAYS: String(config.historyCheckpointDays),
       ...(config.historyRetentionDays ? { HISTORY_RETENTION_DAYS: String(config.historyRetentionDays) } : {}),
       POWERTOOLS_SERVICE_NAME: SERVICE_NAME,
@@ -106,6 +109,7 @@ export class Functions extends Construct {
         new PolicyStatement({ actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [logGroup.logGroupArn] }),
       );
       for (const statement of statementsFor(spec.uses, props)) role.addToPolicy(statement);
+      if ((spec.uses as readonly FunctionPermission[]).includes('lake:write') && props.lake) for (const statement of props.lake.writerStatements()) role.addToPolicy(statement);
 
       const fn = new NodejsFunction(this, spec.name, {
         description: spec.description,

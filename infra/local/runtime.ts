@@ -126,6 +126,8 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       AWS_SECRET_ACCESS_KEY: 'S3RVER',
       TABLE_NAME: tableName,
       BUCKET_NAME: bucketName,
+      // The lake as plain files under DATA_DIR/lake/ (npm run lake reads them with DuckDB).
+      LAKE_DIR: env.LAKE_DIR ?? dataDir,
       DYNAMODB_ENDPOINT: dynamo.endpoint,
       S3_ENDPOINT: s3.endpoint,
       PUBLIC_BASE_URL: publicBaseUrl,

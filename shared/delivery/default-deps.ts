@@ -8,6 +8,7 @@ import { runReport } from '../reports/run.ts';
 // The extension of a format lives with its renderer; the public entry does not export the lookup yet.
 import { rendererFor } from '../reports/render/registry.ts';
 import type { DeliveryDeps, ReportPort } from './execute-run.ts';
+import { renderParquet } from '../lake/report-parquet.ts';
 
 /**
  * Lease of a try, renewed by the worker every RUN_LEASE_HEARTBEAT_MS while it runs (execute-run.ts),
@@ -21,8 +22,9 @@ export const RUN_LEASE_HEARTBEAT_MS = 20_000;
 
 export const reportPort: ReportPort = {
   run: (args) => runReport({ ...args, reportType: args.reportType as ReportType }),
-  render: (result, format) => renderReport(result, format),
-  extension: (format) => rendererFor(format).extension,
+  // Parquet is a delivery format only (not an API answer): its writer stays out of the API functions.
+  render: (result, format) => (format === 'parquet' ? renderParquet(result) : renderReport(result, format)),
+  extension: (format) => (format === 'parquet' ? 'parquet' : rendererFor(format).extension),
 };
 
 export function defaultDeliveryDeps(): DeliveryDeps {

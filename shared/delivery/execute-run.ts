@@ -38,7 +38,7 @@ import { headDelivery, putDelivery, type SseOptions } from './writer.ts';
 /** The report domain as the delivery uses it (the real one in default-deps.ts; fakes in tests). */
 export interface ReportPort {
   run(args: { tenantId: string; datasourceId: string; reportType: string; request: unknown; deadline?: number }): Promise<ReportResult>;
-  render(result: ReportResult, format: string): { body: string; contentType: string };
+  render(result: ReportResult, format: string): { body: string | Uint8Array; contentType: string };
   /** File extension of a format (from the report renderer registry). */
   extension(format: string): string;
 }
@@ -182,7 +182,7 @@ async function executeLeased(
         deadline: attemptInfo.deadline,
       });
       const rendered = deps.reports.render(result, format);
-      const body = Buffer.from(rendered.body, 'utf8');
+      const body = typeof rendered.body === 'string' ? Buffer.from(rendered.body, 'utf8') : Buffer.from(rendered.body);
       // Only the lease holder writes: renewed right before the PutObject, so the write (seconds)
       // happens inside a fresh lease, and a try that lost its lease (a long stall) writes nothing.
       if (!(await renewRunLease(deps, { ...ref, tenantId }, owner, deps.now(), deps.leaseMs))) throw new LeaseLostError();

@@ -211,7 +211,7 @@ export async function runExportJob(deps: ExportJobDeps, message: ExportMessage, 
     }
 
     const rendered = deps.reports.render(result, record.format);
-    const body = Buffer.from(rendered.body, 'utf8');
+    const body = typeof rendered.body === 'string' ? Buffer.from(rendered.body, 'utf8') : Buffer.from(rendered.body);
     if (body.byteLength > EXPORT_LIMITS.maxBytes) {
       throw new ExportTooLargeError(`The rendered export is ${body.byteLength} bytes, over the ${EXPORT_LIMITS.maxBytes} an export may be; narrow it with Cloud9QL or fewer fields.`, { maxBytes: EXPORT_LIMITS.maxBytes });
     }

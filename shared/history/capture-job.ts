@@ -25,7 +25,7 @@ import type { ProfileStats } from './store.ts';
 import { assertVideoId, type Counters } from './videos.ts';
 
 export const PROFILE_FIELDS = ['follower_count', 'following_count', 'likes_count', 'video_count'];
-export const VIDEO_FIELDS = ['id', 'title', 'video_description', 'create_time', 'view_count', 'like_count', 'comment_count', 'share_count'];
+export const VIDEO_FIELDS = ['id', 'title', 'video_description', 'create_time', 'view_count', 'like_count', 'comment_count', 'share_count', 'duration', 'share_url', 'embed_link'];
 
 export interface CaptureJobSettings {
   maxAttempts: number;
@@ -70,6 +70,9 @@ const MAX_SAFE = Number.MAX_SAFE_INTEGER;
 const WAIT_FLOOR_S = 10;
 const WAIT_JITTER_S = 5;
 const TITLE_MAX = 150;
+// TikTok's own caption limit; URLs are short, but never trusted to be.
+const DESCRIPTION_MAX = 2200;
+const URL_MAX = 512;
 
 class Superseded extends Error {}
 
@@ -106,7 +109,16 @@ function sanitizeVideo(v: Record<string, unknown>, onBad: () => void): PartVideo
     sanitizeCounter(v.share_count, onBad),
   ];
   const ct = v.create_time;
+  const str = (x: unknown, max: number) => (typeof x === 'string' && x !== '' ? x.slice(0, max) : undefined);
+  const details = {
+    description: str(v.video_description, DESCRIPTION_MAX),
+    duration: typeof v.duration === 'number' && Number.isInteger(v.duration) && v.duration >= 0 && v.duration < 2 ** 31 ? v.duration : undefined,
+    shareUrl: str(v.share_url, URL_MAX),
+    embedLink: str(v.embed_link, URL_MAX),
+  };
+  const known = Object.fromEntries(Object.entries(details).filter(([, x]) => x !== undefined));
   return {
+    ...(Object.keys(known).length > 0 ? { details: known } : {}),
     id,
     counters,
     title: String(v.title || v.video_description || '').slice(0, TITLE_MAX),
@@ -224,7 +236,7 @@ export async function runCaptureJob(deps: CaptureJobDeps, message: CaptureMessag
           const v = sanitizeVideo(raw, onBad);
           if (!v) continue;
           pending.push(v);
-          pendingBytes += v.id.length + Buffer.byteLength(v.title) + 40;
+          pendingBytes += v.id.length + Buffer.byteLength(v.title) + Buffer.byteLength(JSON.stringify(v.details ?? {})) + 40;
           progress.videos += 1;
         }
         if (!page.hasMore) progress.videosDone = true;

@@ -247,6 +247,7 @@ export function dynamoCaptureStore(deps: DynamoCaptureStoreDeps): CaptureStore {
                 ids: part.videos.map((v) => v.id).join(','),
                 data: encodeUints(data),
                 titles: JSON.stringify(part.videos.map((v) => v.title)),
+                details: JSON.stringify(part.videos.map((v) => v.details ?? {})),
                 ttl,
               },
             }),
@@ -284,12 +285,13 @@ export function dynamoCaptureStore(deps: DynamoCaptureStoreDeps): CaptureStore {
             const ids = String(item.ids ?? '') === '' ? [] : String(item.ids).split(',');
             const nums = decodeUints(item.data instanceof Uint8Array ? item.data : new Uint8Array());
             const titles = JSON.parse(String(item.titles ?? '[]')) as string[];
+            const details = JSON.parse(String(item.details ?? '[]')) as Array<PartVideo['details']>;
             found.set(
               String(item.sk).slice(prefix.length),
               ids.map((id, i) => {
                 const o = i * 5;
                 const ct = nums[o + 4]!;
-                return { id, counters: [nums[o]!, nums[o + 1]!, nums[o + 2]!, nums[o + 3]!] as const, title: titles[i] ?? '', ...(ct > 0 ? { createTime: ct - 1 } : {}) };
+                return { id, counters: [nums[o]!, nums[o + 1]!, nums[o + 2]!, nums[o + 3]!] as const, title: titles[i] ?? '', ...(ct > 0 ? { createTime: ct - 1 } : {}), ...(details[i] ? { details: details[i] } : {}) };
               }),
             );
           }

@@ -64,6 +64,8 @@ export interface PartVideo {
   counters: Counters;
   title: string;
   createTime?: number;
+  /** Metadata the lake's `videos` dataset keeps (not stored in the history itself). */
+  details?: { description?: string; duration?: number; shareUrl?: string; embedLink?: string };
 }
 
 /** Resumable paging state of one (datasource, day). */

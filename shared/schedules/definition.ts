@@ -8,7 +8,8 @@ import * as z from 'zod/mini';
 import '../zod-locale.ts';
 import { ValidationError } from '../errors.ts';
 import { parseOrThrow } from '../validation/index.ts';
-import { REPORT_TYPES, renderFormats, reportRequestSchema, type ReportType } from '../reports/index.ts';
+import { REPORT_TYPES, reportRequestSchema, type ReportType } from '../reports/index.ts';
+import { deliveryFormats } from '../reports/render/formats.ts';
 import { DEFAULT_TIMEZONE, parseScheduleExpression, validateTimezone, type ScheduleExpression } from './expression/index.ts';
 import { SCHEDULE_LIMITS } from './model.ts';
 
@@ -67,8 +68,8 @@ function reportTypeOption(reportType: ReportType) {
       ...scheduleMembers,
       reportType: z.literal(reportType),
       format: z
-        .enum(renderFormats(), { error: `format is required: one of ${renderFormats().join(', ')}` })
-        .check(z.meta({ description: 'File format of the delivered object.' })),
+        .enum(deliveryFormats(), { error: `format is required: one of ${deliveryFormats().join(', ')}` })
+        .check(z.meta({ description: 'File format of the delivered object (parquet: typed columns from the report\'s fields).' })),
     },
     {
       error: (issue) =>
@@ -115,8 +116,10 @@ export function validateDefinition(input: Record<string, unknown>): ScheduleDefi
   }
   // THE report schema, refinements included (e.g. maxVideos only with allPages); its defaults are
   // not stored, only the members given (normalised).
-  const request = parseOrThrow(reportRequestSchema(reportType) as z.ZodMiniType, members) as Record<string, unknown>;
-  const given = Object.fromEntries(Object.keys(members).map((key) => [key, request[key]]));
+  // Parquet is a delivery format, not an API answer: the report request itself is checked as JSON output.
+  const parquet = members.format === 'parquet';
+  const request = parseOrThrow(reportRequestSchema(reportType) as z.ZodMiniType, parquet ? { ...members, format: 'json' } : members) as Record<string, unknown>;
+  const given = Object.fromEntries(Object.keys(members).map((key) => [key, parquet && key === 'format' ? 'parquet' : request[key]]));
   const expression = parseScheduleExpression(String(parsed.schedule));
   const timezone = validateTimezone(String(parsed.timezone));
   if (typeof parsed.name !== 'string' || typeof parsed.datasourceId !== 'string') {

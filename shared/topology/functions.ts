@@ -46,7 +46,9 @@ export type FunctionPermission =
   /** sqs:SendMessage to the webhook queue: emits events (shared/webhooks/queue.ts). */
   | 'webhook-queue:send'
   /** Consume the webhook queue (event source) and send to its DLQ (a delivery out of tries). */
-  | 'webhook-queue:consume';
+  | 'webhook-queue:consume'
+  /** Write the data lake (Get/Put/Delete under lake/ and lake-staging/, list lake-staging/): infra/lake. */
+  | 'lake:write';
 
 export interface FunctionSpec {
   name: string;
@@ -117,7 +119,8 @@ export const FUNCTIONS = [
   // Also runs exports (report queue, kind 'export'): re-sends its own continuation/wait messages (queue:send).
   fn('report-generate', 'Runs one scheduled report slot or one export step and writes it to S3', [...TIKTOK_REPORT, 'bucket:read', 'bucket:write', 'queue:send', 'queue:consume'], 300, 1024),
   // The background lane: daily snapshot captures; re-sends its own continuation/wait/retry messages.
-  fn('history-capture', 'Captures one datasource\'s daily snapshot, resumably, within the background quota', [...TIKTOK_REPORT, 'capture-queue:send', 'capture-queue:consume'], 300, 1024),
+  // Each committed day is also written to the lake (shared/lake): the only function bundling the Parquet writer.
+  fn('history-capture', 'Captures one datasource\'s daily snapshot, resumably, within the background quota', [...TIKTOK_REPORT, 'capture-queue:send', 'capture-queue:consume', 'lake:write'], 300, 1024),
   // MCP: the read-only report, schedule and run reads of the other API functions, behind one route
   // (shared/mcp). Runs TikTok reports (token vault, like report-*) and signs run download URLs.
   fn('mcp', 'Model Context Protocol server (Streamable HTTP, stateless): read-only tools over reports, schedules and runs', [

@@ -17,7 +17,7 @@ const root = fileURLToPath(new URL('../..', import.meta.url));
 const CLIENT_NEEDS: Record<string, readonly FunctionPermission[]> = {
   '@aws-sdk/client-kms': ['tokens:encrypt', 'tokens:decrypt'],
   '@aws-sdk/client-secrets-manager': ['secret:read'],
-  '@aws-sdk/client-s3': ['bucket:read', 'bucket:write'],
+  '@aws-sdk/client-s3': ['bucket:read', 'bucket:write', 'lake:write'],
   '@aws-sdk/client-sqs': ['queue:send', 'queue:consume', 'capture-queue:send', 'capture-queue:consume', 'webhook-queue:send', 'webhook-queue:consume'],
 };
 
@@ -44,6 +44,15 @@ describe('bundle contents follow each function\'s permissions', () => {
       }
     }, 60_000);
   }
+
+  it('only the functions that write Parquet bundle hyparquet-writer (the lake writer: lake:write; Parquet deliveries: bucket:write)', async () => {
+    for (const spec of FUNCTIONS) {
+      const packages = await bundledPackages(spec.entry);
+      const writes = (spec.uses as readonly FunctionPermission[]).some((u) => u === 'lake:write' || u === 'bucket:write');
+      if (!writes) expect(packages.has('hyparquet-writer'), spec.name).toBe(false);
+      else expect(packages.get('hyparquet-writer') ?? 0, spec.name).toBeGreaterThan(0);
+    }
+  }, 300_000);
 
   it('meta serves the generated OpenAPI file: no renderers, Cloud9QL, cron code or token stack inside', async () => {
     const packages = await bundledPackages('functions/meta/handler.ts');

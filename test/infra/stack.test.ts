@@ -101,7 +101,8 @@ describe('dev stack', () => {
     it('lets only report-generate write objects, and only into the delivery bucket', () => {
       const bucketId = stack.getLogicalId(stack.delivery.bucket.node.defaultChild as CfnBucket);
       const s3Users = functionsWith((s) => actionsOf(s).some((a) => a.startsWith('s3:')));
-      expect(s3Users).toEqual(['report-generate', ...declaring('bucket:download')].sort());
+      // The lake writer (lake:write) writes the lake bucket only: test/lake/stack.test.ts.
+      expect(s3Users).toEqual(['report-generate', ...declaring('bucket:download'), ...declaring('lake:write')].sort());
       // Download URL signers (presigned GET) get s3:GetObject on objects, nothing else.
       expect(declaring('bucket:download')).toEqual(['exports', 'mcp', 'schedules']);
       for (const name of declaring('bucket:download')) {
@@ -117,7 +118,8 @@ describe('dev stack', () => {
         expect.objectContaining({ Action: 's3:ListBucket', Resource: arnOf(bucketId) }),
         expect.objectContaining({ Action: 's3:PutObject', Resource: objects }),
       ]));
-      expect(functionsWith((s) => actionsOf(s).includes('s3:PutObject'))).toEqual(['report-generate']);
+      const putsDeliveries = (s: Statement) => actionsOf(s).includes('s3:PutObject') && JSON.stringify(resourcesOf(s)).includes(bucketId);
+      expect(functionsWith(putsDeliveries)).toEqual(['report-generate']);
     });
 
     it('grants the token key only to token users, bound to the {tenantId, datasourceId} encryption context', () => {
@@ -207,13 +209,14 @@ describe('dev stack', () => {
 
     it('blocks public access and requires TLS on both buckets; versions and expires deliveries; logs access', () => {
       const buckets = template.findResources('AWS::S3::Bucket');
-      expect(Object.keys(buckets)).toHaveLength(2);
+      // Deliveries, access logs, and the lake's data and query-results buckets (infra/lake).
+      expect(Object.keys(buckets)).toHaveLength(4);
       for (const b of Object.values(buckets)) {
         expect(b.Properties.PublicAccessBlockConfiguration).toEqual({ BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true });
         expect(b.Properties.BucketEncryption.ServerSideEncryptionConfiguration[0].ServerSideEncryptionByDefault.SSEAlgorithm).toBeDefined();
       }
       const policies = Object.values(template.findResources('AWS::S3::BucketPolicy'));
-      expect(policies).toHaveLength(2);
+      expect(policies).toHaveLength(4);
       for (const p of policies) {
         expect(p.Properties.PolicyDocument.Statement).toContainEqual(
           expect.objectContaining({ Effect: 'Deny', Action: 's3:*', Principal: { AWS: '*' }, Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
@@ -238,7 +241,7 @@ describe('dev stack', () => {
         const f = template.findResources('AWS::Lambda::Function')[stack.getLogicalId(stack.functions.get(spec.name).fn.node.defaultChild as CfnRole)]!;
         expect(f.Properties).toMatchObject({ Runtime: 'nodejs24.x', Architectures: ['arm64'], MemorySize: spec.memoryMb, Timeout: spec.timeoutSeconds });
         expect(Object.keys(f.Properties.Environment.Variables).sort()).toEqual(
-          ['BUCKET_NAME', 'CAPTURE_QUEUE_URL', 'HISTORY_CHECKPOINT_DAYS', 'KMS_KEY_ID', 'LOG_LEVEL', 'NODE_OPTIONS', 'POWERTOOLS_METRICS_NAMESPACE', 'POWERTOOLS_SERVICE_NAME', 'PUBLIC_BASE_URL', 'REPORT_DLQ_URL', 'REPORT_QUEUE_URL', 'STAGE', 'TABLE_NAME', 'TIKTOK_API_BASE_URL', 'TIKTOK_AUTH_BASE_URL', 'TIKTOK_QUOTA_PER_MINUTE', 'TIKTOK_QUOTA_SCOPE', 'TIKTOK_SECRET_NAME', 'TOKEN_KEYRING', 'WEBHOOK_DLQ_URL', 'WEBHOOK_QUEUE_URL'].sort(),
+          ['BUCKET_NAME', 'CAPTURE_QUEUE_URL', 'HISTORY_CHECKPOINT_DAYS', 'KMS_KEY_ID', 'LAKE_BUCKET', 'LOG_LEVEL', 'NODE_OPTIONS', 'POWERTOOLS_METRICS_NAMESPACE', 'POWERTOOLS_SERVICE_NAME', 'PUBLIC_BASE_URL', 'REPORT_DLQ_URL', 'REPORT_QUEUE_URL', 'STAGE', 'TABLE_NAME', 'TIKTOK_API_BASE_URL', 'TIKTOK_AUTH_BASE_URL', 'TIKTOK_QUOTA_PER_MINUTE', 'TIKTOK_QUOTA_SCOPE', 'TIKTOK_SECRET_NAME', 'TOKEN_KEYRING', 'WEBHOOK_DLQ_URL', 'WEBHOOK_QUEUE_URL'].sort(),
         );
         expect(f.Properties.Environment.Variables).toMatchObject({ TOKEN_KEYRING: 'kms', POWERTOOLS_METRICS_NAMESPACE: 'TikTokConnector', STAGE: 'dev', HISTORY_CHECKPOINT_DAYS: '28' });
         // No retention configured for dev: snapshots are kept forever (no HISTORY_RETENTION_DAYS).

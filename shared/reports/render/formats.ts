@@ -11,6 +11,13 @@ export function renderFormats(): [ReportFormat, ...ReportFormat[]] {
   return [...REPORT_FORMATS];
 }
 
+/** Formats a delivered file (schedules) may have: the report formats plus Parquet (shared/lake/report-parquet.ts). */
+export const DELIVERY_FORMATS = [...REPORT_FORMATS, 'parquet'] as const;
+
+export function deliveryFormats(): [string, ...string[]] {
+  return [...DELIVERY_FORMATS];
+}
+
 export function isReportFormat(value: string): value is ReportFormat {
   return (REPORT_FORMATS as readonly string[]).includes(value);
 }
