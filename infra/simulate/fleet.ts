@@ -15,6 +15,7 @@ import { governedGate } from '../../shared/quota/gate.ts';
 import { FUNCTIONS } from '../../shared/topology/functions.ts';
 import { ruleIntervalMinutes } from '../../shared/topology/schedules.ts';
 import { ALL_SCOPES, createTikTokClient, type TikTokClient } from '../../shared/tiktok/index.ts';
+import { seededRng } from '../../shared/tiktok/sandbox/random.ts';
 import { simulatedTikTok, type SimAccount } from './tiktok.ts';
 import { VirtualTime } from './virtual-time.ts';
 
@@ -65,18 +66,6 @@ const DAY_MS = 86_400_000;
 const LATENCY = { '/v2/user/info/': 80, '/v2/video/list/': 150, '/v2/video/query/': 120 };
 const INTERACTIVE_INSTANCES = 4;
 
-/** mulberry32: a small seeded PRNG, so a run can be repeated. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 const percentile = (xs: number[], p: number) => {
   if (xs.length === 0) return 0;
   const s = [...xs].sort((a, b) => a - b);
@@ -85,7 +74,8 @@ const percentile = (xs: number[], p: number) => {
 
 export async function simulate(o: SimOptions): Promise<SimResult> {
   const started = performance.now();
-  const random = prng(o.seed);
+  // The sandbox's seeded PRNG: a run can be repeated.
+  const random = seededRng(o.seed);
   const time = new VirtualTime(START);
   const settings: QuotaSettings = { ...DEFAULT_QUOTA_SETTINGS, perMinute: o.quota, scope: o.scope };
 

@@ -10,11 +10,11 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { ensureTable, startLocalDynamo } from '../../infra/local/dynamodb.ts';
 import { createGovernor, DEFAULT_QUOTA_SETTINGS, dynamoLedgerStore, withWork, type LedgerStore } from '../../shared/quota/index.ts';
 import { governedGate } from '../../shared/quota/gate.ts';
-import { collectVideos, createPkceVerifier, createTikTokClient, pkceChallenge, type TikTokClient } from '../../shared/tiktok/index.ts';
+import { collectVideos, createTikTokClient, type TikTokClient } from '../../shared/tiktok/index.ts';
 import { startSandboxServer } from '../../shared/tiktok/sandbox/index.ts';
+import { connect } from './sandbox-connect.ts';
 import type { BenchResult } from './types.ts';
 
-const REDIRECT = 'https://bench.example.com/cb';
 const FIELDS = ['id', 'view_count'];
 const RUNS = 7;
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
@@ -107,25 +107,4 @@ export async function run(): Promise<BenchResult[]> {
     dynamo.destroy();
     await local.close();
   }
-}
-
-async function connect(client: TikTokClient, baseUrl: string, openId: string): Promise<string> {
-  const verifier = createPkceVerifier();
-  const url = new URL(client.buildAuthorizeUrl({ scopes: ['user.info.basic', 'video.list'], redirectUri: REDIRECT, state: 's', codeChallenge: pkceChallenge(verifier) }));
-  const q = url.searchParams;
-  const form = new URLSearchParams({
-    client_key: q.get('client_key')!,
-    response_type: 'code',
-    requested_scopes: q.get('scope')!,
-    redirect_uri: REDIRECT,
-    state: 's',
-    code_challenge: q.get('code_challenge')!,
-    code_challenge_method: 'S256',
-    account: openId,
-    decision: 'approve',
-  });
-  for (const scope of ['user.info.basic', 'video.list']) form.append('scope', scope);
-  const res = await fetch(`${baseUrl}/v2/auth/authorize/`, { method: 'POST', body: form, redirect: 'manual' });
-  const code = new URL(res.headers.get('location')!).searchParams.get('code')!;
-  return (await client.exchangeCode({ code, redirectUri: REDIRECT, codeVerifier: verifier })).accessToken;
 }

@@ -2,11 +2,11 @@
  * TikTok client against the sandbox: calls and time for a full paging of the 437-video account
  * (baseline: a bare fetch loop over the same endpoint), and attempts per call under injected faults.
  */
-import { collectVideos, createPkceVerifier, createTikTokClient, pkceChallenge, type TikTokClient } from '../../shared/tiktok/index.ts';
+import { collectVideos, createTikTokClient } from '../../shared/tiktok/index.ts';
 import { startSandboxServer } from '../../shared/tiktok/sandbox/index.ts';
+import { connect } from './sandbox-connect.ts';
 import type { BenchResult } from './types.ts';
 
-const REDIRECT = 'https://bench.example.com/cb';
 const FIELDS = ['id', 'create_time', 'title', 'view_count', 'like_count'];
 const RUNS = 7;
 
@@ -83,27 +83,6 @@ export async function run(): Promise<BenchResult[]> {
   } finally {
     await server.close();
   }
-}
-
-async function connect(client: TikTokClient, baseUrl: string, openId: string): Promise<string> {
-  const verifier = createPkceVerifier();
-  const url = new URL(client.buildAuthorizeUrl({ scopes: ['user.info.basic', 'video.list'], redirectUri: REDIRECT, state: 's', codeChallenge: pkceChallenge(verifier) }));
-  const q = url.searchParams;
-  const form = new URLSearchParams({
-    client_key: q.get('client_key')!,
-    response_type: 'code',
-    requested_scopes: q.get('scope')!,
-    redirect_uri: REDIRECT,
-    state: 's',
-    code_challenge: q.get('code_challenge')!,
-    code_challenge_method: 'S256',
-    account: openId,
-    decision: 'approve',
-  });
-  for (const scope of ['user.info.basic', 'video.list']) form.append('scope', scope);
-  const res = await fetch(`${baseUrl}/v2/auth/authorize/`, { method: 'POST', body: form, redirect: 'manual' });
-  const code = new URL(res.headers.get('location')!).searchParams.get('code')!;
-  return (await client.exchangeCode({ code, redirectUri: REDIRECT, codeVerifier: verifier })).accessToken;
 }
 
 /** The least a caller could do: POST, parse, follow the cursor. No checks, no dedupe, no retries. */

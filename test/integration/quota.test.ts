@@ -3,10 +3,8 @@
  * way TikTok does: a sliding minute per endpoint). Tenant A fires three times the quota at once;
  * tenant B then asks for a few reports. Over real HTTP against the local runtime.
  */
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { newTenantKey } from '../support/tenants.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ensureTenant, storeApiKey } from '../../shared/auth/api-keys.ts';
 import { connectAccount } from '../support/connect.ts';
 import { startTestRuntime, type TestRuntime } from '../support/runtime.ts';
 
@@ -17,16 +15,6 @@ let dsB: string;
 
 const asB = (): TestRuntime => ({ ...rt, api: (p, init = {}) => rt.api(p, { ...init, auth: keyB }) });
 
-async function newTenantKey(tenantId: string): Promise<string> {
-  const doc = DynamoDBDocumentClient.from(
-    new DynamoDBClient({ endpoint: process.env.DYNAMODB_ENDPOINT, region: 'us-east-1', credentials: { accessKeyId: 'l', secretAccessKey: 'l' } }),
-  );
-  const deps = { dynamo: doc, tableName: process.env.TABLE_NAME!, now: () => Date.now() };
-  await ensureTenant(deps, tenantId, tenantId);
-  const { apiKey } = await storeApiKey(deps, tenantId);
-  doc.destroy();
-  return apiKey;
-}
 
 beforeAll(async () => {
   rt = await startTestRuntime({ env: { TIKTOK_QUOTA_PER_MINUTE: '60', SANDBOX_RATE_LIMIT_PER_MINUTE: '60', LOG_LEVEL: 'SILENT' } });

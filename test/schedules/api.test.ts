@@ -3,10 +3,8 @@
  * validation (each 4xx names the field), tenancy (another tenant's datasource or schedule is 404),
  * and the per-tenant limit under concurrent creates.
  */
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { newTenantKey } from '../support/tenants.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ensureTenant, storeApiKey } from '../../shared/auth/api-keys.ts';
 import { REPORT_TYPES } from '../../shared/reports/index.ts';
 import { reportDefinition } from '../../shared/reports/registry.ts';
 import { createSchedule, defaultScheduleServiceDeps, SCHEDULE_LIMITS } from '../../shared/schedules/index.ts';
@@ -27,16 +25,6 @@ function asOther(): TestRuntime {
   return { ...rt, api: (p, init = {}) => rt.api(p, { ...init, auth: otherKey }) };
 }
 
-async function newTenantKey(tenantId: string): Promise<string> {
-  const doc = DynamoDBDocumentClient.from(
-    new DynamoDBClient({ endpoint: process.env.DYNAMODB_ENDPOINT, region: 'us-east-1', credentials: { accessKeyId: 'l', secretAccessKey: 'l' } }),
-  );
-  const deps = { dynamo: doc, tableName: process.env.TABLE_NAME!, now: () => Date.now() };
-  await ensureTenant(deps, tenantId, tenantId);
-  const { apiKey } = await storeApiKey(deps, tenantId);
-  doc.destroy();
-  return apiKey;
-}
 
 const valid = () => ({
   name: 'Daily profile',
