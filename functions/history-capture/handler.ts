@@ -25,7 +25,7 @@ export const handler = eventHandler(async (event: SQSEvent, context: Context): P
       continue;
     }
     try {
-      const deps = withLakeCommits(defaultCaptureJobDeps());
+      const deps = withLakeCommits(defaultCaptureJobDeps(), () => metrics.addMetric(SNAPSHOT_METRICS.lakeWriteFailed, MetricUnit.Count, 1));
       const deadlineMs = deps.now() + Math.max(0, context.getRemainingTimeInMillis() - CAPTURE_QUEUE_SETTINGS.reserveMs);
       const outcome = await runCaptureJob(deps, message, { deadlineMs });
       logger.info('Capture handled', { datasourceId: message.datasourceId, day: message.day, outcome: outcome.kind, calls: outcome.calls, ...('status' in outcome ? { status: outcome.status } : {}) });

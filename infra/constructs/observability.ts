@@ -163,6 +163,16 @@ export class Observability extends Construct {
     });
     alarm('snapshot-backlog-overrun', overrun, 'The snapshot backlog cannot finish within its day (calls needed exceed the background TikTok capacity left)');
 
+    // The lake: a committed day whose Parquet files could not be written (docs/operations.md).
+    const lakeFailed = new Metric({
+      namespace: METRICS_NAMESPACE,
+      metricName: SNAPSHOT_METRICS.lakeWriteFailed,
+      dimensionsMap: { service: SERVICE_NAME },
+      statistic: 'Sum',
+      period: Duration.hours(1),
+    });
+    alarm('lake-write-failed', lakeFailed, 'A committed snapshot day could not be written to the data lake (run npm run lake:backfill for that day)');
+
     const api5xx = props.httpApi.metricServerError({ period: Duration.minutes(5), statistic: 'Sum' });
     alarm('api-5xx', api5xx, 'API answered 5 or more 5xx responses in 5 minutes (includes TikTok 502/504)', 5);
 

@@ -9,4 +9,6 @@ export const SNAPSHOT_METRICS = {
   /** Days given up (they stay null in the history). */
   daysLost: 'SnapshotDaysLost',
   queued: 'SnapshotCapturesQueued',
+  /** A committed day whose lake files could not be written (the history has it; lake:backfill rewrites it). */
+  lakeWriteFailed: 'LakeWriteFailed',
 } as const;

@@ -5,7 +5,7 @@ import { logger } from '../logger.ts';
 import { lakeStorageFromEnv } from './config.ts';
 import { withLake } from './hook.ts';
 
-export function withLakeCommits(deps: CaptureJobDeps): CaptureJobDeps {
+export function withLakeCommits(deps: CaptureJobDeps, onWriteFailed?: () => void): CaptureJobDeps {
   const storage = lakeStorageFromEnv();
   if (!storage) return deps;
   const ctx = appContext();
@@ -15,6 +15,7 @@ export function withLakeCommits(deps: CaptureJobDeps): CaptureJobDeps {
       history: { dynamo: ctx.dynamo, tableName: ctx.config.tableName, now: () => appContext().clock.now() },
       storage,
       log: { warn: (m, e) => logger.warn(m, { ...e }), info: (m, e) => logger.info(m, { ...e }) },
+      ...(onWriteFailed ? { onWriteFailed } : {}),
     }),
   };
 }

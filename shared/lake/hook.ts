@@ -17,6 +17,8 @@ export interface LakeHookDeps {
   history: HistoryStoreDeps;
   storage: LakeStorage;
   log?: { warn(message: string, extra?: Record<string, unknown>): void; info?(message: string, extra?: Record<string, unknown>): void };
+  /** Counted (a metric and its alarm): a failed lake write is otherwise only a log line. */
+  onWriteFailed?: () => void;
 }
 
 export function detailsOf(videos: readonly PartVideo[] | undefined): Map<string, VideoDetails> {
@@ -55,6 +57,7 @@ export function withLake(store: CaptureStore, deps: LakeHookDeps): CaptureStore 
             deps.log?.info?.('Lake day written', { ...target, ms: Date.now() - started, ...result });
           } catch (err) {
             deps.log?.warn('Lake write failed; the history day is committed (npm run lake:backfill rewrites it)', { ...target, error: (err as Error).message });
+            deps.onWriteFailed?.();
           }
         }
         return status;

@@ -357,8 +357,10 @@ describe('dev stack', () => {
       const quota = alarmOn('QuotaPermitsGranted');
       expect(quota.map((a) => (a.Properties.Dimensions as Array<{ Name: string; Value: string }>).find((d) => d.Name === 'Endpoint')!.Value).sort()).toEqual([...QUOTA_ENDPOINTS].sort());
       for (const a of quota) expect(a.Properties).toMatchObject({ Threshold: 540, Period: 60, EvaluationPeriods: 15, DatapointsToAlarm: 15, Statistic: 'Sum' });
+      // A committed day the lake could not take.
+      expect(alarmOn('LakeWriteFailed')[0]?.Properties).toMatchObject({ Statistic: 'Sum', Period: 3600, Threshold: 1 });
       // + the webhook DLQ and disabled-subscription alarms (infra/constructs/notifications.ts)
-      expect(alarms()).toHaveLength(2 * FUNCTIONS.length + 5 + QUOTA_ENDPOINTS.length + 2);
+      expect(alarms()).toHaveLength(2 * FUNCTIONS.length + 6 + QUOTA_ENDPOINTS.length + 2);
     });
   });
 
