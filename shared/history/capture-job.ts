@@ -57,6 +57,8 @@ export interface CaptureJobDeps {
   settings?: Partial<CaptureJobSettings>;
   log?: CaptureJobLog;
   random?: () => number;
+  /** A day given up here (re-authorisation needed, out of attempts): the built-in alert (lost-day-alert.ts). */
+  onDayLost?(ref: { tenantId: string; datasourceId: string }, day: Day, reason: string): Promise<void>;
   /** Part ids (tests, simulation: deterministic). */
   partId?: () => string;
 }
@@ -161,7 +163,11 @@ export async function runCaptureJob(deps: CaptureJobDeps, message: CaptureMessag
     let lostDay = false;
     if (opts2.remove) await store.due.remove(datasourceId);
     else lostDay = await store.due.markLost(datasourceId, day, nextDue(datasourceId, day, nowMs), error.code);
-    if (lostDay) await store.plan.addDone(day, planned);
+    if (lostDay) {
+      await store.plan.addDone(day, planned);
+      // Best effort: the day is given up either way; a lost alert must not turn this into a retry.
+      await deps.onDayLost?.(ref, day, error.code).catch((err: unknown) => deps.log?.warn('Lost-day alert not sent', { ...ref, day, error: (err as Error).message }));
+    }
     const progress = await store.progress.get(datasourceId, day);
     if (progress) await store.progress.clear(progress);
     deps.log?.warn('Snapshot day given up; it stays missing (null)', { ...ref, day, code: error.code, lostDay });

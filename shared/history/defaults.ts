@@ -6,6 +6,7 @@ import { captureQueue } from '../queue/capture.ts';
 import { withAccessToken } from '../tokens/index.ts';
 import type { CaptureJobDeps } from './capture-job.ts';
 import { dynamoCaptureStore } from './dynamo-store.ts';
+import { alertDayLost } from './lost-day-alert.ts';
 import { capacityFromQuota } from './plan.ts';
 import type { CaptureStore } from './ports.ts';
 import { readHistorySettings } from './settings.ts';
@@ -27,6 +28,7 @@ export function defaultCaptureJobDeps(): CaptureJobDeps {
       withAccessToken: (ref, fn) => withAccessToken(ref, (token, datasource) => fn(token, datasource)),
     }),
     log: { warn: (message, extra) => logger.warn(message, { ...extra }) },
+    onDayLost: (ref, day, reason) => alertDayLost(ref, day, reason, appContext().clock.now()),
   };
 }
 

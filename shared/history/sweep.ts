@@ -7,8 +7,7 @@
  * step (entries for datasources that have none), and the day's capacity verdict (plan.ts), which
  * also decides which of the largest accounts skip their video counters today.
  */
-import { makeEvent } from '../webhooks/events.ts';
-import { emitEvent } from '../webhooks/queue.ts';
+import { alertDayLost } from './lost-day-alert.ts';
 import pLimit from 'p-limit';
 import { CAPTURE_QUEUE_SETTINGS, type CaptureMessage } from '../queue/capture.ts';
 import { dayOf } from './days.ts';
@@ -104,15 +103,7 @@ export async function dispatchDueCaptures(deps: CaptureSweepDeps, nowMs: number)
             if (await store.due.markLost(entry.datasourceId, entry.day, next, 'snapshot_day_over')) {
               summary.daysLost += 1;
               // Built-in alert (docs/webhooks.md): a datasource went a whole day without a snapshot.
-              await emitEvent(
-                entry.tenantId,
-                makeEvent('alert.triggered', ['builtin.no_snapshot', entry.datasourceId, entry.day], {
-                  alert: { id: 'builtin.no_snapshot', name: 'No snapshot for a day', builtin: true },
-                  datasourceId: entry.datasourceId,
-                  rowCount: 1,
-                  rows: [{ datasourceId: entry.datasourceId, day: entry.day, reason: 'snapshot_day_over' }],
-                }, nowMs),
-              );
+              await alertDayLost(entry, entry.day, 'snapshot_day_over', nowMs);
               const calls = captureCalls(entry.videoCount);
               await store.plan.addDone(entry.day, calls);
               await store.plan.addPlanned(today, calls, sizeBucket(calls));

@@ -181,8 +181,12 @@ describe('capture lane (in-memory ports)', () => {
     await f.tick();
     const { ConflictError } = await import('../../shared/errors.ts');
     f.tiktok.intercept(() => new ConflictError('needs_reauth', 'Re-connect the account.'));
-    const o = await runCaptureJob(f.deps, f.queue.shift()!.message, { deadlineMs: f.clock.now() + 60_000 });
+    const lost: unknown[] = [];
+    const deps = { ...f.deps, onDayLost: async (ref: { datasourceId: string }, day: string, reason: string) => void lost.push([ref.datasourceId, day, reason]) };
+    const o = await runCaptureJob(deps, f.queue.shift()!.message, { deadlineMs: f.clock.now() + 60_000 });
     expect(o).toMatchObject({ kind: 'failed', retryable: false, lostDay: true, error: { code: 'needs_reauth' } });
+    // The built-in no-snapshot alert goes out for a day the job gave up, too.
+    expect(lost).toEqual([['ds', '2024-06-01', 'needs_reauth']]);
   });
 
   it('a bad counter never fails the day: clamped or skipped per value', async () => {
