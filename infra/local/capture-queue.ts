@@ -1,11 +1,10 @@
 /**
  * In-process stand-in for the capture queue (SQS + DLQ + event source of history-capture): the
  * report queue's stand-in (queue.ts) with CAPTURE_QUEUE_SETTINGS, plus SQS's DelaySeconds on send
- * (a capture waiting for quota or continuing sends a delayed message). Delays are real time times
- * `delayScale` (0: at once).
+ * (a capture waiting for quota or continuing sends a delayed message; delayed-sends.ts).
  */
-import { CAPTURE_QUEUE_SETTINGS, type CaptureMessage, type CaptureQueue } from '../../shared/queue/capture.ts';
-import type { RunMessage } from '../../shared/queue/index.ts';
+import { CAPTURE_QUEUE_SETTINGS, type CaptureQueue } from '../../shared/queue/capture.ts';
+import { delayedSends } from './delayed-sends.ts';
 import { createLocalReportQueue, type LocalQueueOptions, type LocalReportQueue, type QueueConsumer } from './queue.ts';
 
 export interface LocalCaptureQueue extends CaptureQueue {
@@ -23,42 +22,14 @@ export function createLocalCaptureQueue(consume: QueueConsumer, options: LocalQu
     maxReceiveCount: CAPTURE_QUEUE_SETTINGS.maxReceiveCount,
     ...options,
   });
-  const scale = options.delayScale ?? 1;
-  const timers = new Map<NodeJS.Timeout, Promise<void>>();
-  let closed = false;
-  // The inner queue carries any JSON body; the capture consumer parses its own schema.
-  const asRun = (messages: readonly CaptureMessage[]) => messages as unknown as readonly RunMessage[];
+  const sends = delayedSends(inner, { maxDelaySeconds: CAPTURE_QUEUE_SETTINGS.maxDelaySeconds, scale: options.delayScale ?? 1 });
   return {
     inner,
     get delayed() {
-      return timers.size;
+      return sends.delayed;
     },
-    async send(messages, opts) {
-      if (closed) throw new Error('The local capture queue is closed.');
-      const delayMs = Math.min(CAPTURE_QUEUE_SETTINGS.maxDelaySeconds, Math.max(0, opts?.delaySeconds ?? 0)) * 1000 * scale;
-      if (delayMs <= 0) return inner.send(asRun(messages));
-      let release!: () => void;
-      const done = new Promise<void>((r) => (release = r));
-      const t = setTimeout(() => {
-        timers.delete(t);
-        if (!closed) void inner.send(asRun(messages)).catch(() => undefined);
-        release();
-      }, delayMs);
-      timers.set(t, done);
-      return undefined;
-    },
-    async drain() {
-      for (;;) {
-        await inner.drain();
-        if (timers.size === 0) return;
-        await Promise.all(timers.values());
-      }
-    },
-    async close() {
-      closed = true;
-      for (const t of timers.keys()) clearTimeout(t);
-      timers.clear();
-      await inner.close();
-    },
+    send: (messages, opts) => sends.send(messages, opts?.delaySeconds, 'capture'),
+    drain: sends.drain,
+    close: sends.close,
   };
 }

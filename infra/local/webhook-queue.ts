@@ -1,10 +1,11 @@
 /**
  * In-process stand-in for the webhook queue (SQS + DLQ + webhook-deliver's event source): the report
  * queue's stand-in (queue.ts) with WEBHOOK_QUEUE_SETTINGS, plus DelaySeconds on send (a retry is a
- * delayed message). Delays are real time times `delayScale`.
+ * delayed message; delayed-sends.ts).
  */
 import type { RunMessage } from '../../shared/queue/index.ts';
-import { WEBHOOK_QUEUE_SETTINGS, type WebhookMessage, type WebhookQueue } from '../../shared/webhooks/queue.ts';
+import { WEBHOOK_QUEUE_SETTINGS, type WebhookQueue } from '../../shared/webhooks/queue.ts';
+import { delayedSends } from './delayed-sends.ts';
 import { createLocalReportQueue, type LocalQueueOptions, type LocalReportQueue, type QueueConsumer } from './queue.ts';
 
 export interface LocalWebhookQueue extends WebhookQueue {
@@ -19,41 +20,14 @@ export function createLocalWebhookQueue(consume: QueueConsumer, options: LocalQu
     maxReceiveCount: WEBHOOK_QUEUE_SETTINGS.maxReceiveCount,
     ...options,
   });
-  const scale = options.delayScale ?? 1;
-  const timers = new Map<NodeJS.Timeout, Promise<void>>();
-  let closed = false;
-  // The inner queue carries any JSON body with a tenantId (its fairness key).
-  const asRun = (m: WebhookMessage) => [m as unknown as RunMessage];
+  const sends = delayedSends(inner, { maxDelaySeconds: WEBHOOK_QUEUE_SETTINGS.maxDelaySeconds, scale: options.delayScale ?? 1 });
   return {
     inner,
-    async send(message, opts) {
-      if (closed) throw new Error('The local webhook queue is closed.');
-      const delayMs = Math.min(WEBHOOK_QUEUE_SETTINGS.maxDelaySeconds, Math.max(0, opts?.delaySeconds ?? 0)) * 1000 * scale;
-      if (delayMs <= 0) return inner.send(asRun(message));
-      let release!: () => void;
-      const done = new Promise<void>((r) => (release = r));
-      const t = setTimeout(() => {
-        timers.delete(t);
-        if (!closed) void inner.send(asRun(message)).catch(() => undefined);
-        release();
-      }, delayMs);
-      timers.set(t, done);
-    },
+    send: (message, opts) => sends.send([message], opts?.delaySeconds, 'webhook'),
     async deadLetter(message, reason) {
       await inner.deadLetter(message as unknown as RunMessage, reason, 'attempt' in message ? message.attempt : 0);
     },
-    async drain() {
-      for (;;) {
-        await inner.drain();
-        if (timers.size === 0) return;
-        await Promise.all(timers.values());
-      }
-    },
-    async close() {
-      closed = true;
-      for (const t of timers.keys()) clearTimeout(t);
-      timers.clear();
-      await inner.close();
-    },
+    drain: sends.drain,
+    close: sends.close,
   };
 }
