@@ -23,7 +23,7 @@ const envSchema = z.object({
   TIKTOK_SECRET_NAME: z.optional(z.string()),
   TIKTOK_AUTH_BASE_URL: z._default(z.url(), 'https://www.tiktok.com'),
   TIKTOK_API_BASE_URL: z._default(z.url(), 'https://open.tiktokapis.com'),
-  /** TikTok's docs disagree on the S256 challenge encoding (docs/tiktok-api.md §1), so it is a setting. */
+  /** TikTok's docs disagree on the S256 challenge encoding (docs/tiktok.md §1), so it is a setting. */
   PKCE_CHALLENGE_ENCODING: z._default(z.enum(['base64url', 'hex']), 'base64url'),
   TIKTOK_TIMEOUT_MS: z._default(z.coerce.number().check(z.int(), z.positive()), 10_000),
   /** The token endpoint's own timeout: a refresh answer lost to a timeout costs the refresh token. */

@@ -1,5 +1,5 @@
 /**
- * Scope checks before any TikTok call (docs/tiktok-api.md §5 "Partial consent"): every requested field
+ * Scope checks before any TikTok call (docs/tiktok.md §5 "Partial consent"): every requested field
  * needs its scope (FIELD_CATALOGUE) and the endpoint needs its own (ENDPOINT_SCOPE). Asking TikTok
  * anyway would only earn `scope_permission_missed`, and spend rate limit.
  */

@@ -1,5 +1,5 @@
 /**
- * Display API v2 reads (docs/tiktok-api.md §3): Bearer token, required `fields` query parameter, JSON POST
+ * Display API v2 reads (docs/tiktok.md §3): Bearer token, required `fields` query parameter, JSON POST
  * bodies, TikTok's JSON returned as-is. Reads are idempotent, so they retry (retry.ts `retryRead`).
  */
 import type { ZodMiniType } from 'zod/mini';

@@ -66,12 +66,12 @@ const DISPLAY_KINDS: Readonly<Record<string, TikTokErrorKind>> = {
   internal_error: 'upstream',
 };
 
-/** Display API `error.code` (docs/tiktok-api.md §4.1) → kind; unknown codes fall back on the HTTP status. */
+/** Display API `error.code` (docs/tiktok.md §4.1) → kind; unknown codes fall back on the HTTP status. */
 export function displayErrorKind(code: string, httpStatus: number): TikTokErrorKind {
   return DISPLAY_KINDS[code] ?? statusKind(httpStatus);
 }
 
-/** OAuth `error` (docs/tiktok-api.md §2.4) → kind. Only a spent/bad grant is `invalid_grant`: it means "re-authorize". */
+/** OAuth `error` (docs/tiktok.md §2.4) → kind. Only a spent/bad grant is `invalid_grant`: it means "re-authorize". */
 export function oauthErrorKind(error: string, httpStatus: number): TikTokErrorKind {
   if (error === 'invalid_grant') return 'invalid_grant';
   if (error === 'rate_limit_exceeded' || httpStatus === 429) return 'rate_limited';

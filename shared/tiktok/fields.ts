@@ -1,6 +1,6 @@
 /**
  * The field catalogue: which fields each report type may request from TikTok and the OAuth scope
- * each field needs (docs/tiktok-api.md §3). It is data, so the report code validates `fields` and checks
+ * each field needs (docs/tiktok.md §3). It is data, so the report code validates `fields` and checks
  * granted scopes from the same table the sandbox enforces.
  */
 

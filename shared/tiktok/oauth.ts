@@ -1,5 +1,5 @@
 /**
- * Login Kit steps (docs/tiktok-api.md §1-2), each explicit: authorize URL, code exchange, refresh, revoke.
+ * Login Kit steps (docs/tiktok.md §1-2), each explicit: authorize URL, code exchange, refresh, revoke.
  * Token endpoints take form-urlencoded bodies and answer flat JSON; `client_key` (never `client_id`).
  */
 import { endpointUrl, type ClientContext } from './context.ts';

@@ -1,5 +1,5 @@
 /**
- * Following `video/list` cursors (docs/tiktok-api.md §3.2): loop on `has_more`, not on page size (TikTok may
+ * Following `video/list` cursors (docs/tiktok.md §3.2): loop on `has_more`, not on page size (TikTok may
  * return short pages), stop at the caller's cap, and never trust TikTok to make progress: a cursor that
  * was already sent ends the loop, a video id already returned is dropped, and pages are bounded.
  */

@@ -1,6 +1,6 @@
 /**
  * PKCE (RFC 7636) with the S256 method. TikTok's desktop sample reportedly hex-encodes the SHA-256
- * digest instead of base64url (docs/tiktok-api.md §1), so the challenge encoding is a parameter; the RFC's
+ * digest instead of base64url (docs/tiktok.md §1), so the challenge encoding is a parameter; the RFC's
  * base64url is the default.
  */
 import { createHash, randomBytes } from 'node:crypto';

@@ -1,5 +1,5 @@
 /**
- * Reading TikTok's two response shapes (docs/tiktok-api.md §5 "Two response shapes"):
+ * Reading TikTok's two response shapes (docs/tiktok.md §5 "Two response shapes"):
  * - Display API: `{data, error:{code, message, log_id}}`, success only when `error.code == "ok"`;
  * - OAuth: flat JSON, failure detected by the `error` key (not the HTTP status, which TikTok does not document).
  * Anything else is `upstream` (malformed), never a silent success.

@@ -1,5 +1,5 @@
 /**
- * TikTok's payloads as TikTok sends them (docs/tiktok-api.md §2.3, §3, §6). Display API responses are
+ * TikTok's payloads as TikTok sends them (docs/tiktok.md §2.3, §3, §6). Display API responses are
  * returned to callers as-is: reports run Cloud9QL on TikTok's own JSON.
  */
 

@@ -1,4 +1,4 @@
-/** TikTok-shaped sample payloads (docs' shapes: docs/tiktok-api.md §6) and a fixed clock for the tests. */
+/** TikTok-shaped sample payloads (docs' shapes: docs/tiktok.md §6) and a fixed clock for the tests. */
 export const NOW = Date.UTC(2024, 4, 15, 10, 30, 0); // Wednesday 2024-05-15 10:30:00 UTC
 export const now = () => NOW;
 

@@ -1,4 +1,4 @@
-/** Profile & Stats: TikTok `GET /v2/user/info/` (docs/tiktok-api.md §3.1), one call, one user object. */
+/** Profile & Stats: TikTok `GET /v2/user/info/` (docs/tiktok.md §3.1), one call, one user object. */
 import * as z from 'zod/mini';
 import '../../zod-locale.ts';
 import { baseRequestShape } from '../request/base.ts';

@@ -1,5 +1,5 @@
 /**
- * Video List: TikTok `POST /v2/video/list/` (docs/tiktok-api.md §3.2). One page as asked, or with
+ * Video List: TikTok `POST /v2/video/list/` (docs/tiktok.md §3.2). One page as asked, or with
  * `allPages` every page from the cursor on, following `data.cursor` while `has_more` (the paging
  * iterator of shared/tiktok guards against repeated cursors and duplicate videos), up to
  * `maxVideos`. All pages are merged into one `{data:{videos, cursor, has_more}}` for Cloud9QL.

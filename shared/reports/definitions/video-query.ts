@@ -1,5 +1,5 @@
 /**
- * Video Query by ID: TikTok `POST /v2/video/query/` (docs/tiktok-api.md §3.3) for 1..20 ids of the
+ * Video Query by ID: TikTok `POST /v2/video/query/` (docs/tiktok.md §3.3) for 1..20 ids of the
  * account's own videos. Ids TikTok does not return (not the user's, deleted, private) are simply
  * absent from the rows, as at TikTok.
  */

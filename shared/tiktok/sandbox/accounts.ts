@@ -11,7 +11,7 @@ import { pick, randInt, seededRng, seededUuid, type Rng } from './random.ts';
 export const BASE_TIME_SECONDS = 1_717_200_000;
 export const DEFAULT_SEED = 20_240_601;
 
-/** Cover URLs are signed with a 6-hour expiry at TikTok (docs/tiktok-api.md §3.4); built per response. */
+/** Cover URLs are signed with a 6-hour expiry at TikTok (docs/tiktok.md §3.4); built per response. */
 export type SeededVideo = Omit<TikTokVideo, 'cover_image_url'>;
 
 export interface SandboxAccount {

@@ -1,6 +1,6 @@
 /**
  * Display API v2 endpoints: `/v2/user/info/`, `/v2/video/list/`, `/v2/video/query/`, answering
- * `{data, error:{code, message, log_id}}` with TikTok's statuses (docs/tiktok-api.md §4.1). Checks run in
+ * `{data, error:{code, message, log_id}}` with TikTok's statuses (docs/tiktok.md §4.1). Checks run in
  * TikTok's order: token, endpoint scope (`scope_not_authorized` 401), fields (`invalid_params`),
  * field scopes (`scope_permission_missed` 400), body (`invalid_params`).
  */
@@ -116,7 +116,7 @@ export async function handleVideoQuery(s: SandboxState, req: IncomingMessage, re
     return sendDisplayError(s, res, invalidParams('filters.video_ids must be a non-empty array of video id strings.'));
   }
   if (ids.length > MAX_COUNT) return sendDisplayError(s, res, invalidParams(`filters.video_ids can hold at most ${MAX_COUNT} ids.`));
-  // Only the user's own videos come back; other ids are simply absent (docs/tiktok-api.md §3.3).
+  // Only the user's own videos come back; other ids are simply absent (docs/tiktok.md §3.3).
   const own = new Map(a.account.videos.map((v) => [v.id, v]));
   const found = [...new Set(ids as string[])].flatMap((id) => (own.has(id) ? [videoOut(s, own.get(id)!, a.fields)] : []));
   sendData(s, res, { videos: found });

@@ -1,5 +1,5 @@
 /**
- * The TikTok sandbox: a local emulator of the endpoints in docs/tiktok-api.md (same paths, methods,
+ * The TikTok sandbox: a local emulator of the endpoints in docs/tiktok.md (same paths, methods,
  * payloads, error shapes and statuses) with seeded accounts and knobs for tests. The local runtime
  * mounts `handle` under `/sandbox/tiktok`; product code reaches it only through the two base URLs.
  */

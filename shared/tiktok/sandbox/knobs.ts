@@ -81,7 +81,7 @@ export class FaultQueue {
 }
 
 /**
- * TikTok's limit: N requests per sliding minute, counted separately per endpoint (docs/tiktok-api.md §4.2).
+ * TikTok's limit: N requests per sliding minute, counted separately per endpoint (docs/tiktok.md §4.2).
  * Like TikTok (as documented) it sends no Retry-After; inject a fault with retryAfterSeconds for that.
  */
 export class SlidingWindowLimiter {

@@ -1,7 +1,7 @@
 /**
  * `/v2/oauth/token/` and `/v2/oauth/revoke/`: form-urlencoded in, flat JSON out, errors as
  * `{error, error_description, log_id}` with RFC 6749 statuses (400, 401 for invalid_client), since
- * TikTok documents none (docs/tiktok-api.md §2.4).
+ * TikTok documents none (docs/tiktok.md §2.4).
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { mediaType, readBody, sendJson } from './http.ts';
@@ -42,7 +42,7 @@ export async function handleToken(s: SandboxState, req: IncomingMessage, res: Se
     if (!refreshToken) return sendOAuthError(s, res, invalidRequest('refresh_token is required.'));
     result = s.tokens.refreshGrant(refreshToken);
   } else {
-    // client_credentials exists at TikTok but is not usable with the Display API (docs/tiktok-api.md §2.6).
+    // client_credentials exists at TikTok but is not usable with the Display API (docs/tiktok.md §2.6).
     return sendOAuthError(s, res, { error: 'unsupported_grant_type', description: 'The grant_type is not supported.', status: 400 });
   }
   if (isFailure(result)) return sendOAuthError(s, res, result);
