@@ -1,7 +1,7 @@
 /**
  * Tokens of Cloud9QL (hand-written; parser.ts says why). Keywords and function names are
- * case-insensitive; field names are case-sensitive. Patterns are fixed sticky regexes or character
- * loops: nothing is built from the query text, and every step moves forward, so lexing is linear.
+ * case-insensitive; field names are case-sensitive. Character loops, no regular expressions (they cost
+ * compile time on a cold start); every step moves forward, so lexing is linear in the query length.
  */
 import type { ErrorFactory } from './errors.ts';
 
@@ -46,26 +46,62 @@ export function isAliasWord(kind: TokenKind): boolean {
   return ALIAS_NON_KEYWORDS.has(kind) || (KEYWORD_WORDS.has(kind) && !CLAUSE_KEYWORDS.has(kind));
 }
 
-const WHITESPACE = /\s+/y;
-const STRING = /'(?:[^']|'')*'|"(?:[^"]|"")*"/y;
-const QUOTED_NAME = /`[^`]*`/y;
-const BRACKET_NAME = /\[[^\]]*\]/y;
-const DATE_TOKEN = /\$c9_[A-Za-z0-9_]+/iy;
-const NUMBER = /\d+(?:\.\d+)?(?:[eE][+-]?\d+)?/y;
-const ASCII_WORD = /[A-Za-z0-9_]*/y;
 const DURATION_UNITS: ReadonlySet<string> = new Set(['ms', 'min', 'mi', 'mo', 's', 'm', 'h', 'd', 'w', 'M', 'q', 'y']);
 const SINGLE_CHAR_OPERATORS: ReadonlySet<string> = new Set(['+', '-', '*', '/', '%', '^', '(', ')', ',', '.', ';', '~']);
-
-function sticky(pattern: RegExp, text: string, at: number): number {
-  pattern.lastIndex = at;
-  return pattern.test(text) ? pattern.lastIndex : -1;
-}
 
 const isDigit = (c: number) => c >= 48 && c <= 57;
 const isAsciiLetter = (c: number) => (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
 /** Names: [A-Za-z_] and everything from U+00C0 up (whitespace among those is ruled out first, at a name's start). */
 const isNameStart = (c: number) => isAsciiLetter(c) || c === 95 || c >= 0xc0;
 const isNamePart = (c: number) => isNameStart(c) || isDigit(c);
+const isAsciiWord = (c: number) => isAsciiLetter(c) || isDigit(c) || c === 95;
+/** JavaScript's `\s`: ASCII and Unicode spaces, line terminators, BOM. */
+function isSpace(c: number): boolean {
+  if (c < 0xa0) return c === 32 || (c >= 9 && c <= 13);
+  return c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) || c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000 || c === 0xfeff;
+}
+
+/**
+ * End of the string literal opening at `start` ('' or "" inside is an escaped quote), or -1 if unterminated.
+ * With no closing quote, the last doubled quote closes it instead: `'a''` is the string 'a' and a stray `'`.
+ */
+function stringEnd(text: string, start: number): number {
+  const quote = text.charCodeAt(start);
+  let lastPair = -1;
+  for (let i = start + 1; i < text.length; i++) {
+    if (text.charCodeAt(i) !== quote) continue;
+    if (text.charCodeAt(i + 1) !== quote) return i + 1;
+    lastPair = i++;
+  }
+  return lastPair < 0 ? -1 : lastPair + 1;
+}
+
+/** End of `$c9_name` (case-insensitive prefix, at least one [A-Za-z0-9_] after it), or -1. */
+function dateTokenEnd(text: string, start: number): number {
+  if ((text[start + 1] !== 'c' && text[start + 1] !== 'C') || text[start + 2] !== '9' || text[start + 3] !== '_') return -1;
+  let end = start + 4;
+  while (isAsciiWord(text.charCodeAt(end))) end++;
+  return end > start + 4 ? end : -1;
+}
+
+/** End of `\d+(\.\d+)?([eE][+-]?\d+)?` starting at a digit. */
+function numberEnd(text: string, start: number): number {
+  let end = start + 1;
+  while (isDigit(text.charCodeAt(end))) end++;
+  if (text[end] === '.' && isDigit(text.charCodeAt(end + 1))) {
+    end += 2;
+    while (isDigit(text.charCodeAt(end))) end++;
+  }
+  const c = text[end];
+  if (c === 'e' || c === 'E') {
+    const sign = text[end + 1] === '+' || text[end + 1] === '-' ? 1 : 0;
+    if (isDigit(text.charCodeAt(end + 1 + sign))) {
+      end += 2 + sign;
+      while (isDigit(text.charCodeAt(end))) end++;
+    }
+  }
+  return end;
+}
 
 /** A keyword only when the whole name is one, spelled in ASCII letters (`Select`, not `selection`). */
 function keywordOf(word: string): Keyword | undefined {
@@ -95,12 +131,9 @@ export function tokenize(errors: ErrorFactory): Token[] {
   while (i < text.length) {
     const c = text.charCodeAt(i);
     const ch = text[i]!;
-    if (c === 32 || (c >= 9 && c <= 13) || c >= 0xa0) {
-      const ws = sticky(WHITESPACE, text, i);
-      if (ws > 0) {
-        i = ws;
-        continue;
-      }
+    if (isSpace(c)) {
+      i++;
+      continue;
     }
     if (ch === '-' && text[i + 1] === '-') {
       const newline = text.indexOf('\n', i);
@@ -116,21 +149,21 @@ export function tokenize(errors: ErrorFactory): Token[] {
       // An unclosed /* is a "/" and a "*".
     }
     if (ch === "'" || ch === '"') {
-      const end = sticky(STRING, text, i);
+      const end = stringEnd(text, i);
       if (end < 0) throw fail('Unterminated string literal', i);
       push('string', i, end);
       i = end;
       continue;
     }
     if (ch === '`' || ch === '[') {
-      const end = sticky(ch === '`' ? QUOTED_NAME : BRACKET_NAME, text, i);
-      if (end < 0) throw fail(ch === '`' ? 'Unterminated `quoted name`' : 'Unclosed "["', i);
+      const end = text.indexOf(ch === '`' ? '`' : ']', i + 1) + 1;
+      if (end === 0) throw fail(ch === '`' ? 'Unterminated `quoted name`' : 'Unclosed "["', i);
       push(ch === '`' ? 'quoted' : 'bracket', i, end);
       i = end;
       continue;
     }
     if (ch === '$') {
-      const end = sticky(DATE_TOKEN, text, i);
+      const end = dateTokenEnd(text, i);
       if (end < 0) throw fail(`Unexpected character "${ch}"`, i);
       push('dateToken', i, end);
       i = end;
@@ -140,13 +173,14 @@ export function tokenize(errors: ErrorFactory): Token[] {
       // A duration is digits glued to a unit with no letter, digit or _ after it: 7d, 12h, 3M, 5min.
       let digitsEnd = i + 1;
       while (isDigit(text.charCodeAt(digitsEnd))) digitsEnd++;
-      const wordEnd = sticky(ASCII_WORD, text, digitsEnd);
+      let wordEnd = digitsEnd;
+      while (isAsciiWord(text.charCodeAt(wordEnd))) wordEnd++;
       if (DURATION_UNITS.has(text.slice(digitsEnd, wordEnd))) {
         push('duration', i, wordEnd);
         i = wordEnd;
         continue;
       }
-      const end = sticky(NUMBER, text, i);
+      const end = numberEnd(text, i);
       push('number', i, end);
       i = end;
       continue;
