@@ -1,130 +1,202 @@
 /**
- * Tokens of Cloud9QL, defined with chevrotain's lexer (see parser.ts for why chevrotain). Keywords and
- * function names are case-insensitive; field names are case-sensitive.
+ * Tokens of Cloud9QL (hand-written; parser.ts says why). Keywords and function names are
+ * case-insensitive; field names are case-sensitive. Character loops, no regular expressions (they cost
+ * compile time on a cold start); every step moves forward, so lexing is linear in the query length.
  */
-import { createToken, Lexer, type TokenType } from 'chevrotain';
+import type { ErrorFactory } from './errors.ts';
 
-/** Words that may appear inside an alias (`sent/100000 as sent rate`). */
-export const AliasWord = createToken({ name: 'AliasWord', pattern: Lexer.NA });
-/** Any keyword: accepted as a path segment after a dot (`data.order`). */
-export const Keyword = createToken({ name: 'Keyword', pattern: Lexer.NA });
-export const Identifier = createToken({
-  name: 'Identifier',
-  pattern: /[A-Za-z_\u00C0-\uFFFF][A-Za-z0-9_\u00C0-\uFFFF]*/,
-  label: 'a name',
-  categories: [AliasWord],
-});
+const KEYWORD_LIST = [
+  'select', 'distinct', 'where', 'group', 'having', 'order', 'limit', 'by', 'asc', 'desc', 'as', 'and', 'or', 'not', 'like', 'in', 'is',
+  'null', 'between', 'true', 'false', 'case', 'when', 'then', 'else', 'end',
+] as const;
+export type Keyword = (typeof KEYWORD_LIST)[number];
 
-function keyword(word: string, inAlias: boolean): TokenType {
-  return createToken({
-    name: word[0]!.toUpperCase() + word.slice(1),
-    pattern: new RegExp(word, 'i'),
-    longer_alt: Identifier,
-    label: `"${word}"`,
-    categories: inAlias ? [Keyword, AliasWord] : [Keyword],
-  });
+/** Lower-case keyword texts, for the printer (a field named like a keyword must be quoted). */
+export const KEYWORD_WORDS: ReadonlySet<string> = new Set(KEYWORD_LIST);
+
+export type Operator = '=' | '!=' | '<' | '<=' | '>' | '>=' | '+' | '-' | '*' | '/' | '%' | '^' | '(' | ')' | ',' | '.' | ';' | '~';
+
+export type TokenKind =
+  | Keyword
+  | Operator
+  | 'name' // a_field, date_format
+  | 'quoted' // `field name`
+  | 'bracket' // [field name] or [0]
+  | 'string' // 'text' or "text"
+  | 'number' // 42, 1.5, 1e3
+  | 'duration' // 7d, 12h, 3M
+  | 'dateToken' // $c9_today
+  | 'eof';
+
+export interface Token {
+  kind: TokenKind;
+  /** The text as written (the keyword's own spelling, quotes included). */
+  image: string;
+  /** 0-based offset of the first character; `end` is one past the last. */
+  start: number;
+  end: number;
 }
 
-// Clause keywords end an alias; the others may be part of one.
-export const Select = keyword('select', false);
-export const Distinct = keyword('distinct', true);
-export const Where = keyword('where', false);
-export const Group = keyword('group', false);
-export const Having = keyword('having', false);
-export const Order = keyword('order', false);
-export const Limit = keyword('limit', false);
-export const By = keyword('by', true);
-export const Asc = keyword('asc', true);
-export const Desc = keyword('desc', true);
-export const As = keyword('as', true);
-export const And = keyword('and', true);
-export const Or = keyword('or', true);
-export const Not = keyword('not', true);
-export const Like = keyword('like', true);
-export const In = keyword('in', true);
-export const Is = keyword('is', true);
-export const Null = keyword('null', true);
-export const Between = keyword('between', true);
-export const True = keyword('true', true);
-export const False = keyword('false', true);
-export const Case = keyword('case', true);
-export const When = keyword('when', true);
-export const Then = keyword('then', true);
-export const Else = keyword('else', true);
-export const End = keyword('end', true);
+/** Clause keywords end an alias; the other keywords may be part of one (`as sent by day`). */
+const CLAUSE_KEYWORDS: ReadonlySet<TokenKind> = new Set(['select', 'where', 'group', 'having', 'order', 'limit']);
+const ALIAS_NON_KEYWORDS: ReadonlySet<TokenKind> = new Set(['name', 'quoted', 'duration', 'number', '+', '-', '/', '%', '.']);
 
-const KEYWORDS = [
-  Select, Distinct, Where, Group, Having, Order, Limit, By, Asc, Desc, As, And, Or, Not, Like, In, Is, Null,
-  Between, True, False, Case, When, Then, Else, End,
-];
-/** Lower-case keyword texts, for the printer (a field named like a keyword must be quoted). */
-export const KEYWORD_WORDS: ReadonlySet<string> = new Set(KEYWORDS.map((t) => t.name.toLowerCase()));
+/** Whether a token may be part of an unquoted alias (`sent/100000 as sent rate`). */
+export function isAliasWord(kind: TokenKind): boolean {
+  return ALIAS_NON_KEYWORDS.has(kind) || (KEYWORD_WORDS.has(kind) && !CLAUSE_KEYWORDS.has(kind));
+}
 
-const WhiteSpace = createToken({ name: 'WhiteSpace', pattern: /\s+/, group: Lexer.SKIPPED });
-const LineComment = createToken({ name: 'LineComment', pattern: /--[^\n]*/, group: Lexer.SKIPPED });
-const BlockComment = createToken({ name: 'BlockComment', pattern: /\/\*[\s\S]*?\*\//, group: Lexer.SKIPPED, line_breaks: true });
+const DURATION_UNITS: ReadonlySet<string> = new Set(['ms', 'min', 'mi', 'mo', 's', 'm', 'h', 'd', 'w', 'M', 'q', 'y']);
+const SINGLE_CHAR_OPERATORS: ReadonlySet<string> = new Set(['+', '-', '*', '/', '%', '^', '(', ')', ',', '.', ';', '~']);
 
-/** 'text' with '' as an escaped quote; "text" is accepted the same way. */
-export const StringLiteral = createToken({ name: 'StringLiteral', pattern: /'(?:[^']|'')*'|"(?:[^"]|"")*"/, line_breaks: true, label: 'a string' });
-/** `field name` — a field or alias that contains spaces or other characters. */
-export const QuotedName = createToken({ name: 'QuotedName', pattern: /`[^`]*`/, line_breaks: true, label: 'a `quoted name`', categories: [AliasWord] });
-/** [field name] at the start of a path, or [0] as an array index. */
-export const BracketName = createToken({ name: 'BracketName', pattern: /\[[^\]]*\]/, line_breaks: true, label: 'a [name] or [index]' });
-export const DateToken = createToken({ name: 'DateToken', pattern: /\$c9_[A-Za-z0-9_]+/i, label: 'a $c9_ date token' });
+const isDigit = (c: number) => c >= 48 && c <= 57;
+const isAsciiLetter = (c: number) => (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
+/** Names: [A-Za-z_] and everything from U+00C0 up (whitespace among those is ruled out first, at a name's start). */
+const isNameStart = (c: number) => isAsciiLetter(c) || c === 95 || c >= 0xc0;
+const isNamePart = (c: number) => isNameStart(c) || isDigit(c);
+const isAsciiWord = (c: number) => isAsciiLetter(c) || isDigit(c) || c === 95;
+/** JavaScript's `\s`: ASCII and Unicode spaces, line terminators, BOM. */
+function isSpace(c: number): boolean {
+  if (c < 0xa0) return c === 32 || (c >= 9 && c <= 13);
+  return c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) || c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000 || c === 0xfeff;
+}
 
-const DURATION = /(\d+)(ms|min|mi|mo|s|m|h|d|w|M|q|y)(?![A-Za-z0-9_])/y;
-/** `7d`, `12h`, `3M`: a number glued to a time unit. */
-export const DurationLiteral = createToken({
-  name: 'DurationLiteral',
-  pattern: {
-    exec: (text: string, offset: number) => {
-      DURATION.lastIndex = offset;
-      return DURATION.exec(text);
-    },
-  },
-  line_breaks: false,
-  start_chars_hint: ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'],
-  label: 'a duration such as 7d',
-  categories: [AliasWord],
-});
-export const NumberLiteral = createToken({ name: 'NumberLiteral', pattern: /\d+(?:\.\d+)?(?:[eE][+-]?\d+)?/, label: 'a number', categories: [AliasWord] });
+/**
+ * End of the string literal opening at `start` ('' or "" inside is an escaped quote), or -1 if unterminated.
+ * With no closing quote, the last doubled quote closes it instead: `'a''` is the string 'a' and a stray `'`.
+ */
+function stringEnd(text: string, start: number): number {
+  const quote = text.charCodeAt(start);
+  let lastPair = -1;
+  for (let i = start + 1; i < text.length; i++) {
+    if (text.charCodeAt(i) !== quote) continue;
+    if (text.charCodeAt(i + 1) !== quote) return i + 1;
+    lastPair = i++;
+  }
+  return lastPair < 0 ? -1 : lastPair + 1;
+}
 
-/** Operator groups, so that the grammar consumes "any comparison" / "+ or -" / "*, / or %" in one step. */
-export const ComparisonOp = createToken({ name: 'ComparisonOp', pattern: Lexer.NA, label: 'a comparison' });
-export const AdditiveOp = createToken({ name: 'AdditiveOp', pattern: Lexer.NA, label: '"+" or "-"' });
-export const MultiplicativeOp = createToken({ name: 'MultiplicativeOp', pattern: Lexer.NA, label: '"*", "/" or "%"' });
+/** End of `$c9_name` (case-insensitive prefix, at least one [A-Za-z0-9_] after it), or -1. */
+function dateTokenEnd(text: string, start: number): number {
+  if ((text[start + 1] !== 'c' && text[start + 1] !== 'C') || text[start + 2] !== '9' || text[start + 3] !== '_') return -1;
+  let end = start + 4;
+  while (isAsciiWord(text.charCodeAt(end))) end++;
+  return end > start + 4 ? end : -1;
+}
 
-export const NotEquals = createToken({ name: 'NotEquals', pattern: /!=|<>/, label: '"!="', categories: [ComparisonOp] });
-export const LessEq = createToken({ name: 'LessEq', pattern: /<=/, label: '"<="', categories: [ComparisonOp] });
-export const GreaterEq = createToken({ name: 'GreaterEq', pattern: />=/, label: '">="', categories: [ComparisonOp] });
-export const Less = createToken({ name: 'Less', pattern: /</, label: '"<"', categories: [ComparisonOp] });
-export const Greater = createToken({ name: 'Greater', pattern: />/, label: '">"', categories: [ComparisonOp] });
-export const Equals = createToken({ name: 'Equals', pattern: /==?/, label: '"="', categories: [ComparisonOp] });
-export const Plus = createToken({ name: 'Plus', pattern: /\+/, label: '"+"', categories: [AliasWord, AdditiveOp] });
-export const Minus = createToken({ name: 'Minus', pattern: /-/, label: '"-"', categories: [AliasWord, AdditiveOp] });
-export const Star = createToken({ name: 'Star', pattern: /\*/, label: '"*"', categories: [MultiplicativeOp] });
-export const Slash = createToken({ name: 'Slash', pattern: /\//, label: '"/"', categories: [AliasWord, MultiplicativeOp] });
-export const Percent = createToken({ name: 'Percent', pattern: /%/, label: '"%"', categories: [AliasWord, MultiplicativeOp] });
-export const Caret = createToken({ name: 'Caret', pattern: /\^/, label: '"^"' });
-export const LParen = createToken({ name: 'LParen', pattern: /\(/, label: '"("' });
-export const RParen = createToken({ name: 'RParen', pattern: /\)/, label: '")"' });
-export const Comma = createToken({ name: 'Comma', pattern: /,/, label: '","' });
-export const Dot = createToken({ name: 'Dot', pattern: /\./, label: '"."', categories: [AliasWord] });
-export const Semicolon = createToken({ name: 'Semicolon', pattern: /;/, label: '";"' });
-export const Tilde = createToken({ name: 'Tilde', pattern: /~/, label: '"~"' });
+/** End of `\d+(\.\d+)?([eE][+-]?\d+)?` starting at a digit. */
+function numberEnd(text: string, start: number): number {
+  let end = start + 1;
+  while (isDigit(text.charCodeAt(end))) end++;
+  if (text[end] === '.' && isDigit(text.charCodeAt(end + 1))) {
+    end += 2;
+    while (isDigit(text.charCodeAt(end))) end++;
+  }
+  const c = text[end];
+  if (c === 'e' || c === 'E') {
+    const sign = text[end + 1] === '+' || text[end + 1] === '-' ? 1 : 0;
+    if (isDigit(text.charCodeAt(end + 1 + sign))) {
+      end += 2 + sign;
+      while (isDigit(text.charCodeAt(end))) end++;
+    }
+  }
+  return end;
+}
 
-export const ALL_TOKENS: TokenType[] = [
-  WhiteSpace, LineComment, BlockComment,
-  StringLiteral, QuotedName, BracketName, DateToken,
-  DurationLiteral, NumberLiteral,
-  AliasWord, Keyword, ComparisonOp, AdditiveOp, MultiplicativeOp, ...KEYWORDS, Identifier,
-  NotEquals, LessEq, GreaterEq, Less, Greater, Equals,
-  Plus, Minus, Star, Slash, Percent, Caret, LParen, RParen, Comma, Dot, Semicolon, Tilde,
-];
+/** A keyword only when the whole name is one, spelled in ASCII letters (`Select`, not `selection`). */
+function keywordOf(word: string): Keyword | undefined {
+  if (word.length > 8) return undefined;
+  for (let i = 0; i < word.length; i++) if (!isAsciiLetter(word.charCodeAt(i))) return undefined;
+  const lower = word.toLowerCase();
+  return KEYWORD_WORDS.has(lower) ? (lower as Keyword) : undefined;
+}
 
-let lexer: Lexer | undefined;
-/** The lexer is built on first use: building it analyses every pattern, which costs milliseconds. */
-export function getLexer(): Lexer {
-  lexer ??= new Lexer(ALL_TOKENS, { positionTracking: 'full', ensureOptimizations: false });
-  return lexer;
+function operatorAt(text: string, i: number): Operator | undefined {
+  const c = text[i]!;
+  const next = text[i + 1];
+  if (c === '!') return next === '=' ? '!=' : undefined;
+  if (c === '<') return next === '=' ? '<=' : next === '>' ? '!=' : '<';
+  if (c === '>') return next === '=' ? '>=' : '>';
+  if (c === '=') return '=';
+  return SINGLE_CHAR_OPERATORS.has(c) ? (c as Operator) : undefined;
+}
+
+/** Splits a query into tokens (comments and whitespace dropped); a character that starts no token is a syntax error. */
+export function tokenize(errors: ErrorFactory): Token[] {
+  const text = errors.text;
+  const fail = (message: string, offset: number) => errors.at('syntax_error', message, offset);
+  const tokens: Token[] = [];
+  const push = (kind: TokenKind, start: number, end: number) => tokens.push({ kind, image: text.slice(start, end), start, end });
+  let i = 0;
+  while (i < text.length) {
+    const c = text.charCodeAt(i);
+    const ch = text[i]!;
+    if (isSpace(c)) {
+      i++;
+      continue;
+    }
+    if (ch === '-' && text[i + 1] === '-') {
+      const newline = text.indexOf('\n', i);
+      i = newline < 0 ? text.length : newline;
+      continue;
+    }
+    if (ch === '/' && text[i + 1] === '*') {
+      const close = text.indexOf('*/', i + 2);
+      if (close >= 0) {
+        i = close + 2;
+        continue;
+      }
+      // An unclosed /* is a "/" and a "*".
+    }
+    if (ch === "'" || ch === '"') {
+      const end = stringEnd(text, i);
+      if (end < 0) throw fail('Unterminated string literal', i);
+      push('string', i, end);
+      i = end;
+      continue;
+    }
+    if (ch === '`' || ch === '[') {
+      const end = text.indexOf(ch === '`' ? '`' : ']', i + 1) + 1;
+      if (end === 0) throw fail(ch === '`' ? 'Unterminated `quoted name`' : 'Unclosed "["', i);
+      push(ch === '`' ? 'quoted' : 'bracket', i, end);
+      i = end;
+      continue;
+    }
+    if (ch === '$') {
+      const end = dateTokenEnd(text, i);
+      if (end < 0) throw fail(`Unexpected character "${ch}"`, i);
+      push('dateToken', i, end);
+      i = end;
+      continue;
+    }
+    if (isDigit(c)) {
+      // A duration is digits glued to a unit with no letter, digit or _ after it: 7d, 12h, 3M, 5min.
+      let digitsEnd = i + 1;
+      while (isDigit(text.charCodeAt(digitsEnd))) digitsEnd++;
+      let wordEnd = digitsEnd;
+      while (isAsciiWord(text.charCodeAt(wordEnd))) wordEnd++;
+      if (DURATION_UNITS.has(text.slice(digitsEnd, wordEnd))) {
+        push('duration', i, wordEnd);
+        i = wordEnd;
+        continue;
+      }
+      const end = numberEnd(text, i);
+      push('number', i, end);
+      i = end;
+      continue;
+    }
+    if (isNameStart(c)) {
+      let end = i + 1;
+      while (end < text.length && isNamePart(text.charCodeAt(end))) end++;
+      push(keywordOf(text.slice(i, end)) ?? 'name', i, end);
+      i = end;
+      continue;
+    }
+    const op = operatorAt(text, i);
+    if (op === undefined) throw fail(`Unexpected character "${ch}"`, i);
+    const end = i + (op.length === 2 || (op === '=' && text[i + 1] === '=') ? 2 : 1);
+    push(op, i, end);
+    i = end;
+  }
+  return tokens;
 }

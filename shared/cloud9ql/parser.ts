@@ -1,480 +1,471 @@
 /**
- * Cloud9QL parser: text -> typed AST (ast.ts).
+ * Cloud9QL parser: text -> typed AST (ast.ts). A hand-written recursive-descent parser over the tokens
+ * of lexer.ts, one method per grammar rule, one token of lookahead (two for `name(`, a call).
  *
- * Library choice: chevrotain (EmbeddedActionsParser), not peggy, after measuring both on this machine
- * (peggy 5.1 with a subset grammar covering select/where/group/having/order/limit and arithmetic):
- *  - speed: peggy parsed 9-14k queries/s, this parser 2.5-9k (lexing is ~500k/s; the cost is chevrotain's
- *    per-rule bookkeeping). It hardly matters: runCloud9QL compiles each distinct query once and keeps it
- *    in an LRU, so a parse (0.1-0.4 ms) is paid once per query text, not per run.
- *  - errors: peggy, being scannerless, reports character classes ('Expected "!=", "(", ")", ".", "<=",
- *    [ \t\r\n], [%*\/] ... but end of input found'); chevrotain reports the rule, the expected token and
- *    the previous one, which the provider below turns into 'Unbalanced parentheses: expected ")" but found
- *    the end of the query' and 'Expected an expression after "where"'.
- *  - build: peggy generates its parser with eval at run time (forbidden here) unless a generated file is
- *    checked in and kept in step with the grammar; chevrotain grammars are plain TypeScript, and chevrotain
- *    is already a dependency.
+ * Why by hand, not chevrotain (measured for issue 16; figures in shared/cloud9ql/README.md, "Cold start"):
+ *  - start: chevrotain analysed the grammar at run time (performSelfAnalysis, `new Lexer`): the first
+ *    query in a fresh process took 87 ms (bundle, plain node); now 2.3-7.5 ms, all of it V8 compiling
+ *    the engine's functions on first use (`npm run bench -- cloud9ql` prints it; target 5 ms).
+ *  - size: chevrotain brought 87 KiB + lodash-es 31 KiB + regexp-to-ast 10 KiB into every report bundle;
+ *    the engine bundle went from 352 to 218 KiB.
+ *  - clarity: the grammar below is the code that runs, and each error message is written where the error
+ *    is found instead of being rebuilt by a message provider from chevrotain's exceptions (the messages
+ *    are the same as before, word for word, checked against the old parser on ~700k generated inputs).
+ *  - speed: an uncached parse of the bench query is 10-25x faster (56-234k against 3.4-8.7k queries/s).
+ * peggy was considered before chevrotain and set aside: it generates its parser with eval at run time
+ * unless a generated file is checked in, and its scannerless errors list character classes.
+ *
+ * Grammar (keywords case-insensitive; `a % b` and `^` as in docs/cloud9ql.md):
+ *   statement  := [select] [distinct] selectList? [where expr] [group by expr, ...] [having expr]
+ *                 [order by expr [asc|desc], ...] [limit integer]
+ *   expr       := or;  or := and (or and)*;  and := not (and not)*;  not := 'not' not | predicate
+ *   predicate  := additive [cmp additive | is [not] null | [not] (like additive | in (expr, ...) | between additive and additive)]
+ *   additive   := multiplicative ((+|-) multiplicative)*;  multiplicative := unary ((*|/|%) unary)*
+ *   unary      := - unary | + unary | power;  power := primary [^ unary]   (right-associative)
+ *   primary    := literal | duration | $c9_token | ( expr ) | case | name( args ) | fieldPath
+ *
+ * Depth: checkNesting refuses more than MAX_NESTING nested parentheses / case blocks / prefix operators
+ * before parsing, and `^` chains are folded in a loop, so no query text can exhaust the stack here.
  */
-import { EmbeddedActionsParser, EOF, type IToken, type IParserErrorMessageProvider, type ParserMethod, type TokenType } from 'chevrotain';
-import type { BinaryOperator, DurationUnit, Expr, OrderKey, PathSegment, Query, SelectItem, Statement } from './ast.ts';
-import { Cloud9QLError, ErrorFactory } from './errors.ts';
-import * as T from './lexer.ts';
+import type { BinaryOperator, DurationUnit, Expr, FieldExpr, OrderKey, PathSegment, Query, SelectItem, Statement } from './ast.ts';
+import { ErrorFactory } from './errors.ts';
+import { isAliasWord, KEYWORD_WORDS, tokenize, type Token, type TokenKind } from './lexer.ts';
 
-const CLAUSE_STARTS: ReadonlySet<TokenType> = new Set([T.Where, T.Group, T.Having, T.Order, T.Limit]);
-const EXPRESSION_RULES = new Set(['expression', 'orExpr', 'andExpr', 'notExpr', 'predicate', 'additive', 'multiplicative', 'unary', 'power', 'primary']);
+const EOF: Token = { kind: 'eof', image: '', start: Number.NaN, end: Number.NaN };
 
-function describe(token: IToken | undefined): string {
-  if (!token || token.tokenType === EOF) return 'the end of the query';
-  return `"${token.image.length > 40 ? `${token.image.slice(0, 40)}...` : token.image}"`;
-}
-function labelOf(type: TokenType): string {
-  return type.LABEL ?? type.name;
-}
-
-const messages: IParserErrorMessageProvider = {
-  buildMismatchTokenMessage({ expected, actual, previous }) {
-    if (expected === T.RParen) return `Unbalanced parentheses: expected ")" but found ${describe(actual)}`;
-    if (expected === T.NumberLiteral && previous?.tokenType === T.Limit) {
-      return `"limit" needs a whole number but found ${describe(actual)}`;
-    }
-    return `Expected ${labelOf(expected)} after ${describe(previous)} but found ${describe(actual)}`;
-  },
-  buildNotAllInputParsedMessage({ firstRedundant }) {
-    if (firstRedundant.tokenType === T.RParen) return 'Unbalanced parentheses: unexpected ")"';
-    if (firstRedundant.image.toLowerCase() === 'from') return 'Cloud9QL has no "from": a query runs on the data already fetched';
-    return `Unexpected ${describe(firstRedundant)}: expected a clause (where, group by, having, order by, limit), "," or ";"`;
-  },
-  buildNoViableAltMessage({ actual, previous, ruleName }) {
-    const what = EXPRESSION_RULES.has(ruleName) ? 'an expression' : ruleName === 'alias' ? 'an alias' : 'a select item';
-    return `Expected ${what} after ${describe(previous)} but found ${describe(actual[0])}`;
-  },
-  buildEarlyExitMessage({ actual, previous, ruleName }) {
-    const what = ruleName === 'alias' ? 'an alias' : ruleName === 'selectList' ? 'a select item' : 'an expression';
-    return `Expected ${what} after ${describe(previous)} but found ${describe(actual[0])}`;
-  },
-};
-
-const OPERATORS = new Map<TokenType, BinaryOperator>([
-  [T.Or, 'or'], [T.And, 'and'],
-  [T.Equals, '='], [T.NotEquals, '!='], [T.Less, '<'], [T.LessEq, '<='], [T.Greater, '>'], [T.GreaterEq, '>='],
-  [T.Plus, '+'], [T.Minus, '-'], [T.Star, '*'], [T.Slash, '/'], [T.Percent, '%'],
+const PRIMARY_STARTS: ReadonlySet<TokenKind> = new Set<TokenKind>([
+  'number', 'string', 'true', 'false', 'null', 'duration', 'dateToken', '(', 'case', 'name', 'quoted', 'bracket',
 ]);
+const UNARY_STARTS: ReadonlySet<TokenKind> = new Set<TokenKind>([...PRIMARY_STARTS, '-', '+']);
+const EXPRESSION_STARTS: ReadonlySet<TokenKind> = new Set<TokenKind>([...UNARY_STARTS, 'not']);
+const ITEM_STARTS: ReadonlySet<TokenKind> = new Set<TokenKind>([...EXPRESSION_STARTS, '*', '~']);
+/** A statement may start with a clause: `where x > 1` means `select * where x > 1`. */
+const CLAUSE_STARTS: ReadonlySet<TokenKind> = new Set<TokenKind>(['where', 'group', 'having', 'order', 'limit']);
+const COMPARISONS: ReadonlySet<TokenKind> = new Set<TokenKind>(['=', '!=', '<', '<=', '>', '>=']);
+const PREDICATE_WORDS: ReadonlySet<TokenKind> = new Set<TokenKind>(['not', 'like', 'in', 'between']);
 
 const DURATION_UNITS: Record<string, DurationUnit> = {
   ms: 'ms', s: 's', m: 'm', mi: 'm', min: 'm', h: 'h', d: 'd', w: 'w', M: 'M', mo: 'M', q: 'q', y: 'y',
 };
+
+function describe(token: Token): string {
+  if (token.kind === 'eof') return 'the end of the query';
+  return `"${token.image.length > 40 ? `${token.image.slice(0, 40)}...` : token.image}"`;
+}
 
 function unquoteString(image: string): string {
   const quote = image[0]!;
   return image.slice(1, -1).split(quote + quote).join(quote);
 }
 
-class Cloud9QLParser extends EmbeddedActionsParser {
-  /** The query text being parsed: aliases and unaliased column names are slices of it. */
-  text = '';
+/** Parses one statement at a time: `first`..`end` (exclusive) are the indexes of its tokens. */
+class Parser {
+  private pos = 0;
+  private first = 0;
+  private end = 0;
 
-  constructor() {
-    super(T.ALL_TOKENS, { errorMessageProvider: messages, maxLookahead: 3 });
-    this.performSelfAnalysis();
+  constructor(
+    private readonly text: string,
+    private readonly tokens: readonly Token[],
+    private readonly errors: ErrorFactory,
+  ) {}
+
+  /** The next token (`ahead` = 2: the one after it); EOF past the statement's end. */
+  private peek(ahead = 1): Token {
+    const i = this.pos + ahead - 1;
+    return i < this.end ? this.tokens[i]! : EOF;
   }
 
-  /** `operand (operator operand)*`, folded to the left: a - b - c = (a - b) - c. */
-  private leftAssociative(operand: ParserMethod<[], Expr>, operator: TokenType): Expr {
-    let left = this.SUBRULE(operand);
-    this.MANY(() => {
-      const token = this.CONSUME(operator);
-      const right = this.SUBRULE2(operand);
-      left = { kind: 'binary', op: OPERATORS.get(token.tokenType)!, left, right, at: left.at };
-    });
-    return left;
+  /** The last token consumed (EOF at the start of a statement). */
+  private previous(): Token {
+    return this.pos > this.first ? this.tokens[this.pos - 1]! : EOF;
   }
 
-  private lastEnd(): number {
-    const token = this.LA(0);
-    return (token.endOffset ?? token.startOffset) + 1;
+  private next(): Token {
+    return this.tokens[this.pos++]!;
   }
 
-  statement = this.RULE('statement', (): Statement => {
-    const at = this.LA(1).startOffset;
+  private at(kind: TokenKind): boolean {
+    return this.pos < this.end && this.tokens[this.pos]!.kind === kind;
+  }
+
+  /** A syntax error positioned at `token` (at the end of the statement for EOF). */
+  private fail(message: string, token: Token = this.peek()): Error {
+    const offset = token.kind !== 'eof' ? token.start : this.end < this.tokens.length ? this.tokens[this.end]!.start : this.text.length;
+    return this.errors.at('syntax_error', message, offset);
+  }
+
+  /** `Expected an expression after "where" but found the end of the query`. */
+  private expected(what: string): Error {
+    return this.fail(`Expected ${what} after ${describe(this.previous())} but found ${describe(this.peek())}`);
+  }
+
+  private expect(kind: TokenKind): Token {
+    if (this.at(kind)) return this.next();
+    if (kind === ')') throw this.fail(`Unbalanced parentheses: expected ")" but found ${describe(this.peek())}`);
+    throw this.expected(`"${kind}"`);
+  }
+
+  /** `item (, item)*`, the first item required. */
+  private list<T>(starts: ReadonlySet<TokenKind>, what: string, item: () => T): T[] {
+    if (!starts.has(this.peek().kind)) throw this.expected(what);
+    const items = [item()];
+    while (this.at(',')) {
+      this.pos++;
+      items.push(item());
+    }
+    return items;
+  }
+
+  private expressionList(): Expr[] {
+    return this.list(EXPRESSION_STARTS, 'an expression', () => this.expression());
+  }
+
+  statement(first: number, end: number): Statement {
+    this.pos = this.first = first;
+    this.end = end;
+    const at = this.peek().start;
     let distinct = false;
-    let items: SelectItem[] = [];
-    this.OR([
-      {
-        ALT: () => {
-          this.CONSUME(T.Select);
-          this.OPTION(() => {
-            this.CONSUME(T.Distinct);
-            distinct = true;
-          });
-          items = this.SUBRULE(this.selectList);
-        },
-      },
-      {
-        ALT: () => {
-          this.CONSUME2(T.Distinct);
-          distinct = true;
-          items = this.SUBRULE2(this.selectList);
-        },
-      },
-      { ALT: () => { items = this.SUBRULE3(this.selectList); } },
-      // `select` is optional, and so is the list when a clause comes first: `where x > 1` means `select * where x > 1`.
-      { GATE: () => CLAUSE_STARTS.has(this.LA(1).tokenType), ALT: () => { items = [{ kind: 'star', at }]; } },
-    ]);
+    let items: SelectItem[];
+    const start = this.peek().kind;
+    if (start === 'select' || start === 'distinct') {
+      this.pos++;
+      distinct = start === 'distinct';
+      if (!distinct && this.at('distinct')) {
+        this.pos++;
+        distinct = true;
+      }
+      items = this.selectList();
+    } else if (ITEM_STARTS.has(start)) items = this.selectList();
+    else if (CLAUSE_STARTS.has(start)) items = [{ kind: 'star', at }];
+    else throw this.expected('a select item');
+
     let where: Expr | null = null;
     let having: Expr | null = null;
     let limit: number | null = null;
-    const groupBy: Expr[] = [];
-    const orderBy: OrderKey[] = [];
-    this.OPTION2(() => {
-      this.CONSUME(T.Where);
-      where = this.SUBRULE(this.expression);
-    });
-    this.OPTION3(() => {
-      this.CONSUME(T.Group);
-      this.CONSUME(T.By);
-      this.AT_LEAST_ONE_SEP({ SEP: T.Comma, DEF: () => { groupBy.push(this.SUBRULE2(this.expression)); } });
-    });
-    this.OPTION4(() => {
-      this.CONSUME(T.Having);
-      having = this.SUBRULE3(this.expression);
-    });
-    this.OPTION5(() => {
-      this.CONSUME(T.Order);
-      this.CONSUME2(T.By);
-      this.AT_LEAST_ONE_SEP2({
-        SEP: T.Comma,
-        DEF: () => {
-          const expr = this.SUBRULE4(this.expression);
-          let desc = false;
-          this.OPTION6(() => {
-            this.OR2([{ ALT: () => this.CONSUME(T.Asc) }, { ALT: () => { this.CONSUME(T.Desc); desc = true; } }]);
-          });
-          orderBy.push({ expr, desc });
-        },
-      });
-    });
-    this.OPTION7(() => {
-      this.CONSUME(T.Limit);
-      const token = this.CONSUME(T.NumberLiteral);
-      this.ACTION(() => {
-        if (!/^\d+$/.test(token.image)) {
-          throw new ErrorFactory(this.text).at('syntax_error', `"limit" needs a whole number but found "${token.image}"`, token.startOffset);
-        }
-        limit = Number(token.image);
-      });
-    });
+    let groupBy: Expr[] = [];
+    let orderBy: OrderKey[] = [];
+    if (this.at('where')) {
+      this.pos++;
+      where = this.expression();
+    }
+    if (this.at('group')) {
+      this.pos++;
+      this.expect('by');
+      groupBy = this.expressionList();
+    }
+    if (this.at('having')) {
+      this.pos++;
+      having = this.expression();
+    }
+    if (this.at('order')) {
+      this.pos++;
+      this.expect('by');
+      orderBy = this.list(EXPRESSION_STARTS, 'an expression', () => this.orderKey());
+    }
+    if (this.at('limit')) {
+      this.pos++;
+      const token = this.peek();
+      if (token.kind !== 'number') throw this.fail(`"limit" needs a whole number but found ${describe(token)}`, token);
+      if (!/^\d+$/.test(token.image)) throw this.fail(`"limit" needs a whole number but found "${token.image}"`, token);
+      this.pos++;
+      limit = Number(token.image);
+    }
+    if (this.pos < this.end) {
+      const extra = this.peek();
+      if (extra.kind === ')') throw this.fail('Unbalanced parentheses: unexpected ")"');
+      if (extra.image.toLowerCase() === 'from') throw this.fail('Cloud9QL has no "from": a query runs on the data already fetched');
+      throw this.fail(`Unexpected ${describe(extra)}: expected a clause (where, group by, having, order by, limit), "," or ";"`);
+    }
     return { distinct, items, where, groupBy, having, orderBy, limit, at };
-  });
+  }
 
-  selectList = this.RULE('selectList', (): SelectItem[] => {
-    const items: SelectItem[] = [];
-    this.AT_LEAST_ONE_SEP({ SEP: T.Comma, DEF: () => { items.push(this.SUBRULE(this.selectItem)); } });
-    return items;
-  });
+  private orderKey(): OrderKey {
+    const expr = this.expression();
+    let desc = false;
+    if (this.at('asc')) this.pos++;
+    else if (this.at('desc')) {
+      this.pos++;
+      desc = true;
+    }
+    return { expr, desc };
+  }
 
-  selectItem = this.RULE('selectItem', (): SelectItem => {
-    return this.OR([
-      { ALT: (): SelectItem => ({ kind: 'star', at: this.CONSUME(T.Star).startOffset }) },
-      {
-        ALT: (): SelectItem => {
-          const at = this.CONSUME(T.Tilde).startOffset;
-          const path = this.SUBRULE(this.fieldPath);
-          return { kind: 'exclude', path: path.path, at };
-        },
-      },
-      {
-        ALT: (): SelectItem => {
-          const start = this.LA(1).startOffset;
-          const expr = this.SUBRULE(this.expression);
-          const end = this.lastEnd();
-          let alias: string | null = null;
-          this.OPTION(() => {
-            this.CONSUME(T.As);
-            alias = this.SUBRULE(this.alias);
-          });
-          return this.ACTION((): SelectItem => {
-            if (alias !== null) return { kind: 'expr', expr, name: alias, aliased: true, at: start };
-            const name = expr.kind === 'field' ? pathText(expr.path) : this.text.slice(start, end).trim();
-            return { kind: 'expr', expr, name, aliased: false, at: start };
-          });
-        },
-      },
-    ]);
-  });
+  private selectList(): SelectItem[] {
+    return this.list(ITEM_STARTS, 'a select item', () => this.selectItem());
+  }
+
+  private selectItem(): SelectItem {
+    const token = this.peek();
+    if (token.kind === '*') {
+      this.pos++;
+      return { kind: 'star', at: token.start };
+    }
+    if (token.kind === '~') {
+      this.pos++;
+      return { kind: 'exclude', path: this.fieldPath().path, at: token.start };
+    }
+    if (!EXPRESSION_STARTS.has(token.kind)) throw this.expected('a select item');
+    const expr = this.expression();
+    const end = this.previous().end;
+    if (this.at('as')) {
+      this.pos++;
+      return { kind: 'expr', expr, name: this.alias(), aliased: true, at: token.start };
+    }
+    // Unaliased: a field is named by its path, anything else by its text as written.
+    const name = expr.kind === 'field' ? pathText(expr.path) : this.text.slice(token.start, end).trim();
+    return { kind: 'expr', expr, name, aliased: false, at: token.start };
+  }
 
   /** An alias runs until the next "," or clause keyword; it may hold spaces (`as sent rate`). */
-  alias = this.RULE('alias', (): string => {
-    return this.OR([
-      { ALT: () => unquoteString(this.CONSUME(T.StringLiteral).image) },
-      {
-        ALT: () => {
-          const first = this.LA(1);
-          let count = 0;
-          this.AT_LEAST_ONE(() => {
-            this.CONSUME(T.AliasWord);
-            count++;
-          });
-          return this.ACTION(() => {
-            if (count === 1 && first.tokenType === T.QuotedName) return first.image.slice(1, -1);
-            return this.text.slice(first.startOffset, this.lastEnd()).replace(/\s+/g, ' ');
-          });
-        },
-      },
-    ]);
-  });
+  private alias(): string {
+    const first = this.peek();
+    if (first.kind === 'string') {
+      this.pos++;
+      return unquoteString(first.image);
+    }
+    if (!isAliasWord(first.kind)) throw this.expected('an alias');
+    let count = 0;
+    while (isAliasWord(this.peek().kind)) {
+      this.pos++;
+      count++;
+    }
+    if (count === 1 && first.kind === 'quoted') return first.image.slice(1, -1);
+    return this.text.slice(first.start, this.previous().end).replace(/\s+/g, ' ');
+  }
 
-  expression = this.RULE('expression', (): Expr => this.SUBRULE(this.orExpr));
+  private expression(): Expr {
+    let left = this.and();
+    while (this.at('or')) {
+      this.pos++;
+      left = { kind: 'binary', op: 'or', left, right: this.and(), at: left.at };
+    }
+    return left;
+  }
 
-  orExpr = this.RULE('orExpr', (): Expr => this.leftAssociative(this.andExpr, T.Or));
+  private and(): Expr {
+    let left = this.not();
+    while (this.at('and')) {
+      this.pos++;
+      left = { kind: 'binary', op: 'and', left, right: this.not(), at: left.at };
+    }
+    return left;
+  }
 
-  andExpr = this.RULE('andExpr', (): Expr => this.leftAssociative(this.notExpr, T.And));
+  private not(): Expr {
+    const token = this.peek();
+    if (token.kind === 'not') {
+      this.pos++;
+      return { kind: 'unary', op: 'not', operand: this.not(), at: token.start };
+    }
+    if (!UNARY_STARTS.has(token.kind)) throw this.expected('an expression');
+    return this.predicate();
+  }
 
-  notExpr = this.RULE('notExpr', (): Expr => {
-    return this.OR([
-      {
-        ALT: (): Expr => {
-          const at = this.CONSUME(T.Not).startOffset;
-          const operand = this.SUBRULE(this.notExpr);
-          return { kind: 'unary', op: 'not', operand, at };
-        },
-      },
-      { ALT: () => this.SUBRULE(this.predicate) },
-    ]);
-  });
+  private predicate(): Expr {
+    const left = this.additive();
+    const kind = this.peek().kind;
+    if (COMPARISONS.has(kind)) {
+      this.pos++;
+      return { kind: 'binary', op: kind as BinaryOperator, left, right: this.additive(), at: left.at };
+    }
+    if (kind === 'is') {
+      this.pos++;
+      const negated = this.at('not');
+      if (negated) this.pos++;
+      this.expect('null');
+      return { kind: 'isNull', negated, operand: left, at: left.at };
+    }
+    if (!PREDICATE_WORDS.has(kind)) return left;
+    const negated = kind === 'not';
+    if (negated) this.pos++;
+    if (this.at('like')) {
+      this.pos++;
+      return { kind: 'like', negated, operand: left, pattern: this.additive(), at: left.at };
+    }
+    if (this.at('in')) {
+      this.pos++;
+      this.expect('(');
+      const list = this.expressionList();
+      this.expect(')');
+      return { kind: 'in', negated, operand: left, list, at: left.at };
+    }
+    if (this.at('between')) {
+      this.pos++;
+      const low = this.additive();
+      this.expect('and');
+      return { kind: 'between', negated, operand: left, low, high: this.additive(), at: left.at };
+    }
+    // The chevrotain parser this replaces said "a select item" here; kept so that messages do not change.
+    throw this.expected('a select item');
+  }
 
-  predicate = this.RULE('predicate', (): Expr => {
-    const left = this.SUBRULE(this.additive);
-    let result: Expr = left;
-    this.OPTION(() => {
-      this.OR([
-        {
-          ALT: () => {
-            const op = this.SUBRULE(this.comparisonOperator);
-            const right = this.SUBRULE2(this.additive);
-            result = { kind: 'binary', op, left, right, at: left.at };
-          },
-        },
-        {
-          ALT: () => {
-            this.CONSUME(T.Is);
-            let negated = false;
-            this.OPTION2(() => { this.CONSUME(T.Not); negated = true; });
-            this.CONSUME(T.Null);
-            result = { kind: 'isNull', negated, operand: left, at: left.at };
-          },
-        },
-        {
-          ALT: () => {
-            let negated = false;
-            this.OPTION3(() => { this.CONSUME2(T.Not); negated = true; });
-            result = this.SUBRULE(this.negatablePredicate, { ARGS: [left, negated] });
-          },
-        },
-      ]);
-    });
-    return result;
-  });
+  private additive(): Expr {
+    let left = this.multiplicative();
+    for (let kind = this.peek().kind; kind === '+' || kind === '-'; kind = this.peek().kind) {
+      this.pos++;
+      left = { kind: 'binary', op: kind, left, right: this.multiplicative(), at: left.at };
+    }
+    return left;
+  }
 
-  negatablePredicate = this.RULE('negatablePredicate', (left: Expr, negated: boolean): Expr => {
-    return this.OR([
-      {
-        ALT: (): Expr => {
-          this.CONSUME(T.Like);
-          const pattern = this.SUBRULE(this.additive);
-          return { kind: 'like', negated, operand: left, pattern, at: left?.at };
-        },
-      },
-      {
-        ALT: (): Expr => {
-          this.CONSUME(T.In);
-          this.CONSUME(T.LParen);
-          const list: Expr[] = [];
-          this.AT_LEAST_ONE_SEP({ SEP: T.Comma, DEF: () => { list.push(this.SUBRULE(this.expression)); } });
-          this.CONSUME(T.RParen);
-          return { kind: 'in', negated, operand: left, list, at: left?.at };
-        },
-      },
-      {
-        ALT: (): Expr => {
-          this.CONSUME(T.Between);
-          const low = this.SUBRULE2(this.additive);
-          this.CONSUME(T.And);
-          const high = this.SUBRULE3(this.additive);
-          return { kind: 'between', negated, operand: left, low, high, at: left?.at };
-        },
-      },
-    ]);
-  });
-
-  comparisonOperator = this.RULE('comparisonOperator', (): BinaryOperator => OPERATORS.get(this.CONSUME(T.ComparisonOp).tokenType)!);
-
-  additive = this.RULE('additive', (): Expr => this.leftAssociative(this.multiplicative, T.AdditiveOp));
-
-  multiplicative = this.RULE('multiplicative', (): Expr => this.leftAssociative(this.unary, T.MultiplicativeOp));
+  private multiplicative(): Expr {
+    let left = this.unary();
+    for (let kind = this.peek().kind; kind === '*' || kind === '/' || kind === '%'; kind = this.peek().kind) {
+      this.pos++;
+      left = { kind: 'binary', op: kind, left, right: this.unary(), at: left.at };
+    }
+    return left;
+  }
 
   /** Unary minus binds looser than `^`: `-2^2` is -(2^2). */
-  unary = this.RULE('unary', (): Expr => {
-    return this.OR([
-      {
-        ALT: (): Expr => {
-          const at = this.CONSUME(T.Minus).startOffset;
-          const operand = this.SUBRULE(this.unary);
-          return { kind: 'unary', op: '-', operand, at };
-        },
-      },
-      {
-        ALT: (): Expr => {
-          this.CONSUME(T.Plus);
-          return this.SUBRULE2(this.unary);
-        },
-      },
-      { ALT: () => this.SUBRULE(this.power) },
-    ]);
-  });
+  private unary(): Expr {
+    const token = this.peek();
+    if (token.kind === '-') {
+      this.pos++;
+      return { kind: 'unary', op: '-', operand: this.unary(), at: token.start };
+    }
+    if (token.kind === '+') {
+      this.pos++;
+      return this.unary();
+    }
+    if (!PRIMARY_STARTS.has(token.kind)) throw this.expected('an expression');
+    return this.power();
+  }
 
-  /** `^` is right-associative: 2^3^2 = 2^(3^2). */
-  power = this.RULE('power', (): Expr => {
-    const base = this.SUBRULE(this.primary);
-    let result: Expr = base;
-    this.OPTION(() => {
-      this.CONSUME(T.Caret);
-      const exponent = this.SUBRULE(this.unary);
-      result = { kind: 'binary', op: '^', left: base, right: exponent, at: base.at };
-    });
+  /**
+   * `^` is right-associative and its exponent may carry signs: 2^-3^2 = 2^(-(3^2)). Read as a chain
+   * (bases and the signs before each exponent) and folded from the right, so a long chain needs no recursion.
+   */
+  private power(): Expr {
+    const bases: Expr[] = [this.primary()];
+    const signs: Token[][] = [];
+    while (this.at('^')) {
+      this.pos++;
+      const before: Token[] = [];
+      for (let kind = this.peek().kind; !PRIMARY_STARTS.has(kind); kind = this.peek().kind) {
+        if (kind !== '-' && kind !== '+') throw this.expected('an expression');
+        before.push(this.next());
+      }
+      signs.push(before);
+      bases.push(this.primary());
+    }
+    let result = bases[bases.length - 1]!;
+    for (let i = bases.length - 1; i > 0; i--) {
+      const before = signs[i - 1]!;
+      for (let j = before.length - 1; j >= 0; j--) {
+        if (before[j]!.kind === '-') result = { kind: 'unary', op: '-', operand: result, at: before[j]!.start };
+      }
+      const base = bases[i - 1]!;
+      result = { kind: 'binary', op: '^', left: base, right: result, at: base.at };
+    }
     return result;
-  });
+  }
 
-  primary = this.RULE('primary', (): Expr => {
-    return this.OR([
-      {
-        ALT: (): Expr => {
-          const token = this.CONSUME(T.NumberLiteral);
-          const value = this.ACTION(() => {
-            const n = Number(token.image);
-            if (!Number.isFinite(n)) throw new ErrorFactory(this.text).at('syntax_error', `The number ${token.image} is out of range`, token.startOffset);
-            return n;
-          });
-          return { kind: 'literal', value, at: token.startOffset };
-        },
-      },
-      {
-        ALT: (): Expr => {
-          const token = this.CONSUME(T.StringLiteral);
-          return { kind: 'literal', value: this.ACTION(() => unquoteString(token.image)), at: token.startOffset };
-        },
-      },
-      { ALT: (): Expr => ({ kind: 'literal', value: true, at: this.CONSUME(T.True).startOffset }) },
-      { ALT: (): Expr => ({ kind: 'literal', value: false, at: this.CONSUME(T.False).startOffset }) },
-      { ALT: (): Expr => ({ kind: 'literal', value: null, at: this.CONSUME(T.Null).startOffset }) },
-      {
-        ALT: (): Expr => {
-          const token = this.CONSUME(T.DurationLiteral);
-          return this.ACTION((): Expr => {
-            const match = /^(\d+)(.+)$/.exec(token.image)!;
-            return { kind: 'duration', amount: Number(match[1]), unit: DURATION_UNITS[match[2]!]!, at: token.startOffset };
-          });
-        },
-      },
-      {
-        ALT: (): Expr => {
-          const token = this.CONSUME(T.DateToken);
-          return { kind: 'dateToken', name: this.ACTION(() => token.image.toLowerCase()), at: token.startOffset };
-        },
-      },
-      {
-        ALT: (): Expr => {
-          this.CONSUME(T.LParen);
-          const inner = this.SUBRULE(this.expression);
-          this.CONSUME(T.RParen);
-          return inner;
-        },
-      },
-      { ALT: () => this.SUBRULE(this.caseExpr) },
-      { GATE: () => this.LA(2).tokenType === T.LParen, ALT: () => this.SUBRULE(this.call) },
-      { ALT: (): Expr => this.SUBRULE(this.fieldPath) },
-    ]);
-  });
+  private primary(): Expr {
+    const token = this.peek();
+    switch (token.kind) {
+      case 'number': {
+        this.pos++;
+        const value = Number(token.image);
+        if (!Number.isFinite(value)) throw this.fail(`The number ${token.image} is out of range`, token);
+        return { kind: 'literal', value, at: token.start };
+      }
+      case 'string':
+        this.pos++;
+        return { kind: 'literal', value: unquoteString(token.image), at: token.start };
+      case 'true':
+      case 'false':
+      case 'null':
+        this.pos++;
+        return { kind: 'literal', value: token.kind === 'null' ? null : token.kind === 'true', at: token.start };
+      case 'duration': {
+        this.pos++;
+        const match = /^(\d+)(.+)$/.exec(token.image)!;
+        return { kind: 'duration', amount: Number(match[1]), unit: DURATION_UNITS[match[2]!]!, at: token.start };
+      }
+      case 'dateToken':
+        this.pos++;
+        return { kind: 'dateToken', name: token.image.toLowerCase(), at: token.start };
+      case '(': {
+        this.pos++;
+        const inner = this.expression();
+        this.expect(')');
+        return inner;
+      }
+      case 'case':
+        return this.caseExpr();
+      case 'name':
+        return this.peek(2).kind === '(' ? this.call() : this.fieldPath();
+      default:
+        return this.fieldPath();
+    }
+  }
 
-  call = this.RULE('call', (): Expr => {
-    const nameToken = this.CONSUME(T.Identifier);
-    this.CONSUME(T.LParen);
-    const args: Expr[] = [];
+  private call(): Expr {
+    const name = this.next();
+    this.pos++; // "("
+    let args: Expr[] = [];
     let star = false;
     let distinct = false;
-    this.OPTION(() => {
-      this.OR([
-        { ALT: () => { this.CONSUME(T.Star); star = true; } },
-        {
-          ALT: () => {
-            this.OPTION2(() => { this.CONSUME(T.Distinct); distinct = true; });
-            this.AT_LEAST_ONE_SEP({ SEP: T.Comma, DEF: () => { args.push(this.SUBRULE(this.expression)); } });
-          },
-        },
-      ]);
-    });
-    this.CONSUME(T.RParen);
-    return { kind: 'call', name: this.ACTION(() => nameToken.image.toLowerCase()), args, star, distinct, at: nameToken.startOffset };
-  });
+    if (this.at('*')) {
+      this.pos++;
+      star = true;
+    } else if (this.at('distinct') || EXPRESSION_STARTS.has(this.peek().kind)) {
+      if (this.at('distinct')) {
+        this.pos++;
+        distinct = true;
+      }
+      args = this.expressionList();
+    }
+    this.expect(')');
+    return { kind: 'call', name: name.image.toLowerCase(), args, star, distinct, at: name.start };
+  }
 
-  caseExpr = this.RULE('caseExpr', (): Expr => {
-    const at = this.CONSUME(T.Case).startOffset;
+  private caseExpr(): Expr {
+    const at = this.next().start;
     let operand: Expr | null = null;
     let otherwise: Expr | null = null;
     const whens: { when: Expr; then: Expr }[] = [];
-    this.OPTION(() => { operand = this.SUBRULE(this.expression); });
-    this.AT_LEAST_ONE(() => {
-      this.CONSUME(T.When);
-      const when = this.SUBRULE2(this.expression);
-      this.CONSUME(T.Then);
-      const then = this.SUBRULE3(this.expression);
-      whens.push({ when, then });
-    });
-    this.OPTION2(() => {
-      this.CONSUME(T.Else);
-      otherwise = this.SUBRULE4(this.expression);
-    });
-    this.CONSUME(T.End);
+    if (EXPRESSION_STARTS.has(this.peek().kind)) operand = this.expression();
+    if (!this.at('when')) throw this.expected('an expression');
+    while (this.at('when')) {
+      this.pos++;
+      const when = this.expression();
+      this.expect('then');
+      whens.push({ when, then: this.expression() });
+    }
+    if (this.at('else')) {
+      this.pos++;
+      otherwise = this.expression();
+    }
+    this.expect('end');
     return { kind: 'case', operand, whens, otherwise, at };
-  });
+  }
 
-  fieldPath = this.RULE('fieldPath', (): Extract<Expr, { kind: 'field' }> => {
-    const path: PathSegment[] = [];
-    const first = this.OR([
-      { ALT: () => this.CONSUME(T.Identifier) },
-      { ALT: () => this.CONSUME(T.QuotedName) },
-      { ALT: () => this.CONSUME(T.BracketName) },
-    ]);
-    this.ACTION(() => path.push(first.tokenType === T.Identifier ? first.image : first.image.slice(1, -1)));
-    this.MANY(() => {
-      this.OR2([
-        {
-          ALT: () => {
-            this.CONSUME(T.Dot);
-            const segment = this.OR3([
-              { ALT: () => this.CONSUME2(T.Identifier) },
-              { ALT: () => this.CONSUME(T.Keyword) },
-              { ALT: () => this.CONSUME2(T.QuotedName) },
-              { ALT: () => this.CONSUME(T.NumberLiteral) },
-            ]);
-            this.ACTION(() => {
-              if (segment.tokenType === T.QuotedName) path.push(segment.image.slice(1, -1));
-              else if (segment.tokenType === T.NumberLiteral && /^\d+$/.test(segment.image)) path.push(Number(segment.image));
-              else path.push(segment.image);
-            });
-          },
-        },
-        {
-          ALT: () => {
-            const token = this.CONSUME2(T.BracketName);
-            this.ACTION(() => {
-              const inner = token.image.slice(1, -1).trim();
-              path.push(/^-?\d+$/.test(inner) ? Number(inner) : token.image.slice(1, -1));
-            });
-          },
-        },
-      ]);
-    });
-    return { kind: 'field', path, at: first.startOffset };
-  });
+  /** `name`, `` `quoted name` `` or `[name]`, then `.segment` (a name, keyword, `quoted`, or index) or `[index]`. */
+  private fieldPath(): FieldExpr {
+    const first = this.peek();
+    if (first.kind !== 'name' && first.kind !== 'quoted' && first.kind !== 'bracket') throw this.expected('a select item');
+    this.pos++;
+    const path: PathSegment[] = [first.kind === 'name' ? first.image : first.image.slice(1, -1)];
+    for (;;) {
+      if (this.at('.')) {
+        this.pos++;
+        const segment = this.peek();
+        if (segment.kind === 'name' || KEYWORD_WORDS.has(segment.kind)) path.push(segment.image);
+        else if (segment.kind === 'quoted') path.push(segment.image.slice(1, -1));
+        else if (segment.kind === 'number') path.push(/^\d+$/.test(segment.image) ? Number(segment.image) : segment.image);
+        else throw this.expected('a select item');
+        this.pos++;
+      } else if (this.at('bracket')) {
+        const inner = this.next().image.slice(1, -1);
+        path.push(/^-?\d+$/.test(inner.trim()) ? Number(inner.trim()) : inner);
+      } else {
+        return { kind: 'field', path, at: first.start };
+      }
+    }
+  }
 }
 
 /** Canonical text of a path: `data.videos[0].id`; it is also the column name of an unaliased field. */
@@ -488,26 +479,24 @@ export function pathText(path: readonly PathSegment[]): string {
   return text;
 }
 
-let parser: Cloud9QLParser | undefined;
-
 /**
  * Refuses nesting deeper than MAX_NESTING before the recursive parser sees it: parentheses and
  * case...end blocks, and runs of prefix operators (`- - - x`, `not not x`).
  */
-function checkNesting(tokens: readonly IToken[], errors: ErrorFactory): void {
+function checkNesting(tokens: readonly Token[], errors: ErrorFactory): void {
   let depth = 0;
   let prefixRun = 0;
-  let previous: TokenType | undefined;
+  let previous: TokenKind | undefined;
   for (const token of tokens) {
-    const type = token.tokenType;
+    const kind = token.kind;
     // After a dot, `case` and `end` are field names (`a.end`), not block keywords.
-    const keyword = previous !== T.Dot;
-    previous = type;
-    if (type === T.LParen || (type === T.Case && keyword)) depth++;
-    else if (type === T.RParen || (type === T.End && keyword)) depth--;
-    prefixRun = type === T.Minus || type === T.Plus || type === T.Not ? prefixRun + 1 : 0;
+    const keyword = previous !== '.';
+    previous = kind;
+    if (kind === '(' || (kind === 'case' && keyword)) depth++;
+    else if (kind === ')' || (kind === 'end' && keyword)) depth--;
+    prefixRun = kind === '-' || kind === '+' || kind === 'not' ? prefixRun + 1 : 0;
     if (depth > MAX_NESTING || prefixRun > MAX_NESTING) {
-      throw errors.at('limit_exceeded', `The query nests deeper than ${MAX_NESTING} levels`, token.startOffset);
+      throw errors.at('limit_exceeded', `The query nests deeper than ${MAX_NESTING} levels`, token.start);
     }
   }
 }
@@ -517,42 +506,14 @@ const MAX_NESTING = 100;
 /** Parses a whole query: `;`-separated statements, blank ones ignored. Throws Cloud9QLError. */
 export function parseQuery(text: string): Query {
   const errors = new ErrorFactory(text);
-  const lexed = T.getLexer().tokenize(text);
-  if (lexed.errors.length > 0) {
-    const error = lexed.errors[0]!;
-    const char = text[error.offset] ?? '';
-    const message =
-      char === "'" || char === '"' ? 'Unterminated string literal'
-      : char === '`' ? 'Unterminated `quoted name`'
-      : char === '[' ? 'Unclosed "["'
-      : `Unexpected character "${char}"`;
-    throw errors.at('syntax_error', message, error.offset);
-  }
-  checkNesting(lexed.tokens, errors);
-  parser ??= new Cloud9QLParser();
-  parser.text = text;
+  const tokens = tokenize(errors);
+  checkNesting(tokens, errors);
+  const parser = new Parser(text, tokens, errors);
   const statements: Statement[] = [];
   let start = 0;
-  const tokens = lexed.tokens;
   for (let i = 0; i <= tokens.length; i++) {
-    if (i < tokens.length && tokens[i]!.tokenType !== T.Semicolon) continue;
-    if (i > start) {
-      parser.input = tokens.slice(start, i);
-      let statement: Statement;
-      try {
-        statement = parser.statement();
-      } catch (error) {
-        // An unexpected failure may leave the shared parser mid-rule: build a fresh one next time.
-        if (!(error instanceof Cloud9QLError)) parser = undefined;
-        throw error;
-      }
-      if (parser.errors.length > 0) {
-        const error = parser.errors[0]!;
-        const offset = Number.isNaN(error.token.startOffset) ? (i < tokens.length ? tokens[i]!.startOffset : text.length) : error.token.startOffset;
-        throw errors.at('syntax_error', error.message, offset);
-      }
-      statements.push(statement);
-    }
+    if (i < tokens.length && tokens[i]!.kind !== ';') continue;
+    if (i > start) statements.push(parser.statement(start, i));
     start = i + 1;
   }
   return { statements };

@@ -56,6 +56,8 @@ export function addToInstant(utcMs: number, amount: number, unit: DurationUnit, 
 }
 
 export type TruncUnit = 'm' | 'h' | 'd' | 'w' | 'M' | 'q' | 'y';
+/** Reused by truncate (synchronous, never re-entered): no allocation per row. */
+const scratch = newFields();
 
 /** Start of the minute/hour/day/week (Monday)/month/quarter/year holding the instant, in `zone`. */
 export function truncate(utcMs: number, unit: TruncUnit, zone: Zone): number {
@@ -65,12 +67,14 @@ export function truncate(utcMs: number, unit: TruncUnit, zone: Zone): number {
     const size = unit === 'm' ? 60_000 : 3_600_000;
     return zone.fromWall(Math.floor(local / size) * size);
   }
-  const f = newFields();
+  // Days and weeks need no calendar: 1970-01-01 (day 0) was a Thursday, 3 days after a Monday.
+  const days = Math.floor(local / MS_PER_DAY);
+  if (unit === 'd') return zone.fromWall(days * MS_PER_DAY);
+  if (unit === 'w') return zone.fromWall((days - ((((days + 3) % 7) + 7) % 7)) * MS_PER_DAY);
+  const f = scratch;
   fillFields(f, local);
   let wall: number;
-  if (unit === 'd') wall = wallMs(f.year, f.month, f.day);
-  else if (unit === 'w') wall = wallMs(f.year, f.month, f.day) - (f.weekday - 1) * MS_PER_DAY;
-  else if (unit === 'M') wall = wallMs(f.year, f.month, 1);
+  if (unit === 'M') wall = wallMs(f.year, f.month, 1);
   else if (unit === 'q') wall = wallMs(f.year, Math.floor((f.month - 1) / 3) * 3 + 1, 1);
   else wall = wallMs(f.year, 1, 1);
   return zone.fromWall(wall);
