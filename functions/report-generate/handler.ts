@@ -5,13 +5,13 @@
  * A record whose run is finished (succeeded, or failed for good) is acknowledged.
  */
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
-import { defaultDeliveryDeps, executeRun, retryDelaySeconds } from '../../shared/delivery/index.ts';
+import { defaultDeliveryDeps, executeRun } from '../../shared/delivery/index.ts';
 import { parseSnapshotMessage } from '../../shared/history/index.ts';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { eventHandler, SERVICE_METRICS_NAMESPACE } from '../../shared/lambda/handler.ts';
 import { logger } from '../../shared/logger.ts';
 import { withWork } from '../../shared/quota/work.ts';
-import { parseExportMessage, parseRunMessage, REPORT_QUEUE_SETTINGS, reportQueue, type ExportMessage } from '../../shared/queue/index.ts';
+import { parseExportMessage, parseRunMessage, reportQueue, type ExportMessage } from '../../shared/queue/index.ts';
 import { runExportJob } from '../../shared/exports/job.ts';
 import { defaultExportJobDeps } from '../../shared/exports/job-deps.ts';
 import type { SQSRecord } from 'aws-lambda';
@@ -70,8 +70,7 @@ export const handler = eventHandler(async (event: SQSEvent, context: Context): P
         // Waiting for TikTok quota spends no receive: the run comes back as a new, delayed message.
         await reportQueue().send([message], { delaySeconds: outcome.delaySeconds });
       } else if (outcome.kind === 'retry') {
-        const delay = retryDelaySeconds(outcome.attempt, REPORT_QUEUE_SETTINGS, outcome.retryAfterSeconds);
-        await reportQueue().retryLater({ messageId: record.messageId, receiptHandle: record.receiptHandle }, delay);
+        await reportQueue().retryLater({ messageId: record.messageId, receiptHandle: record.receiptHandle }, outcome.delaySeconds);
         failures.push({ itemIdentifier: record.messageId });
       } else if (outcome.kind === 'failed' && outcome.retryable) {
         // Transient to the end: the run says failed, and its message goes to the DLQ. Sent there
