@@ -262,14 +262,3 @@ export async function recordAlertError(deps: StoreDeps, tenantId: string, id: st
     deps.dynamo.send(new UpdateCommand({ TableName: deps.tableName, Key: key(tenantId, id), UpdateExpression: 'SET lastError = :e', ConditionExpression: 'attribute_exists(pk)', ExpressionAttributeValues: { ':e': message.slice(0, 500) } })),
   );
 }
-
-export const alertMessageSchema = z.strictObject({ kind: z.literal('alert'), tenantId: z.string().check(z.minLength(1), z.maxLength(128)), alertId: z.string().check(z.regex(ID)), slot: z.string().check(z.maxLength(64)) });
-export type AlertMessage = z.infer<typeof alertMessageSchema>;
-export function parseAlertMessage(body: string): AlertMessage | undefined {
-  try {
-    const p = alertMessageSchema.safeParse(JSON.parse(body));
-    return p.success ? p.data : undefined;
-  } catch {
-    return undefined;
-  }
-}

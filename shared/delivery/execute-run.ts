@@ -8,8 +8,9 @@
  *   - on a second or later try, HeadObject looks (before fetching anything) for the object an earlier
  *     try wrote before dying unrecorded: it is adopted, not written again. A first try cannot find
  *     one, so it does not look (s3rver ignores If-None-Match; AWS honours it as a second guard).
- * Failures: transient ones put the run back to `queued` and ask the queue for a retry with backoff;
- * permanent ones (and the last try) mark it `failed` with the reason. A needs_reauth datasource is
+ * Failures, as the shared outcome flow decides (shared/runs/outcome.ts): transient ones put the run
+ * back to `queued` and ask the queue for a retry with backoff; permanent ones (and the last try) mark
+ * it `failed` with the reason. A needs_reauth datasource is
  * permanent: the run fails with a clear error and the schedule stays as it is.
  */
 import type { S3Client } from '@aws-sdk/client-s3';
@@ -17,7 +18,9 @@ import { AppError } from '../errors.ts';
 import { logger } from '../logger.ts';
 import { QuotaExhaustedError } from '../quota/errors.ts';
 import type { RunMessage } from '../queue/index.ts';
+import { REPORT_QUEUE_SETTINGS } from '../queue/port.ts';
 import type { ReportResult } from '../reports/index.ts';
+import { decideAfterFailure, type OutcomeSettings } from '../runs/outcome.ts';
 import {
   advanceNextRun,
   getRun,
@@ -30,7 +33,6 @@ import {
   type RunStoreDeps,
 } from '../schedules/index.ts';
 import type { StoreDeps } from '../schedules/store.ts';
-import { classifyFailure } from './failure.ts';
 import { deliveryKey } from './object-key.ts';
 import { acquireRunLease, markRunFailed, markRunForRetry, markRunSucceeded, markRunWaiting, renewRunLease, type RunRef } from './run-lifecycle.ts';
 import { headDelivery, putDelivery, type SseOptions } from './writer.ts';
@@ -56,6 +58,8 @@ export interface DeliveryDeps extends RunStoreDeps, StoreDeps {
   heartbeatMs?: number;
   /** Tries before the run is `failed` (the queue's maxReceiveCount). */
   maxAttempts: number;
+  /** Backoff jitter (tests: deterministic). */
+  random?: () => number;
 }
 
 export interface AttemptInfo {
@@ -68,7 +72,8 @@ export interface AttemptInfo {
 export type RunOutcome =
   | { kind: 'succeeded'; s3Key: string; rowCount: number; bytes: number; reused: boolean }
   | { kind: 'skipped'; reason: 'already_succeeded' | 'already_failed' | 'in_progress' | 'unknown_run' | 'lease_lost' }
-  | { kind: 'retry'; error: RunError; attempt: number; retryAfterSeconds?: number }
+  /** Come back after `delaySeconds` (the backoff of try `attempt`, or TikTok's longer Retry-After). */
+  | { kind: 'retry'; error: RunError; attempt: number; delaySeconds: number; retryAfterSeconds?: number }
   /** No TikTok permit: send the message again after `delaySeconds`; no try was spent. */
   | { kind: 'wait'; delaySeconds: number }
   | { kind: 'failed'; error: RunError; attempt: number; retryable: boolean };
@@ -229,22 +234,39 @@ async function executeLeased(
     return { kind: 'succeeded', s3Key: key, rowCount, bytes, reused };
   } catch (err) {
     if (err instanceof LeaseLostError) throw err; // not the run's failure: another try owns it
-    if (err instanceof QuotaExhaustedError) {
-      const until = new Date(deps.now() + err.retryAfterSeconds * 1000).toISOString();
+    const decision = decideAfterFailure({ error: err, attempt }, outcomeSettings(deps), deps.random);
+    if (decision.kind === 'quota-wait') {
+      const until = new Date(deps.now() + decision.delaySeconds * 1000).toISOString();
       await markRunWaiting(deps, ref, owner, until);
-      logger.info('Run waits for TikTok quota', { scheduleId, slot, attempt, endpoint: err.endpoint, reason: err.reason, retryAfterSeconds: err.retryAfterSeconds });
-      return { kind: 'wait', delaySeconds: err.retryAfterSeconds };
+      const quota = err instanceof QuotaExhaustedError ? { endpoint: err.endpoint, reason: err.reason } : {};
+      logger.info('Run waits for TikTok quota', { scheduleId, slot, attempt, ...quota, retryAfterSeconds: decision.delaySeconds });
+      return { kind: 'wait', delaySeconds: decision.delaySeconds };
     }
-    const failure = classifyFailure(err);
+    if (decision.kind === 'retry') {
+      await markRunForRetry(deps, ref, owner, decision.error);
+      logger.warn('Run failed, will be retried', { scheduleId, slot, attempt, code: decision.error.code });
+      const { delaySeconds, error, retryAfterSeconds } = decision;
+      return { kind: 'retry', error, attempt, delaySeconds, ...(retryAfterSeconds ? { retryAfterSeconds } : {}) };
+    }
     const finishedMs = deps.now();
-    if (failure.retryable && attempt < deps.maxAttempts) {
-      await markRunForRetry(deps, ref, owner, failure.error);
-      logger.warn('Run failed, will be retried', { scheduleId, slot, attempt, code: failure.error.code });
-      return { kind: 'retry', error: failure.error, attempt, ...(failure.retryAfterSeconds ? { retryAfterSeconds: failure.retryAfterSeconds } : {}) };
-    }
-    await markRunFailed(deps, ref, owner, failure.error, { finishedAt: new Date(finishedMs).toISOString(), durationMs: finishedMs - startedMs });
-    await recordLastRun(deps, tenantId, scheduleId, { slot, status: 'failed', at: new Date(finishedMs).toISOString(), error: failure.error.message });
-    logger.error('Run failed', { scheduleId, slot, attempt, code: failure.error.code, retryable: failure.retryable });
-    return { kind: 'failed', error: failure.error, attempt, retryable: failure.retryable };
+    await markRunFailed(deps, ref, owner, decision.error, { finishedAt: new Date(finishedMs).toISOString(), durationMs: finishedMs - startedMs });
+    await recordLastRun(deps, tenantId, scheduleId, { slot, status: 'failed', at: new Date(finishedMs).toISOString(), error: decision.error.message });
+    logger.error('Run failed', { scheduleId, slot, attempt, code: decision.error.code, retryable: decision.retryable });
+    return { kind: 'failed', error: decision.error, attempt, retryable: decision.retryable };
   }
+}
+
+/**
+ * A scheduled run in the shared outcome flow (shared/runs/outcome.ts): the report queue's backoff;
+ * only our own quota is a wait (TikTok's 429 spends a try: the report already retried it inside).
+ */
+function outcomeSettings(deps: DeliveryDeps): OutcomeSettings {
+  return {
+    subject: 'The run',
+    maxAttempts: deps.maxAttempts,
+    retryBaseSeconds: REPORT_QUEUE_SETTINGS.retryBaseSeconds,
+    retryMaxSeconds: REPORT_QUEUE_SETTINGS.retryMaxSeconds,
+    maxDelaySeconds: REPORT_QUEUE_SETTINGS.maxDelaySeconds,
+    quotaWait: { tiktokRateLimit: false, floorSeconds: 1, jitterSeconds: 0 },
+  };
 }

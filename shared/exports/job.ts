@@ -10,21 +10,21 @@
  *   retry     a real failure (TikTok 5xx after its own retries, S3/DynamoDB): attempts + 1, backoff;
  *   skipped   nothing to do here (finished, unknown, or another worker holds the lease).
  *
+ * wait / retry / failed are decided by the shared outcome flow (shared/runs/outcome.ts).
+ *
  * A video-list export pages from the saved cursor: a resumed export never refetches a page whose
  * videos were saved. Only a crash between two saves (the Lambda killed) refetches the pages since
  * the last part, and the final assembly drops repeated video ids.
  */
 import type { S3Client } from '@aws-sdk/client-s3';
 import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
-import { classifyFailure, retryDelaySeconds } from '../failure.ts';
 import type { ReportPort } from '../delivery/execute-run.ts';
 import { putDelivery, type SseOptions } from '../delivery/writer.ts';
 import { AppError } from '../errors.ts';
-import { QuotaExhaustedError } from '../quota/errors.ts';
 import type { ExportMessage } from '../queue/message.ts';
 import { columnsOf } from '../reports/shape.ts';
 import type { ReportResult } from '../reports/types.ts';
-import { isTikTokError } from '../tiktok/index.ts';
+import { decideAfterFailure, type OutcomeSettings } from '../runs/outcome.ts';
 import { EXPORT_LIMITS, exportObjectKey, exportPartKey, type ExportError, type ExportRecord } from './model.ts';
 import { acquireExport, getExport, updateExport, type ExportStoreDeps } from './store.ts';
 
@@ -83,6 +83,19 @@ export class ExportTooLargeError extends AppError {
 }
 
 class Superseded extends Error {}
+
+/** An export in the shared outcome flow (shared/runs/outcome.ts): TikTok's 429 waits too, up to EXPORT_LIMITS.maxWaits times. */
+function outcomeSettings(settings: ExportJobSettings): OutcomeSettings {
+  const { retryBaseSeconds, retryMaxSeconds, maxDelaySeconds } = settings;
+  return {
+    subject: 'The export',
+    maxAttempts: EXPORT_LIMITS.maxAttempts,
+    retryBaseSeconds,
+    retryMaxSeconds,
+    maxDelaySeconds,
+    quotaWait: { tiktokRateLimit: true, floorSeconds: 1, jitterSeconds: 0, maxWaits: EXPORT_LIMITS.maxWaits },
+  };
+}
 
 async function readPart(deps: ExportJobDeps, key: string): Promise<Video[]> {
   const res = await deps.s3.send(new GetObjectCommand({ Bucket: deps.bucketName, Key: key }));
@@ -233,27 +246,22 @@ export async function runExportJob(deps: ExportJobDeps, message: ExportMessage, 
   } catch (err) {
     if (err instanceof Superseded) return { kind: 'skipped', reason: 'superseded' };
     // Keep what was fetched, whatever happens next (a store failure here is the failure itself).
-    let failure: unknown = err;
+    let saveError: unknown;
     try {
       await flush();
     } catch (e) {
       if (e instanceof Superseded) return { kind: 'skipped', reason: 'superseded' };
-      failure = e;
+      saveError = e;
     }
-    if (failure === err && (err instanceof QuotaExhaustedError || isTikTokError(err, 'rate_limited'))) {
-      const after = err instanceof QuotaExhaustedError ? err.retryAfterSeconds : ((err as { retryAfterSeconds?: number }).retryAfterSeconds ?? 60);
-      if (record.waits + 1 > EXPORT_LIMITS.maxWaits) {
-        return fail({ code: 'quota_wait_exceeded', message: `The export waited for TikTok quota ${EXPORT_LIMITS.maxWaits} times; the shared quota is too busy. Try again later.` });
-      }
-      const delaySeconds = Math.min(deps.settings.maxDelaySeconds, Math.max(1, Math.ceil(after)));
-      await release({ waits: record.waits + 1 });
-      return { kind: 'wait', delaySeconds };
-    }
-    const classified = classifyFailure(failure);
+    // record.attempts counts the failed tries before this one: this is try attempts + 1.
     const attempts = record.attempts + 1;
-    if (!classified.retryable || attempts >= EXPORT_LIMITS.maxAttempts) return fail(classified.error);
-    const delaySeconds = Math.min(deps.settings.maxDelaySeconds, retryDelaySeconds(attempts, deps.settings, classified.retryAfterSeconds, deps.random));
-    await release({ attempts, error: classified.error });
-    return { kind: 'retry', delaySeconds, error: classified.error };
+    const decision = decideAfterFailure({ error: err, attempt: attempts, waits: record.waits, saveError }, outcomeSettings(deps.settings), deps.random);
+    if (decision.kind === 'give-up') return fail(decision.error);
+    if (decision.kind === 'quota-wait') {
+      await release({ waits: record.waits + 1 });
+      return { kind: 'wait', delaySeconds: decision.delaySeconds };
+    }
+    await release({ attempts, error: decision.error });
+    return { kind: 'retry', delaySeconds: decision.delaySeconds, error: decision.error };
   }
 }

@@ -10,14 +10,15 @@
  *   failed    for good (needs re-auth, revoked, out of attempts, the day ended): the day stays
  *             missing (null), counted on the due entry and as `lostDay`.
  *
- * Every clock read is `deps.now()`; no sleeping here (the queue delays). TikTok calls go through
+ * wait / retry / failed are decided by the shared outcome flow (shared/runs/outcome.ts), as for
+ * deliveries and exports. Every clock read is `deps.now()`; no sleeping here (the queue delays). TikTok calls go through
  * `deps.source` (the real one runs them inside a background quota work scope).
  */
 import { randomBytes } from 'node:crypto';
-import { classifyFailure, retryDelaySeconds, type RunError } from '../failure.ts';
-import { QuotaExhaustedError } from '../quota/errors.ts';
+import type { RunError } from '../failure.ts';
 import { CAPTURE_QUEUE_SETTINGS, type CaptureMessage } from '../queue/capture.ts';
-import { isTikTokError, missingScopes, USER_INFO_PATH, VIDEO_LIST_PATH } from '../tiktok/index.ts';
+import { decideAfterFailure, type OutcomeSettings } from '../runs/outcome.ts';
+import { missingScopes, USER_INFO_PATH, VIDEO_LIST_PATH } from '../tiktok/index.ts';
 import { addDays, dayOf, type Day } from './days.ts';
 import { captureCalls, captureSlotMs, sizeBucket } from './plan.ts';
 import type { CaptureProgress, CaptureSession, CaptureSource, CaptureStore, PartVideo } from './ports.ts';
@@ -69,14 +70,23 @@ export type CaptureJobOutcome =
   | { kind: 'failed'; error: RunError; retryable: boolean; lostDay: boolean; calls: number };
 
 const MAX_SAFE = Number.MAX_SAFE_INTEGER;
-const WAIT_FLOOR_S = 10;
-const WAIT_JITTER_S = 5;
 const TITLE_MAX = 150;
 // TikTok's own caption limit; URLs are short, but never trusted to be.
 const DESCRIPTION_MAX = 2200;
 const URL_MAX = 512;
 
 class Superseded extends Error {}
+
+/**
+ * A capture in the shared outcome flow (shared/runs/outcome.ts). TikTok's 429 waits too, at least
+ * 10 s spread by 0-4 s of jitter: a full background lane frees a few permits a second, so a capture
+ * back in 1 s mostly meets it full again (the fleet simulation counted ~580 waits per capture when
+ * overloaded); the lane stays busy with the other queued captures meanwhile.
+ */
+function outcomeSettings(settings: CaptureJobSettings): OutcomeSettings {
+  const { maxAttempts, retryBaseSeconds, retryMaxSeconds, maxDelaySeconds } = settings;
+  return { subject: 'The capture', maxAttempts, retryBaseSeconds, retryMaxSeconds, maxDelaySeconds, quotaWait: { tiktokRateLimit: true, floorSeconds: 10, jitterSeconds: 5 } };
+}
 
 /** A TikTok counter as a safe non-negative integer: absurd values are clamped (or 0 when not a number) and counted. */
 export function sanitizeCounter(value: unknown, onBad: () => void): number {
@@ -292,22 +302,15 @@ export async function runCaptureJob(deps: CaptureJobDeps, message: CaptureMessag
       if (e instanceof Superseded) return { kind: 'done', status: 'superseded', calls };
       saveError = e;
     }
-    if (!saveError && (err instanceof QuotaExhaustedError || isTikTokError(err, 'rate_limited'))) {
-      const after = err instanceof QuotaExhaustedError ? err.retryAfterSeconds : (err.retryAfterSeconds ?? 60);
-      // At least WAIT_FLOOR_S, spread by jitter: a full background lane frees a few permits a second,
-      // so a capture back in 1 s mostly meets it full again (the fleet simulation counted ~580 waits
-      // per capture when overloaded); the lane stays busy with the other queued captures meanwhile.
-      const jitter = Math.floor((deps.random ?? Math.random)() * WAIT_JITTER_S);
-      const delaySeconds = Math.min(settings.maxDelaySeconds, Math.max(WAIT_FLOOR_S, Math.ceil(after)) + jitter);
-      await store.due.renew(datasourceId, day, deps.now() + delaySeconds * 1000 + settings.leaseMs);
-      return { kind: 'wait', delaySeconds, message: { ...message, waits: (message.waits ?? 0) + 1 }, calls };
-    }
-    const failure = classifyFailure(err);
-    if (!failure.retryable) return giveUp(failure.error, false, { remove: failure.error.code === 'not_found' });
+    // message.attempt counts the failed tries before this one: this is try attempt + 1.
     const attempt = message.attempt + 1;
-    if (attempt >= settings.maxAttempts) return giveUp(failure.error, true);
-    const delaySeconds = Math.min(settings.maxDelaySeconds, retryDelaySeconds(attempt, settings, failure.retryAfterSeconds, deps.random));
-    await store.due.renew(datasourceId, day, deps.now() + delaySeconds * 1000 + settings.leaseMs).catch(() => undefined);
-    return { kind: 'retry', delaySeconds, message: { ...message, attempt }, calls, error: failure.error };
+    const decision = decideAfterFailure({ error: err, attempt, saveError }, outcomeSettings(settings), deps.random);
+    if (decision.kind === 'quota-wait') {
+      await store.due.renew(datasourceId, day, deps.now() + decision.delaySeconds * 1000 + settings.leaseMs);
+      return { kind: 'wait', delaySeconds: decision.delaySeconds, message: { ...message, waits: (message.waits ?? 0) + 1 }, calls };
+    }
+    if (decision.kind === 'give-up') return giveUp(decision.error, decision.retryable, { remove: decision.error.code === 'not_found' });
+    await store.due.renew(datasourceId, day, deps.now() + decision.delaySeconds * 1000 + settings.leaseMs).catch(() => undefined);
+    return { kind: 'retry', delaySeconds: decision.delaySeconds, message: { ...message, attempt }, calls, error: decision.error };
   }
 }

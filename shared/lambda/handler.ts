@@ -7,7 +7,7 @@
 import middy from '@middy/core';
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { Metrics } from '@aws-lambda-powertools/metrics';
+import { MetricUnit, Metrics } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import type { Context } from 'aws-lambda';
 import { logger as serviceLogger } from '../logger.ts';
@@ -33,4 +33,9 @@ export function eventHandler<E, R>(fn: EventHandler<E, R>, options: EventHandler
   return middy(fn)
     .use(injectLambdaContext(options.logger ?? serviceLogger, { resetKeys: options.resetKeys ?? true }))
     .use(logMetrics(metrics, { captureColdStartMetric: options.captureColdStartMetric ?? false, throwOnEmptyMetrics: false })) as unknown as EventHandler<E, R>;
+}
+
+/** Count metrics by name (the workers in shared/workers return them); the wrapper flushes them. */
+export function addCounts(metrics: Metrics, counts: Readonly<Record<string, number>>): void {
+  for (const [name, value] of Object.entries(counts)) metrics.addMetric(name, MetricUnit.Count, value);
 }

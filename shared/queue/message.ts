@@ -36,12 +36,34 @@ export const exportMessageSchema = z.strictObject({
 
 export type ExportMessage = z.infer<typeof exportMessageSchema>;
 
+/**
+ * The report queue's third message: "evaluate this alert for this slot" (shared/alerts, queued by the
+ * dispatcher's tick). Defined here with the others so a send of any of them needs no cast.
+ */
+export const alertMessageSchema = z.strictObject({
+  kind: z.literal('alert'),
+  tenantId: z.string().check(z.minLength(1), z.maxLength(128)),
+  alertId: z.string().check(z.regex(/^[A-Za-z0-9_-]{1,128}$/)),
+  slot: z.string().check(z.maxLength(64)),
+});
+
+export type AlertMessage = z.infer<typeof alertMessageSchema>;
+
 /** Anything the report queue carries. */
-export type QueueMessage = RunMessage | ExportMessage;
+export type QueueMessage = RunMessage | ExportMessage | AlertMessage;
 
 export function parseExportMessage(body: string): ExportMessage | undefined {
   try {
     const parsed = exportMessageSchema.safeParse(JSON.parse(body));
+    return parsed.success ? parsed.data : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export function parseAlertMessage(body: string): AlertMessage | undefined {
+  try {
+    const parsed = alertMessageSchema.safeParse(JSON.parse(body));
     return parsed.success ? parsed.data : undefined;
   } catch {
     return undefined;
