@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { runCloud9QL } from '../cloud9ql/index.ts';
 import { appContext } from '../context.ts';
-import { reportPort, RUN_LEASE_MS } from '../delivery/default-deps.ts';
+import { reportPort } from '../delivery/default-deps.ts';
 import { defaultCloud9QL, type ReportType } from '../reports/index.ts';
 import { defaultReportDeps } from '../reports/default-deps.ts';
 import { fetchFromTikTok } from '../reports/tiktok-source.ts';
@@ -49,7 +49,9 @@ export function defaultExportJobDeps(): ExportJobDeps {
     runCloud9QL,
     defaultQuery: (t) => defaultCloud9QL(t as ReportType),
     settings: {
-      leaseMs: RUN_LEASE_MS,
+      // No heartbeat renews an export's lease: it lasts as long as report-generate's invocation can
+      // (from the function table), so a duplicate delivery never takes over a live step.
+      leaseMs: REPORT_QUEUE_SETTINGS.consumerTimeoutSeconds * 1000,
       pagesPerInvocation: pagesPerInvocation(),
       retryBaseSeconds: REPORT_QUEUE_SETTINGS.retryBaseSeconds,
       retryMaxSeconds: REPORT_QUEUE_SETTINGS.retryMaxSeconds,
