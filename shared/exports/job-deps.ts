@@ -36,12 +36,10 @@ function pagesPerInvocation(): number {
 
 export function defaultExportJobDeps(): ExportJobDeps {
   const ctx = appContext();
-  const kmsKeyId = process.env.DELIVERY_KMS_KEY_ID?.trim() || undefined;
   return {
     store: { dynamo: ctx.dynamo, tableName: ctx.config.tableName },
     s3: s3Client(),
     bucketName: ctx.config.bucketName,
-    sse: { kmsKeyId },
     now: () => appContext().clock.now(),
     newOwner: () => randomUUID(),
     reports: reportPort,
