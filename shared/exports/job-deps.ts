@@ -5,6 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { runCloud9QL } from '../cloud9ql/index.ts';
+import { readExportPagesPerInvocation } from '../config/exports.ts';
 import { appContext } from '../context.ts';
 import { reportPort } from '../delivery/default-deps.ts';
 import { defaultCloud9QL, type ReportType } from '../reports/index.ts';
@@ -28,12 +29,6 @@ function videoPager(): VideoPager {
   };
 }
 
-/** Pages per invocation (REPORT_EXPORT_PAGES_PER_INVOCATION): unset = as many as the deadline allows. */
-function pagesPerInvocation(): number {
-  const n = Number(process.env.REPORT_EXPORT_PAGES_PER_INVOCATION);
-  return Number.isInteger(n) && n > 0 ? n : Number.POSITIVE_INFINITY;
-}
-
 export function defaultExportJobDeps(): ExportJobDeps {
   const ctx = appContext();
   return {
@@ -50,7 +45,7 @@ export function defaultExportJobDeps(): ExportJobDeps {
       // No heartbeat renews an export's lease: it lasts as long as report-generate's invocation can
       // (from the function table), so a duplicate delivery never takes over a live step.
       leaseMs: REPORT_QUEUE_SETTINGS.consumerTimeoutSeconds * 1000,
-      pagesPerInvocation: pagesPerInvocation(),
+      pagesPerInvocation: readExportPagesPerInvocation(),
       retryBaseSeconds: REPORT_QUEUE_SETTINGS.retryBaseSeconds,
       retryMaxSeconds: REPORT_QUEUE_SETTINGS.retryMaxSeconds,
       maxDelaySeconds: REPORT_QUEUE_SETTINGS.maxDelaySeconds,

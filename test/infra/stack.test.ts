@@ -25,6 +25,7 @@ import { createLocalReportQueue } from '../../infra/local/queue.ts';
 import { createLocalWebhookQueue } from '../../infra/local/webhook-queue.ts';
 import { ConnectorStack } from '../../infra/stack.ts';
 import { readStageConfig, StageConfigError } from '../../infra/stage-config.ts';
+import { CONFIG_VARIABLES } from '../../shared/config/variables.ts';
 import { CAPTURE_QUEUE_SETTINGS } from '../../shared/queue/capture.ts';
 import { REPORT_QUEUE_SETTINGS } from '../../shared/queue/index.ts';
 import { FUNCTIONS, type FunctionName, type FunctionPermission } from '../../shared/topology/functions.ts';
@@ -255,6 +256,9 @@ describe('dev stack', () => {
         expect(f.Properties.Environment.Variables).toMatchObject({ TOKEN_KEYRING: 'kms', POWERTOOLS_METRICS_NAMESPACE: 'TikTokConnector', STAGE: 'dev', HISTORY_CHECKPOINT_DAYS: '28' });
         // No retention configured for dev: snapshots are kept forever (no HISTORY_RETENTION_DAYS).
         expect(f.Properties.Environment.Variables.HISTORY_RETENTION_DAYS).toBeUndefined();
+        // Every variable the stack passes is one the validated config reads (Powertools and Node read theirs).
+        const ofOthers = /^(POWERTOOLS_|NODE_OPTIONS$)/;
+        expect(Object.keys(f.Properties.Environment.Variables).filter((v) => !ofOthers.test(v) && !CONFIG_VARIABLES.includes(v))).toEqual([]);
       }
       expect(LAMBDA_RUNTIME.name).toBe('nodejs24.x');
     });
