@@ -1,14 +1,18 @@
 /**
  * The environment contract (README "Configuration"), read once and validated with zod so a
- * mis-set variable fails loudly at the first request instead of deep inside a handler.
+ * mis-set variable fails loudly at the first request instead of deep inside a handler. The variables
+ * of one concern only (history, webhooks, lake, exports, downloads, logging) have their own validated
+ * reader in shared/config/<concern>.ts; every reader fails with ConfigError naming the variable.
  */
 import * as z from 'zod/mini';
 import './zod-locale.ts';
+import { ConfigError, parseEnv } from './config/env.ts';
+import { loggingEnv } from './config/logging.ts';
 import { DEFAULT_QUOTA_SETTINGS, parseQuotaOverrides, type QuotaSettings } from './quota/settings.ts';
 
 const optionalUrl = z.optional(z.url());
 
-const envSchema = z.object({
+export const envSchema = z.object({
   STAGE: z._default(z.string(), 'local'),
   AWS_REGION: z._default(z.string(), 'us-east-1'),
   TABLE_NAME: z._default(z.string().check(z.minLength(3)), 'tiktok-connector'),
@@ -46,7 +50,7 @@ const envSchema = z.object({
   MAX_BODY_BYTES: z._default(z.coerce.number().check(z.int(), z.positive()), 64 * 1024),
   /** API requests per minute per tenant, unless the tenant item sets `requestsPerMinute` (npm run tenant -- limit). */
   TENANT_REQUESTS_PER_MINUTE: z._default(z.coerce.number().check(z.int(), z.positive()), 600),
-  LOG_LEVEL: z._default(z.enum(['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR', 'SILENT', 'CRITICAL']), 'INFO'),
+  ...loggingEnv.shape,
 });
 
 export type Config = Readonly<{
@@ -79,20 +83,10 @@ export type Config = Readonly<{
   logLevel: string;
 }>;
 
-export class ConfigError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'ConfigError';
-  }
-}
+export { ConfigError };
 
 export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
-  const parsed = envSchema.safeParse(env);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new ConfigError(`Invalid environment variable ${String(issue?.path[0])}: ${issue?.message}`);
-  }
-  const e = parsed.data;
+  const e = parseEnv(envSchema, env);
   if (e.TOKEN_KEYRING === 'kms' && !e.KMS_KEY_ID) throw new ConfigError('KMS_KEY_ID is required when TOKEN_KEYRING=kms');
   return {
     stage: e.STAGE,

@@ -5,6 +5,7 @@
  * AppError into `{error:{code,message,field?,requestId,...details}}`; anything else becomes a 500
  * with no internals exposed.
  */
+import { routePath } from './topology/routes.ts';
 export interface AppErrorOptions {
   field?: string;
   details?: Record<string, unknown>;
@@ -83,14 +84,14 @@ export class RateLimitedError extends AppError {
 /** 413 `response_too_large`: the answer would exceed what the API can return (see MAX_RESPONSE_BYTES). */
 export class ResponseTooLargeError extends AppError {
   /** `exportPath`: the export route of the report's datasource, where the full result can be had as a file. */
-  constructor(sizeBytes: number, limitBytes: number, exportPath = '/v1/datasources/{id}/exports') {
+  constructor(sizeBytes: number, limitBytes: number, exportPath = routePath('createExport')) {
     super(
       413,
       'response_too_large',
       `The response would be ${sizeBytes} bytes, more than the API can return (${limitBytes} bytes). ` +
         'Ask for less: page (maxVideos and cursor), narrow the result with a Cloud9QL select and limit, ' +
-        `or export the full report to a file: POST ${exportPath} with the same body plus "reportType" (POST /v1/datasources/{id}/exports), ` +
-        'then GET /v1/exports/{exportId} for its downloadUrl.',
+        `or export the full report to a file: POST ${exportPath} with the same body plus "reportType" (POST ${routePath('createExport')}), ` +
+        `then GET ${routePath('getExport')} for its downloadUrl.`,
       { details: { sizeBytes, limitBytes, exportPath } },
     );
     this.name = 'ResponseTooLargeError';

@@ -5,6 +5,7 @@
  * that look like TikTok tokens (`act.`, `rft.`) are masked wherever they appear.
  */
 import { Logger } from '@aws-lambda-powertools/logger';
+import { readLogLevel } from './config/logging.ts';
 
 const SECRET_KEY =
   /^(authorization|cookie|set-cookie|access_?token|refresh_?token|id_?token|token|code|code_?verifier|client_?secret|secret|password|state|api_?key|x-api-key|ciphertext|data_?key|plaintext)$/i;
@@ -29,7 +30,7 @@ export function redactSecrets(key: string, value: unknown): unknown {
 export function createLogger(serviceName = 'tiktok-connector'): Logger {
   return new Logger({
     serviceName,
-    logLevel: (process.env.LOG_LEVEL ?? 'INFO') as 'INFO',
+    logLevel: readLogLevel(),
     jsonReplacerFn: redactSecrets,
   });
 }

@@ -9,7 +9,6 @@ import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { FUNCTIONS } from '../../shared/topology/functions.ts';
 import { WEBHOOK_QUEUE_SETTINGS } from '../../shared/webhooks/queue.ts';
 import { METRICS_NAMESPACE, SERVICE_NAME, type Functions } from './functions.ts';
 
@@ -20,8 +19,6 @@ export class Notifications extends Construct {
 
   constructor(scope: Construct, id: string, props: { retainData: boolean }) {
     super(scope, id);
-    const consumer = FUNCTIONS.find((f) => (f.uses as readonly string[]).includes('webhook-queue:consume'));
-    if (!consumer) throw new Error('No function consumes the webhook queue (uses: webhook-queue:consume)');
     const removalPolicy = props.retainData ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
     this.webhookDeadLetterQueue = new Queue(this, 'WebhookDeadLetters', {
       encryption: QueueEncryption.SQS_MANAGED,
@@ -32,7 +29,7 @@ export class Notifications extends Construct {
     this.webhookQueue = new Queue(this, 'WebhookDeliveries', {
       encryption: QueueEncryption.SQS_MANAGED,
       enforceSSL: true,
-      visibilityTimeout: Duration.seconds(consumer.timeoutSeconds * 6),
+      visibilityTimeout: Duration.seconds(WEBHOOK_QUEUE_SETTINGS.visibilityTimeoutSeconds),
       retentionPeriod: Duration.days(4),
       deadLetterQueue: { queue: this.webhookDeadLetterQueue, maxReceiveCount: WEBHOOK_QUEUE_SETTINGS.maxReceiveCount },
       removalPolicy,

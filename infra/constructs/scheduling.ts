@@ -17,7 +17,6 @@ import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { CAPTURE_QUEUE_SETTINGS } from '../../shared/queue/capture.ts';
 import { REPORT_QUEUE_SETTINGS } from '../../shared/queue/index.ts';
-import { FUNCTIONS } from '../../shared/topology/functions.ts';
 import { SCHEDULES } from '../../shared/topology/schedules.ts';
 import type { Functions } from './functions.ts';
 
@@ -38,11 +37,6 @@ export class Scheduling extends Construct {
 
   constructor(scope: Construct, id: string, props: SchedulingProps) {
     super(scope, id);
-    const consumer = FUNCTIONS.find((f) => (f.uses as readonly string[]).includes('queue:consume'));
-    const captureConsumer = FUNCTIONS.find((f) => (f.uses as readonly string[]).includes('capture-queue:consume'));
-    if (!captureConsumer) throw new Error('No function consumes the capture queue (uses: capture-queue:consume)');
-    if (!consumer) throw new Error('No function consumes the report queue (uses: queue:consume)');
-
     this.deadLetterQueue = new Queue(this, 'ReportDeadLetters', {
       encryption: QueueEncryption.SQS_MANAGED,
       enforceSSL: true,
@@ -52,9 +46,8 @@ export class Scheduling extends Construct {
     this.reportQueue = new Queue(this, 'ReportRuns', {
       encryption: QueueEncryption.SQS_MANAGED,
       enforceSSL: true,
-      // AWS guidance for Lambda event sources: at least 6x the function timeout, so a message is not
-      // redelivered while a (retried) invocation may still be working on it.
-      visibilityTimeout: Duration.seconds(consumer.timeoutSeconds * 6),
+      // 6x report-generate's timeout, from the function table (shared/topology/queues.ts): the local stand-in uses it too.
+      visibilityTimeout: Duration.seconds(REPORT_QUEUE_SETTINGS.visibilityTimeoutSeconds),
       retentionPeriod: Duration.days(4),
       deadLetterQueue: { queue: this.deadLetterQueue, maxReceiveCount: MAX_RECEIVE_COUNT },
       removalPolicy: props.retainData ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
@@ -68,7 +61,7 @@ export class Scheduling extends Construct {
     this.captureQueue = new Queue(this, 'SnapshotCaptures', {
       encryption: QueueEncryption.SQS_MANAGED,
       enforceSSL: true,
-      visibilityTimeout: Duration.seconds(captureConsumer.timeoutSeconds * 6),
+      visibilityTimeout: Duration.seconds(CAPTURE_QUEUE_SETTINGS.visibilityTimeoutSeconds),
       retentionPeriod: Duration.days(2),
       deadLetterQueue: { queue: this.captureDeadLetterQueue, maxReceiveCount: CAPTURE_QUEUE_SETTINGS.maxReceiveCount },
       removalPolicy: props.retainData ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,

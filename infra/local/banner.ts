@@ -8,6 +8,7 @@ import { tableAccess } from '../../shared/context.ts';
 import { listDatasources } from '../../shared/datasources/index.ts';
 import { logger } from '../../shared/logger.ts';
 import type { LocalRuntime } from './runtime.ts';
+import { routePath } from '../../shared/topology/routes.ts';
 
 export interface Banner {
   lines: string[];
@@ -28,15 +29,15 @@ export async function startupBanner(runtime: Pick<LocalRuntime, 'baseUrl' | 'api
   const lines = [
     '',
     `TikTok connector running at ${baseUrl}`,
-    `  API base URL   ${baseUrl}/v1   (docs: ${baseUrl}/v1/openapi.json)`,
+    `  API base URL   ${baseUrl}/v1   (docs: ${baseUrl}${routePath('getOpenApi')})`,
     `  Dev API key    ${apiKey}`,
     `  Data dir       ${runtime.dataDir}`,
     runtime.sandbox ? `  TikTok         built-in sandbox at ${baseUrl}/sandbox/tiktok (set TIKTOK_CLIENT_KEY/SECRET for the real one)` : '  TikTok         real app (TIKTOK_CLIENT_KEY)',
     '',
     ...(connected
-      ? ['Connected accounts:', `  curl -s ${baseUrl}/v1/datasources ${auth}`, 'Connect another account:']
+      ? ['Connected accounts:', `  curl -s ${baseUrl}${routePath('listDatasources')} ${auth}`, 'Connect another account:']
       : ['Connect an account:', ...(link ? [`  open ${link.url}   (a ready-to-open connect link, valid until ${link.expiresAt})`, '  or create one:'] : [])]),
-    `  curl -s -X POST ${baseUrl}/v1/connect-links ${auth} -H 'content-type: application/json' -d '{"name":"My account"}'`,
+    `  curl -s -X POST ${baseUrl}${routePath('createConnectLink')} ${auth} -H 'content-type: application/json' -d '{"name":"My account"}'`,
     '  then open the "url" it returns in a browser.',
     '',
   ];

@@ -20,6 +20,7 @@ export function createLocalCaptureQueue(consume: QueueConsumer, options: LocalQu
   const inner = createLocalReportQueue(consume, {
     maxConcurrency: CAPTURE_QUEUE_SETTINGS.maxConcurrency,
     maxReceiveCount: CAPTURE_QUEUE_SETTINGS.maxReceiveCount,
+    visibilityTimeoutSeconds: CAPTURE_QUEUE_SETTINGS.visibilityTimeoutSeconds,
     ...options,
   });
   const sends = delayedSends(inner, { maxDelaySeconds: CAPTURE_QUEUE_SETTINGS.maxDelaySeconds, scale: options.delayScale ?? 1 });

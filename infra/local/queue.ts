@@ -23,6 +23,11 @@ import { REPORT_QUEUE_SETTINGS, type Delivery, type QueueMessage, type ReportQue
 export interface LocalQueueOptions {
   maxConcurrency?: number;
   maxReceiveCount?: number;
+  /**
+   * When a failed delivery comes back unless the consumer asked for another delay (retryLater): the
+   * queue's visibility timeout, the same number the stack gives SQS (shared/topology/queues.ts).
+   */
+  visibilityTimeoutSeconds?: number;
   /** Multiplies every delay; 1 = the real seconds, 0 = immediately. */
   delayScale?: number;
   /** Keep the queue's state in this JSON file (written after changes, read at creation). */
@@ -152,6 +157,7 @@ function sqsRecord(m: Message): SQSRecord {
 export function createLocalReportQueue(consume: QueueConsumer, options: LocalQueueOptions = {}): LocalReportQueue {
   const maxConcurrency = options.maxConcurrency ?? REPORT_QUEUE_SETTINGS.maxConcurrency;
   const maxReceiveCount = options.maxReceiveCount ?? REPORT_QUEUE_SETTINGS.maxReceiveCount;
+  const visibilityTimeoutMs = (options.visibilityTimeoutSeconds ?? REPORT_QUEUE_SETTINGS.visibilityTimeoutSeconds) * 1000;
   const scale = options.delayScale ?? 1;
   const ready = new FairLanes();
   const byReceipt = new Map<string, Message>();
@@ -252,7 +258,7 @@ export function createLocalReportQueue(consume: QueueConsumer, options: LocalQue
       logger.warn('Report run message dead-lettered', { messageId: m.messageId, receiveCount: m.receiveCount });
       return;
     }
-    redeliverLater(m, m.retryDelayMs ?? REPORT_QUEUE_SETTINGS.visibilityTimeoutSeconds * 1000);
+    redeliverLater(m, m.retryDelayMs ?? visibilityTimeoutMs);
   };
 
   function pump(): void {

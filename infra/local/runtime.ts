@@ -31,6 +31,7 @@ import { serveLocalFile } from './files.ts';
 import { LOCAL_FILES_PREFIX } from '../../shared/exports/download.ts';
 import { startLocalScheduler, type LocalScheduler } from './scheduler.ts';
 import { mountSandbox, SANDBOX_PREFIX, type MountedSandbox } from './sandbox.ts';
+import { routePath } from '../../shared/topology/routes.ts';
 
 export interface LocalRuntimeOptions {
   /** 0 = any free port. Default: PORT or 3000. */
@@ -168,7 +169,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       ? await mountSandbox(env, clock, {
           ...(options.inMemory ? {} : { persistFile: path.join(dataDir, 'sandbox.json') }),
           // The sandbox's "remove app" knob calls TikTok's webhook route here, signed like TikTok does.
-          webhookUrl: `${baseUrl}/v1/tiktok/webhook`,
+          webhookUrl: `${baseUrl}${routePath('tiktokWebhook')}`,
         })
       : undefined;
     // The queue is kept under DATA_DIR with the rest of the state (not when DynamoDB is in memory: its runs would be gone).

@@ -18,6 +18,7 @@ export function createLocalWebhookQueue(consume: QueueConsumer, options: LocalQu
   const inner = createLocalReportQueue(consume, {
     maxConcurrency: WEBHOOK_QUEUE_SETTINGS.maxConcurrency,
     maxReceiveCount: WEBHOOK_QUEUE_SETTINGS.maxReceiveCount,
+    visibilityTimeoutSeconds: WEBHOOK_QUEUE_SETTINGS.visibilityTimeoutSeconds,
     ...options,
   });
   const sends = delayedSends(inner, { maxDelaySeconds: WEBHOOK_QUEUE_SETTINGS.maxDelaySeconds, scale: options.delayScale ?? 1 });

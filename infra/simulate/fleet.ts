@@ -12,7 +12,6 @@ import { dayOf } from '../../shared/history/days.ts';
 import { CAPTURE_QUEUE_SETTINGS, type CaptureMessage } from '../../shared/queue/capture.ts';
 import { createGovernor, DEFAULT_QUOTA_SETTINGS, memoryLedgerStore, QuotaExhaustedError, withWork, type GovernorEvent, type QuotaSettings } from '../../shared/quota/index.ts';
 import { governedGate } from '../../shared/quota/gate.ts';
-import { FUNCTIONS } from '../../shared/topology/functions.ts';
 import { ruleIntervalMinutes } from '../../shared/topology/schedules.ts';
 import { ALL_SCOPES, createTikTokClient, type TikTokClient } from '../../shared/tiktok/index.ts';
 import { seededRng } from '../../shared/tiktok/sandbox/random.ts';
@@ -164,7 +163,7 @@ export async function simulate(o: SimOptions): Promise<SimResult> {
       });
     }
   };
-  const captureTimeoutMs = FUNCTIONS.find((f) => f.name === 'history-capture')!.timeoutSeconds * 1000;
+  const captureTimeoutMs = CAPTURE_QUEUE_SETTINGS.consumerTimeoutSeconds * 1000;
   let captureWaits = 0;
   let capacityWarnings = 0;
 

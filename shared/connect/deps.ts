@@ -9,6 +9,7 @@ import type { DatasourceStoreDeps } from '../datasources/store.ts';
 import type { PkceEncoding, TikTokClient } from '../tiktok/index.ts';
 import { tokenVault } from '../tokens/default-vault.ts';
 import type { TokenVault } from '../tokens/vault.ts';
+import { routePath } from '../topology/routes.ts';
 
 export interface ConnectDeps extends DatasourceStoreDeps {
   /** The URL users reach; builds connect URLs and the exact redirect_uri. */
@@ -31,7 +32,7 @@ export function callbackDeps(): CallbackDeps {
   return { ...connectDeps(), vault: tokenVault() };
 }
 
-export const CALLBACK_PATH = '/v1/oauth/callback';
+export const CALLBACK_PATH = routePath('oauthCallback');
 
 /** The redirect_uri, identical at /authorize/ and /oauth/token/ (TikTok compares it exactly). */
 export function callbackUrl(publicBaseUrl: string): string {
@@ -39,5 +40,5 @@ export function callbackUrl(publicBaseUrl: string): string {
 }
 
 export function connectLinkUrl(publicBaseUrl: string, linkId: string): string {
-  return `${publicBaseUrl}/v1/connect/${encodeURIComponent(linkId)}`;
+  return `${publicBaseUrl}${routePath('openConnectLink', { linkId })}`;
 }

@@ -1,6 +1,7 @@
 /** The datasource errors the API contract names: 404 (unknown or another tenant's) and 409 needs_reauth. */
 import { ConflictError, NotFoundError } from '../errors.ts';
 import type { Datasource } from './model.ts';
+import { routePath } from '../topology/routes.ts';
 
 export function datasourceNotFound(datasourceId: string): NotFoundError {
   return new NotFoundError(`Datasource ${datasourceId} was not found.`);
@@ -14,7 +15,7 @@ export function needsReauthError(ds: Pick<Datasource, 'id' | 'name' | 'statusRea
     {
       datasourceId: ds.id,
       ...(ds.statusReason ? { reason: ds.statusReason } : {}),
-      reconnect: { method: 'POST', path: '/v1/connect-links', body: { name: ds.name } },
+      reconnect: { method: 'POST', path: routePath('createConnectLink'), body: { name: ds.name } },
     },
   );
 }

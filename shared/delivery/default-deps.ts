@@ -29,8 +29,6 @@ export const reportPort: ReportPort = {
 
 export function defaultDeliveryDeps(): DeliveryDeps {
   const ctx = appContext();
-  // SSE-KMS with the delivery key when the stack passes one; otherwise the bucket's default encryption.
-  const kmsKeyId = process.env.DELIVERY_KMS_KEY_ID?.trim() || undefined;
   return {
     dynamo: ctx.dynamo,
     tableName: ctx.config.tableName,
@@ -39,7 +37,6 @@ export function defaultDeliveryDeps(): DeliveryDeps {
     now: () => appContext().clock.now(),
     newLeaseOwner: () => randomUUID(),
     reports: reportPort,
-    sse: { kmsKeyId },
     leaseMs: RUN_LEASE_MS,
     heartbeatMs: RUN_LEASE_HEARTBEAT_MS,
     maxAttempts: REPORT_QUEUE_SETTINGS.maxReceiveCount,

@@ -35,7 +35,7 @@ import {
 import type { StoreDeps } from '../schedules/store.ts';
 import { deliveryKey } from './object-key.ts';
 import { acquireRunLease, markRunFailed, markRunForRetry, markRunSucceeded, markRunWaiting, renewRunLease, type RunRef } from './run-lifecycle.ts';
-import { headDelivery, putDelivery, type SseOptions } from './writer.ts';
+import { headDelivery, putDelivery } from './writer.ts';
 
 /** The report domain as the delivery uses it (the real one in default-deps.ts; fakes in tests). */
 export interface ReportPort {
@@ -51,7 +51,6 @@ export interface DeliveryDeps extends RunStoreDeps, StoreDeps {
   now(): number;
   newLeaseOwner(): string;
   reports: ReportPort;
-  sse?: SseOptions;
   /** How long a try owns the run without renewing it (the heartbeat renews it while the try runs). */
   leaseMs: number;
   /** Heartbeat period (default leaseMs / 3); 0: no heartbeat (tests drive renewals themselves). */
@@ -208,7 +207,6 @@ async function executeLeased(
             slot,
           },
         },
-        deps.sse,
       );
       reused = written === 'exists';
     }

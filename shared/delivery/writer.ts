@@ -14,11 +14,6 @@ export interface DeliveryObject {
   metadata: Record<string, string>;
 }
 
-export interface SseOptions {
-  /** KMS key for SSE-KMS; without it the bucket's default encryption applies. */
-  kmsKeyId?: string;
-}
-
 export interface ExistingDelivery {
   bytes: number;
   rows?: number;
@@ -48,7 +43,8 @@ export async function headDelivery(s3: S3Client, bucket: string, key: string): P
 }
 
 /** Writes the object; 'exists' when S3 refused because the key was written meanwhile (AWS only). */
-export async function putDelivery(s3: S3Client, object: DeliveryObject, sse: SseOptions = {}): Promise<'written' | 'exists'> {
+// Encrypted by the bucket's default encryption (SSE-S3, infra/constructs/delivery.ts).
+export async function putDelivery(s3: S3Client, object: DeliveryObject): Promise<'written' | 'exists'> {
   try {
     await s3.send(
       new PutObjectCommand({
@@ -59,7 +55,6 @@ export async function putDelivery(s3: S3Client, object: DeliveryObject, sse: Sse
         ContentType: object.contentType,
         Metadata: object.metadata,
         IfNoneMatch: '*',
-        ...(sse.kmsKeyId ? { ServerSideEncryption: 'aws:kms', SSEKMSKeyId: sse.kmsKeyId, BucketKeyEnabled: true } : {}),
       }),
     );
     return 'written';

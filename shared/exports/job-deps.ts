@@ -5,8 +5,9 @@
  */
 import { randomUUID } from 'node:crypto';
 import { runCloud9QL } from '../cloud9ql/index.ts';
+import { readExportPagesPerInvocation } from '../config/exports.ts';
 import { appContext } from '../context.ts';
-import { reportPort, RUN_LEASE_MS } from '../delivery/default-deps.ts';
+import { reportPort } from '../delivery/default-deps.ts';
 import { defaultCloud9QL, type ReportType } from '../reports/index.ts';
 import { defaultReportDeps } from '../reports/default-deps.ts';
 import { fetchFromTikTok } from '../reports/tiktok-source.ts';
@@ -28,20 +29,12 @@ function videoPager(): VideoPager {
   };
 }
 
-/** Pages per invocation (REPORT_EXPORT_PAGES_PER_INVOCATION): unset = as many as the deadline allows. */
-function pagesPerInvocation(): number {
-  const n = Number(process.env.REPORT_EXPORT_PAGES_PER_INVOCATION);
-  return Number.isInteger(n) && n > 0 ? n : Number.POSITIVE_INFINITY;
-}
-
 export function defaultExportJobDeps(): ExportJobDeps {
   const ctx = appContext();
-  const kmsKeyId = process.env.DELIVERY_KMS_KEY_ID?.trim() || undefined;
   return {
     store: { dynamo: ctx.dynamo, tableName: ctx.config.tableName },
     s3: s3Client(),
     bucketName: ctx.config.bucketName,
-    sse: { kmsKeyId },
     now: () => appContext().clock.now(),
     newOwner: () => randomUUID(),
     reports: reportPort,
@@ -49,8 +42,10 @@ export function defaultExportJobDeps(): ExportJobDeps {
     runCloud9QL,
     defaultQuery: (t) => defaultCloud9QL(t as ReportType),
     settings: {
-      leaseMs: RUN_LEASE_MS,
-      pagesPerInvocation: pagesPerInvocation(),
+      // No heartbeat renews an export's lease: it lasts as long as report-generate's invocation can
+      // (from the function table), so a duplicate delivery never takes over a live step.
+      leaseMs: REPORT_QUEUE_SETTINGS.consumerTimeoutSeconds * 1000,
+      pagesPerInvocation: readExportPagesPerInvocation(),
       retryBaseSeconds: REPORT_QUEUE_SETTINGS.retryBaseSeconds,
       retryMaxSeconds: REPORT_QUEUE_SETTINGS.retryMaxSeconds,
       maxDelaySeconds: REPORT_QUEUE_SETTINGS.maxDelaySeconds,

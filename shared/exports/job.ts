@@ -19,7 +19,7 @@
 import type { S3Client } from '@aws-sdk/client-s3';
 import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import type { ReportPort } from '../delivery/execute-run.ts';
-import { putDelivery, type SseOptions } from '../delivery/writer.ts';
+import { putDelivery } from '../delivery/writer.ts';
 import { AppError } from '../errors.ts';
 import type { ExportMessage } from '../queue/message.ts';
 import { columnsOf } from '../reports/shape.ts';
@@ -57,7 +57,6 @@ export interface ExportJobDeps {
   store: ExportStoreDeps;
   s3: S3Client;
   bucketName: string;
-  sse?: SseOptions;
   /** App clock (timestamps, leases); deadlines are wall clock (Date.now()). */
   now(): number;
   newOwner(): string;
@@ -111,7 +110,6 @@ async function writePart(deps: ExportJobDeps, key: string, videos: Video[]): Pro
       Body: body,
       ContentLength: body.byteLength,
       ContentType: 'application/json',
-      ...(deps.sse?.kmsKeyId ? { ServerSideEncryption: 'aws:kms', SSEKMSKeyId: deps.sse.kmsKeyId, BucketKeyEnabled: true } : {}),
     }),
   );
 }
@@ -238,7 +236,6 @@ export async function runExportJob(deps: ExportJobDeps, message: ExportMessage, 
         contentType: rendered.contentType,
         metadata: { 'report-type': record.reportType, rows: String(result.rows.length), 'datasource-id': record.datasourceId, 'export-id': record.id },
       },
-      deps.sse,
     );
     const finished = { status: 'succeeded', pages: record.pages, fetched: record.fetched, s3Key: key, rows: result.rows.length, bytes: body.byteLength, finishedAt: new Date(deps.now()).toISOString() };
     if (!(await updateExport(deps.store, ref, owner, finished, ['leaseOwner', 'leaseUntil', 'error']))) return { kind: 'skipped', reason: 'superseded' };

@@ -16,6 +16,7 @@ import { ENDPOINT_SCOPE, FIELD_CATALOGUE, REPORT_TYPES as TIKTOK_REPORT_TYPES } 
 import { CLOUD9QL_EXAMPLES, cloud9qlHelp } from './cloud9ql-help.ts';
 import type { McpDeps } from './deps.ts';
 import { boundRows, textTable } from './format.ts';
+import { routePath } from '../topology/routes.ts';
 
 type Json = Record<string, unknown>;
 
@@ -110,9 +111,12 @@ const runReportArgs = z.strictObject({
   request: z.optional(z.record(z.string(), z.unknown())),
 });
 
+/** The report routes share one shape, .../reports/<reportType> (the route table). */
+const REPORT_ROUTE = routePath('runProfileReport').replace(/[^/]+$/, '<reportType>');
+
 const RUN_REPORT_DESCRIPTION = [
   'Runs a report on one datasource and returns its rows (structured content: rows, columns, meta) plus a compact text table.',
-  '`request` is exactly the body of POST /v1/datasources/{id}/reports/<reportType> without `format`:',
+  `\`request\` is exactly the body of POST ${REPORT_ROUTE} without \`format\`:`,
   '- profile: {fields} e.g. {"fields":"display_name,follower_count,likes_count,video_count"}',
   '- video-list: {fields, requestBody:{max_count (1-20), cursor (0 = newest)}, allPages?, maxVideos?} e.g. {"fields":"id,title,create_time,view_count,like_count","requestBody":{"max_count":20,"cursor":0},"allPages":true}',
   '- video-query: {fields, requestBody:{filters:{video_ids:[up to 20 ids]}}}',
@@ -150,7 +154,7 @@ const runReportTool = define({
     if (bounded.truncated) {
       notes.push(
         `Truncated: ${bounded.rows.length} of ${bounded.total} rows shown. Narrow the result with cloud9ql (a where clause, "limit 50", fewer columns, ` +
-          'or group by), fewer fields or a shorter date range; for the full result as a file use the HTTP API: POST /v1/datasources/{id}/exports.',
+          `or group by), fewer fields or a shorter date range; for the full result as a file use the HTTP API: POST ${routePath('createExport')}.`,
       );
     }
     if (result.meta.hasMore) {

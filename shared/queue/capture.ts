@@ -9,8 +9,11 @@ import * as z from 'zod/mini';
 import '../zod-locale.ts';
 import { ConfigError } from '../config.ts';
 import { appContext } from '../context.ts';
+import { consumerTiming } from '../topology/queues.ts';
 
 export const CAPTURE_QUEUE_SETTINGS = {
+  /** history-capture, its timeout and the visibility timeout (6x it, shared/topology/queues.ts). */
+  ...consumerTiming('capture-queue:consume'),
   /** history-capture invocations at once (event source maxConcurrency). */
   maxConcurrency: 10,
   batchSize: 1,

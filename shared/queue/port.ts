@@ -3,6 +3,7 @@
  * them. SQS in AWS (sqs.ts), an in-process stand-in with the same semantics on a laptop
  * (infra/local/queue.ts, registered with overrideReportQueue).
  */
+import { consumerTiming } from '../topology/queues.ts';
 import type { QueueMessage, RunMessage } from './message.ts';
 
 /** A received message, as the consumer sees it (an SQS record's identity). */
@@ -29,18 +30,18 @@ export interface ReportQueue {
  * mapping) and locally (the stand-in): so both retry and bound concurrency the same way.
  */
 export const REPORT_QUEUE_SETTINGS = {
+  /**
+   * report-generate, its timeout and the visibility timeout (6x it, shared/topology/queues.ts): a
+   * running try is not redelivered. Not what brings a crashed try back: the dispatcher's lease sweep
+   * does, sooner (shared/delivery/default-deps.ts RUN_LEASE_MS); a redelivery of a live run is skipped anyway.
+   */
+  ...consumerTiming('queue:consume'),
   /** Event source mapping maxConcurrency (AWS minimum is 2): report-generate runs at most this many slots at once. */
   maxConcurrency: 5,
   /** One slot per invocation: a slow report never holds back another's retry. */
   batchSize: 1,
   /** Receives before the message moves to the DLQ. */
   maxReceiveCount: 3,
-  /**
-   * Visibility timeout: longer than report-generate's timeout (300 s), so a running try is not
-   * redelivered. Not what brings a crashed try back: the dispatcher's lease sweep does, sooner
-   * (shared/delivery/default-deps.ts RUN_LEASE_MS); a redelivery of a live run is skipped anyway.
-   */
-  visibilityTimeoutSeconds: 360,
   /** Backoff between tries: base * 2^(try-1), capped; a TikTok Retry-After wins when longer. */
   retryBaseSeconds: 30,
   retryMaxSeconds: 600,

@@ -12,6 +12,7 @@ import { REPORT_TYPES, reportRequestSchema, type ReportType } from '../reports/i
 import { deliveryFormats } from '../reports/render/formats.ts';
 import { DEFAULT_TIMEZONE, parseScheduleExpression, validateTimezone, type ScheduleExpression } from './expression/index.ts';
 import { SCHEDULE_LIMITS } from './model.ts';
+import { routePath } from '../topology/routes.ts';
 
 const ID_PATTERN = /^[A-Za-z0-9_-]{1,128}$/;
 
@@ -28,7 +29,7 @@ export const scheduleMembers = {
   datasourceId: z
     .string({ error: 'datasourceId must be a string' })
     .check(z.regex(ID_PATTERN, { error: 'datasourceId must be a datasource id' }))
-    .check(z.meta({ description: 'A datasource of the calling tenant (GET /v1/datasources).' })),
+    .check(z.meta({ description: `A datasource of the calling tenant (GET ${routePath('listDatasources')}).` })),
   schedule: z.string({ error: 'schedule must be a string' }).check(
     z.meta({
       description:

@@ -11,6 +11,7 @@
  */
 import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
+import { readLocalFilesKeyFile, runtimeCredentials } from '../config/downloads.ts';
 
 /** How long a download URL works. */
 export const DOWNLOAD_URL_TTL_SECONDS = 3_600;
@@ -158,7 +159,7 @@ let cached: { id: string; signer: DownloadSigner | undefined } | undefined;
  * with the function's own credentials; undefined when neither is possible (then no downloadUrl).
  */
 export function defaultDownloadSigner(config: { bucketName: string; region: string; publicBaseUrl: string }): DownloadSigner | undefined {
-  const keyFile = process.env.LOCAL_FILES_KEY_FILE;
+  const keyFile = readLocalFilesKeyFile();
   const id = JSON.stringify([keyFile, config.bucketName, config.region, config.publicBaseUrl]);
   if (cached?.id === id) return cached.signer;
   let signer: DownloadSigner | undefined;
@@ -170,10 +171,7 @@ export function defaultDownloadSigner(config: { bucketName: string; region: stri
       bucket: config.bucketName,
       region: config.region,
       // Lambda puts the role's session credentials in the environment; read at signing time.
-      credentials: () => {
-        const { AWS_ACCESS_KEY_ID: accessKeyId, AWS_SECRET_ACCESS_KEY: secretAccessKey, AWS_SESSION_TOKEN: sessionToken } = process.env;
-        return accessKeyId && secretAccessKey ? { accessKeyId, secretAccessKey, ...(sessionToken ? { sessionToken } : {}) } : undefined;
-      },
+      credentials: () => runtimeCredentials(),
     });
   }
   cached = { id, signer };

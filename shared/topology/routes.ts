@@ -17,7 +17,7 @@ export interface RouteSpec {
   operationId: string;
 }
 
-export const ROUTES: readonly RouteSpec[] = [
+export const ROUTES = [
   { method: 'GET', path: '/v1/health', functionName: 'meta', auth: 'none', operationId: 'getHealth' },
   { method: 'GET', path: '/v1/openapi.json', functionName: 'meta', auth: 'none', operationId: 'getOpenApi' },
   { method: 'POST', path: '/v1/connect-links', functionName: 'connect', auth: 'apiKey', operationId: 'createConnectLink' },
@@ -58,14 +58,31 @@ export const ROUTES: readonly RouteSpec[] = [
   { method: 'POST', path: '/v1/alerts/{id}/evaluate', functionName: 'alerts', auth: 'apiKey', operationId: 'evaluateAlert' },
   // Called by TikTok; authenticated by its TikTok-Signature header, not an API key.
   { method: 'POST', path: '/v1/tiktok/webhook', functionName: 'tiktok-webhook', auth: 'none', operationId: 'tiktokWebhook' },
-];
+] as const satisfies readonly RouteSpec[];
+
+export type OperationId = (typeof ROUTES)[number]['operationId'];
 
 export function routeKey(route: Pick<RouteSpec, 'method' | 'path'>): string {
   return `${route.method} ${route.path}`;
 }
 
 export function routeByOperationId(operationId: string): RouteSpec {
-  const route = ROUTES.find((r) => r.operationId === operationId);
+  const route = (ROUTES as readonly RouteSpec[]).find((r) => r.operationId === operationId);
   if (!route) throw new Error(`No route for operation ${operationId}`);
   return route;
+}
+
+/**
+ * The path of a named route: its template (`/v1/datasources/{id}/exports`) without `params`, or
+ * with each `{name}` filled in, URL-encoded. Domain code builds links and hints with this, never
+ * with a path literal, so a route changes in one place (this table).
+ */
+export function routePath(operationId: OperationId, params?: Readonly<Record<string, string>>): string {
+  const template = routeByOperationId(operationId).path;
+  if (!params) return template;
+  return template.replace(/\{([^}]+)\}/g, (_, name: string) => {
+    const value = params[name];
+    if (value === undefined) throw new Error(`Route ${operationId} needs the path parameter ${name}`);
+    return encodeURIComponent(value);
+  });
 }

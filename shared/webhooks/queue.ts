@@ -7,17 +7,18 @@ import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import * as z from 'zod/mini';
 import '../zod-locale.ts';
 import { appContext } from '../context.ts';
+import { consumerTiming } from '../topology/queues.ts';
 import { logger } from '../logger.ts';
 import { EVENT_TYPES, type WebhookEvent } from './events.ts';
 import { readWebhookSettings } from './settings.ts';
 
 export const WEBHOOK_QUEUE_SETTINGS = {
+  /** webhook-deliver, its timeout and the visibility timeout (6x it, shared/topology/queues.ts). */
+  ...consumerTiming('webhook-queue:consume'),
   maxConcurrency: 10,
   batchSize: 1,
   /** A backstop: the consumer counts tries itself and dead-letters explicitly. */
   maxReceiveCount: 5,
-  /** Longer than the function's timeout (60 s). */
-  visibilityTimeoutSeconds: 90,
   maxDelaySeconds: 900,
   dlqRetentionDays: 14,
 } as const;

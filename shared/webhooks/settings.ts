@@ -1,7 +1,10 @@
 /**
- * Webhook settings from the environment (README "Configuration", docs/webhooks.md). Read here, not in
- * shared/config.ts, so only the functions that deliver or validate webhooks parse them.
+ * Webhook settings: the validated environment (shared/config/webhooks.ts, README "Configuration",
+ * docs/webhooks.md) with the stage's defaults. Only the functions that deliver or validate webhooks
+ * parse them.
  */
+import { readWebhookConfig } from '../config/webhooks.ts';
+
 export interface WebhookSettings {
   /** Local runtime: http and loopback/private targets allowed (never link-local or metadata). */
   allowPrivateTargets: boolean;
@@ -36,30 +39,14 @@ export const WEBHOOK_LIMITS = {
   rotationOverlapMs: 24 * 3_600_000,
 } as const;
 
-function bool(v: string | undefined, fallback: boolean): boolean {
-  if (v === undefined || v === '') return fallback;
-  return /^(1|true|yes)$/i.test(v.trim());
-}
-
-function schedule(v: string | undefined, fallback: number[]): number[] {
-  if (!v || v.trim() === '') return fallback;
-  const parts = v.split(',').map((s) => Number(s.trim()));
-  if (parts.length > 20 || parts.some((n) => !Number.isFinite(n) || n < 0 || n > 86_400)) {
-    throw new Error(`Invalid WEBHOOK_RETRY_SCHEDULE "${v}": comma-separated seconds (0-86400), at most 20`);
-  }
-  return parts;
-}
-
-export function readWebhookSettings(env: NodeJS.ProcessEnv = process.env): WebhookSettings {
-  const local = (env.STAGE ?? 'local') === 'local';
-  const hours = Number(env.WEBHOOK_DISABLE_AFTER_HOURS ?? 120);
-  const timeout = Number(env.WEBHOOK_TIMEOUT_MS ?? 10_000);
+export function readWebhookSettings(env?: NodeJS.ProcessEnv): WebhookSettings {
+  const c = readWebhookConfig(env);
   return {
-    allowPrivateTargets: bool(env.WEBHOOK_ALLOW_PRIVATE_TARGETS, local),
-    retryScheduleSeconds: schedule(env.WEBHOOK_RETRY_SCHEDULE, local ? LOCAL_RETRY_SCHEDULE : AWS_RETRY_SCHEDULE),
-    disableAfterMs: (Number.isFinite(hours) && hours >= 0 ? hours : 120) * 3_600_000,
-    timeoutMs: Number.isFinite(timeout) && timeout > 0 ? Math.min(timeout, 10_000) : 10_000,
-    queueUrl: env.WEBHOOK_QUEUE_URL || undefined,
-    dlqUrl: env.WEBHOOK_DLQ_URL || undefined,
+    allowPrivateTargets: c.allowPrivateTargets ?? c.local,
+    retryScheduleSeconds: c.retryScheduleSeconds ?? (c.local ? LOCAL_RETRY_SCHEDULE : AWS_RETRY_SCHEDULE),
+    disableAfterMs: c.disableAfterHours * 3_600_000,
+    timeoutMs: c.timeoutMs,
+    queueUrl: c.queueUrl,
+    dlqUrl: c.dlqUrl,
   };
 }

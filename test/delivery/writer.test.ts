@@ -1,6 +1,6 @@
 /**
  * The S3 write: one PutObject with the whole body, its length, content type and metadata,
- * If-None-Match so AWS refuses a second write of the key, SSE-KMS when a key is configured; and
+ * If-None-Match so AWS refuses a second write of the key (no SSE header: the bucket's default encryption); and
  * HeadObject telling "no object" from a real error.
  */
 import { HeadObjectCommand, PutObjectCommand, S3Client, S3ServiceException } from '@aws-sdk/client-s3';
@@ -37,16 +37,6 @@ describe('putDelivery', () => {
       ContentType: 'text/csv; charset=utf-8',
       Metadata: object.metadata,
       IfNoneMatch: '*',
-    });
-  });
-
-  it('asks for SSE-KMS with the delivery key when one is configured', async () => {
-    s3Mock.on(PutObjectCommand).resolves({});
-    await putDelivery(new S3Client({ region: 'us-east-1' }), object, { kmsKeyId: 'arn:aws:kms:us-east-1:1:key/k' });
-    expect(s3Mock.commandCalls(PutObjectCommand)[0]!.args[0].input).toMatchObject({
-      ServerSideEncryption: 'aws:kms',
-      SSEKMSKeyId: 'arn:aws:kms:us-east-1:1:key/k',
-      BucketKeyEnabled: true,
     });
   });
 

@@ -15,12 +15,22 @@ import type { CfnRole } from 'aws-cdk-lib/aws-iam';
 import type { CfnBucket } from 'aws-cdk-lib/aws-s3';
 import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Queue } from 'aws-cdk-lib/aws-sqs';
+import type { SQSEvent } from 'aws-lambda';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { cdkBundlingOptions, LAMBDA_RUNTIME } from '../../infra/bundling.ts';
 import { bundleEntry } from '../../infra/bundle.ts';
+import { createLocalCaptureQueue } from '../../infra/local/capture-queue.ts';
+import { createLocalReportQueue } from '../../infra/local/queue.ts';
+import { createLocalWebhookQueue } from '../../infra/local/webhook-queue.ts';
 import { ConnectorStack } from '../../infra/stack.ts';
 import { readStageConfig, StageConfigError } from '../../infra/stage-config.ts';
+import { CONFIG_VARIABLES } from '../../shared/config/variables.ts';
+import { CAPTURE_QUEUE_SETTINGS } from '../../shared/queue/capture.ts';
+import { REPORT_QUEUE_SETTINGS } from '../../shared/queue/index.ts';
 import { FUNCTIONS, type FunctionName, type FunctionPermission } from '../../shared/topology/functions.ts';
+import { VISIBILITY_TIMEOUT_FACTOR } from '../../shared/topology/queues.ts';
+import { WEBHOOK_QUEUE_SETTINGS } from '../../shared/webhooks/queue.ts';
 import { ROUTES } from '../../shared/topology/routes.ts';
 import { SCHEDULES } from '../../shared/topology/schedules.ts';
 
@@ -246,6 +256,9 @@ describe('dev stack', () => {
         expect(f.Properties.Environment.Variables).toMatchObject({ TOKEN_KEYRING: 'kms', POWERTOOLS_METRICS_NAMESPACE: 'TikTokConnector', STAGE: 'dev', HISTORY_CHECKPOINT_DAYS: '28' });
         // No retention configured for dev: snapshots are kept forever (no HISTORY_RETENTION_DAYS).
         expect(f.Properties.Environment.Variables.HISTORY_RETENTION_DAYS).toBeUndefined();
+        // Every variable the stack passes is one the validated config reads (Powertools and Node read theirs).
+        const ofOthers = /^(POWERTOOLS_|NODE_OPTIONS$)/;
+        expect(Object.keys(f.Properties.Environment.Variables).filter((v) => !ofOthers.test(v) && !CONFIG_VARIABLES.includes(v))).toEqual([]);
       }
       expect(LAMBDA_RUNTIME.name).toBe('nodejs24.x');
     });
@@ -301,7 +314,8 @@ describe('dev stack', () => {
       const dlqId = stack.getLogicalId(stack.scheduling.deadLetterQueue.node.defaultChild as CfnRole);
       template.hasResourceProperties('AWS::SQS::Queue', {
         RedrivePolicy: { deadLetterTargetArn: arnOf(dlqId), maxReceiveCount: 3 },
-        VisibilityTimeout: 6 * 300,
+        // AWS guidance: 6x the consumer's timeout, the consumer's timeout from the function table.
+        VisibilityTimeout: 6 * FUNCTIONS.find((f) => f.name === 'report-generate')!.timeoutSeconds,
         SqsManagedSseEnabled: true,
       });
     });
@@ -324,6 +338,92 @@ describe('dev stack', () => {
       const dlqId = stack.getLogicalId(stack.scheduling.captureDeadLetterQueue.node.defaultChild as CfnRole);
       template.hasResourceProperties('AWS::SQS::Queue', { RedrivePolicy: { deadLetterTargetArn: arnOf(dlqId), maxReceiveCount: 5 }, SqsManagedSseEnabled: true });
     });
+  });
+
+  describe('queue timing: one source (the function table) for the stack and the local stand-ins', () => {
+    type Local = { send(): Promise<void>; deadLetters(): number; close(): Promise<void> };
+    const failing = (received: number[]) => async (event: SQSEvent) => {
+      received.push(Date.now());
+      return { batchItemFailures: event.Records.map((r) => ({ itemIdentifier: r.messageId })) };
+    };
+    const queues: Array<{
+      name: string;
+      consumer: FunctionName;
+      settings: { consumer: string; visibilityTimeoutSeconds: number; maxReceiveCount: number; maxConcurrency: number };
+      queue: () => Queue;
+      local: (received: number[]) => Local;
+    }> = [
+      {
+        name: 'report',
+        consumer: 'report-generate',
+        settings: REPORT_QUEUE_SETTINGS,
+        queue: () => stack.scheduling.reportQueue,
+        local: (received) => {
+          const q = createLocalReportQueue(failing(received));
+          return { send: () => q.send([{ tenantId: 't', scheduleId: 's', slot: '20300101T000000Z' }]), deadLetters: () => q.deadLetters.length, close: q.close };
+        },
+      },
+      {
+        name: 'capture',
+        consumer: 'history-capture',
+        settings: CAPTURE_QUEUE_SETTINGS,
+        queue: () => stack.scheduling.captureQueue,
+        local: (received) => {
+          const q = createLocalCaptureQueue(failing(received));
+          return { send: () => q.send([{ kind: 'capture', tenantId: 't', datasourceId: 'ds', day: '2030-01-01', attempt: 0 }]), deadLetters: () => q.inner.deadLetters.length, close: q.close };
+        },
+      },
+      {
+        name: 'webhook',
+        consumer: 'webhook-deliver',
+        settings: WEBHOOK_QUEUE_SETTINGS,
+        queue: () => stack.notifications.webhookQueue,
+        local: (received) => {
+          const q = createLocalWebhookQueue(failing(received));
+          const event = { id: `msg_${'0'.repeat(24)}`, type: 'webhook.test' as const, timestamp: '2030-01-01T00:00:00Z', data: {} };
+          return { send: () => q.send({ kind: 'event', tenantId: 't', event }), deadLetters: () => q.inner.deadLetters.length, close: q.close };
+        },
+      },
+    ];
+
+    for (const q of queues) {
+      it(`${q.name} queue: the template's visibility timeout and receives are the settings derived from ${q.consumer}'s timeout`, () => {
+        const timeout = FUNCTIONS.find((f) => f.name === q.consumer)!.timeoutSeconds;
+        expect(q.settings.consumer).toBe(q.consumer);
+        expect(q.settings.visibilityTimeoutSeconds).toBe(VISIBILITY_TIMEOUT_FACTOR * timeout);
+        const props = template.findResources('AWS::SQS::Queue')[stack.getLogicalId(q.queue().node.defaultChild as CfnRole)]!.Properties;
+        expect(props.VisibilityTimeout).toBe(q.settings.visibilityTimeoutSeconds);
+        expect(props.RedrivePolicy.maxReceiveCount).toBe(q.settings.maxReceiveCount);
+        const fnId = stack.getLogicalId(stack.functions.get(q.consumer).fn.node.defaultChild as CfnRole);
+        const mapping = Object.values(template.findResources('AWS::Lambda::EventSourceMapping')).find((m) => m.Properties.FunctionName.Ref === fnId)!;
+        expect(mapping.Properties.EventSourceArn).toEqual(arnOf(stack.getLogicalId(q.queue().node.defaultChild as CfnRole)));
+        // The report queue's bound is the stage's reportConcurrency (cdk.json); the others are fixed.
+        if (q.name !== 'report') expect(mapping.Properties.ScalingConfig.MaximumConcurrency).toBe(q.settings.maxConcurrency);
+      });
+
+      it(`${q.name} queue: the local stand-in redelivers a failed message after that same visibility timeout, and dead-letters after the same receives`, async () => {
+        vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
+        const received: number[] = [];
+        const local = q.local(received);
+        try {
+          await local.send();
+          await vi.advanceTimersByTimeAsync(0);
+          expect(received).toHaveLength(1);
+          const visibilityMs = q.settings.visibilityTimeoutSeconds * 1000;
+          await vi.advanceTimersByTimeAsync(visibilityMs - 1);
+          expect(received).toHaveLength(1);
+          await vi.advanceTimersByTimeAsync(1);
+          expect(received).toHaveLength(2);
+          await vi.advanceTimersByTimeAsync(visibilityMs * q.settings.maxReceiveCount);
+          expect(received).toHaveLength(q.settings.maxReceiveCount);
+          expect(received.slice(1).map((t, i) => t - received[i]!)).toEqual(Array(q.settings.maxReceiveCount - 1).fill(visibilityMs));
+          expect(local.deadLetters()).toBe(1);
+        } finally {
+          await local.close();
+          vi.useRealTimers();
+        }
+      });
+    }
   });
 
   describe('alarms', () => {

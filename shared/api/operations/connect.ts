@@ -2,6 +2,7 @@ import * as z from 'zod/mini';
 import '../../zod-locale.ts';
 import type { OperationDoc } from '../../http/operation.ts';
 import { DEFAULT_LINK_TTL_HOURS, MAX_LINK_TTL_HOURS } from '../../connect/links.ts';
+import { routePath } from '../../topology/routes.ts';
 
 const htmlPage = (description: string) => ({ description, contentType: 'text/html' });
 
@@ -28,7 +29,7 @@ export const createConnectLink = {
   operationId: 'createConnectLink',
   summary: 'Create a one-time connect link for a TikTok account owner',
   description:
-    'The owner opens `url`, approves read-only access on TikTok (user.info.basic, user.info.profile, user.info.stats, video.list; they may deselect all but user.info.basic) and lands on a result page. The connected account then appears under `GET /v1/datasources`. Re-connecting an account that is already connected updates that datasource (new tokens, status back to `active`) instead of creating a second one.',
+    `The owner opens \`url\`, approves read-only access on TikTok (user.info.basic, user.info.profile, user.info.stats, video.list; they may deselect all but user.info.basic) and lands on a result page. The connected account then appears under \`GET ${routePath('listDatasources')}\`. Re-connecting an account that is already connected updates that datasource (new tokens, status back to \`active\`) instead of creating a second one.`,
   tags: ['connect'],
   body: createConnectLinkBody,
   bodyExample: { name: 'Brand account' },
@@ -41,7 +42,7 @@ export const openConnectLink = {
   operationId: 'openConnectLink',
   summary: 'Open a connect link (browser): redirects to TikTok consent',
   description:
-    'Issues a fresh one-time OAuth `state` (256 bits, valid 10 minutes) bound to the link and a PKCE S256 verifier, then redirects to TikTok\'s authorize page with all four scopes and the exact redirect_uri `<PUBLIC_BASE_URL>/v1/oauth/callback`. The link may be opened again until a connection completes through it.',
+    `Issues a fresh one-time OAuth \`state\` (256 bits, valid 10 minutes) bound to the link and a PKCE S256 verifier, then redirects to TikTok's authorize page with all four scopes and the exact redirect_uri \`<PUBLIC_BASE_URL>${routePath('oauthCallback')}\`. The link may be opened again until a connection completes through it.`,
   tags: ['connect'],
   params: z.object({ linkId: z.string().check(z.minLength(1), z.maxLength(200)) }),
   responses: {

@@ -10,6 +10,7 @@ import { errorBodySchema } from '../../http/openapi.ts';
 import type { OperationDoc, ResponseDoc } from '../../http/operation.ts';
 import { REPORT_TYPES, type ReportType } from '../../reports/index.ts';
 import { datasourceParams } from './reports.ts';
+import { routePath } from '../../topology/routes.ts';
 
 const error = (description: string): ResponseDoc => ({ description, schema: errorBodySchema });
 
@@ -24,7 +25,7 @@ export const exportBodySchema = z
   .check(
     z.meta({
       description:
-        'reportType plus the members of that report type\'s request (as POST /v1/datasources/{id}/reports/<reportType>: fields, requestBody, cloud9ql, format...). ' +
+        `reportType plus the members of that report type's request (as POST ${routePath('runProfileReport').replace(/[^/]+$/, '<reportType>')}: fields, requestBody, cloud9ql, format...). ` +
         `A video-list export always follows every page from requestBody.cursor (allPages and maxVideos are not accepted), up to ${EXPORT_LIMITS.maxRows} videos and ${EXPORT_LIMITS.maxPages} pages; ` +
         'Cloud9QL runs once on the full result.',
     }),
@@ -61,7 +62,7 @@ export const createExport = {
   summary: 'Export a report to a file',
   description:
     'Queues the report; it runs in the background under the shared TikTok quota (the scheduled lane), page by page across invocations, resuming where it stopped ' +
-    'after a failure or a quota wait, and ends as one file (json, csv or html) in S3, like a scheduled delivery. Follow it with GET /v1/exports/{id}.',
+    `after a failure or a quota wait, and ends as one file (json, csv or html) in S3, like a scheduled delivery. Follow it with GET ${routePath('getExport')}.`,
   tags: ['exports'],
   params: datasourceParams,
   body: exportBodySchema,

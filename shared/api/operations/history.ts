@@ -10,6 +10,7 @@ import { HISTORY_METRICS } from '../../history/report.ts';
 import { DEFAULT_HISTORY_DAYS, MAX_HISTORY_DAYS, MAX_TOP_VIDEOS, historyRequestExample } from '../../reports/request/history.ts';
 import { MAX_CLOUD9QL_LENGTH, reportRequestSchema } from '../../reports/index.ts';
 import { datasourceParams } from './reports.ts';
+import { routePath } from '../../topology/routes.ts';
 
 const metricValue = z.nullable(z.number().check(z.int()));
 
@@ -94,7 +95,7 @@ const responses: Record<number, ResponseDoc> = {
   ),
   401: error('Missing or invalid API key.'),
   404: error("Unknown datasource (or another tenant's)."),
-  413: error('payload_too_large: request body too large; response_too_large: the rendered report is over the 6 MB the API can return (narrow the period or the query, or export it: POST /v1/datasources/{id}/exports; `error.exportPath` names the route).'),
+  413: error(`payload_too_large: request body too large; response_too_large: the rendered report is over the 6 MB the API can return (narrow the period or the query, or export it: POST ${routePath('createExport')}; \`error.exportPath\` names the route).`),
   422: error(`cloud9ql_error: the Cloud9QL query (at most ${MAX_CLOUD9QL_LENGTH} characters) is invalid or failed; \`error.line\` and \`error.column\` locate it.`),
 };
 

@@ -8,6 +8,7 @@ import { errorBodySchema } from '../../http/openapi.ts';
 import type { OperationDoc, ResponseDoc } from '../../http/operation.ts';
 import { MAX_CLOUD9QL_LENGTH, REPORT_TYPES, defaultCloud9QL, reportRequestSchema, type ReportRequestSchema, type ReportType } from '../../reports/index.ts';
 import { reportDefinition } from '../../reports/registry.ts';
+import { routePath } from '../../topology/routes.ts';
 
 export const datasourceParams = z.object({
   id: z.string().check(z.minLength(1), z.maxLength(128)).check(z.meta({ description: 'Datasource id (a connected TikTok account of your tenant).' })),
@@ -60,7 +61,7 @@ function reportResponses(reportType: ReportType): Record<number, ResponseDoc> {
     ),
     404: error('Unknown datasource (or another tenant\'s).'),
     409: error('needs_reauth: the TikTok authorisation is no longer valid; re-connect the account with a new connect link.'),
-    413: error('payload_too_large: request body too large; response_too_large: the rendered report is over the 6 MB the API can return (page with maxVideos and cursor, narrow it with a Cloud9QL select and limit, or export it: POST /v1/datasources/{id}/exports; `error.exportPath` names the route).'),
+    413: error(`payload_too_large: request body too large; response_too_large: the rendered report is over the 6 MB the API can return (page with maxVideos and cursor, narrow it with a Cloud9QL select and limit, or export it: POST ${routePath('createExport')}; \`error.exportPath\` names the route).`),
     422: error(`cloud9ql_error: the Cloud9QL query (at most ${MAX_CLOUD9QL_LENGTH} characters) is invalid or failed; \`error.line\` and \`error.column\` locate it.`),
     429: error(
       'quota_exhausted: the TikTok app\'s shared per-minute quota (or this tenant\'s fair share of it) is used up; TikTok was not called; ' +

@@ -8,6 +8,7 @@ import '../../zod-locale.ts';
 import { errorBodySchema } from '../../http/openapi.ts';
 import type { OperationDoc, ResponseDoc } from '../../http/operation.ts';
 import { RUN_STATUSES, SCHEDULE_LIMITS, scheduleBodySchema, schedulePatchSchema } from '../../schedules/index.ts';
+import { routePath } from '../../topology/routes.ts';
 
 const error = (description: string): ResponseDoc => ({ description, schema: errorBodySchema });
 
@@ -160,7 +161,7 @@ export const runScheduleNow = {
   description: 'Queues a manual run (a slot of its own, delivered like a scheduled one); the schedule\'s next run is not changed.',
   tags: ['schedules'],
   params: scheduleParams,
-  responses: { 202: { description: 'The queued run; follow it with GET /v1/schedules/{id}/runs.', schema: runSchema } },
+  responses: { 202: { description: `The queued run; follow it with GET ${routePath('listScheduleRuns')}.`, schema: runSchema } },
 } satisfies OperationDoc;
 
 export const listScheduleRuns = {

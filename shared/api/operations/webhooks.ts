@@ -8,6 +8,7 @@ import { errorBodySchema } from '../../http/openapi.ts';
 import type { OperationDoc, ResponseDoc } from '../../http/operation.ts';
 import { EVENT_TYPES } from '../../webhooks/events.ts';
 import { WEBHOOK_LIMITS } from '../../webhooks/settings.ts';
+import { routePath } from '../../topology/routes.ts';
 
 const error = (description: string): ResponseDoc => ({ description, schema: errorBodySchema });
 
@@ -190,7 +191,7 @@ export const EVENT_DATA: Record<(typeof EVENT_TYPES)[number], { summary: string;
       truncated: z.optional(z.boolean()),
     }),
   },
-  'webhook.test': { summary: 'Sent by POST /v1/webhooks/{id}/test.', data: z.object({ subscriptionId: z.string(), message: z.string() }) },
+  'webhook.test': { summary: `Sent by POST ${routePath('testWebhook')}.`, data: z.object({ subscriptionId: z.string(), message: z.string() }) },
 };
 
 export function eventEnvelope(type: string, data: z.ZodMiniType): z.ZodMiniType {
