@@ -15,6 +15,8 @@ export interface BundleResult {
   bytes: number;
   gzipBytes: number;
   mapBytes: number;
+  /** Source files that kept code in the bundle (metafile paths relative to the repository root). */
+  inputs: string[];
 }
 
 export class MissingEntryError extends Error {
@@ -27,7 +29,8 @@ export class MissingEntryError extends Error {
 export async function bundleEntry(name: string, entry: string, outDir: string): Promise<BundleResult> {
   if (!existsSync(entry)) throw new MissingEntryError(entry);
   const outfile = path.join(outDir, name, BUNDLE_FILE);
-  await build(esbuildOptions(entry, outfile));
+  const { metafile } = await build({ ...esbuildOptions(entry, outfile), metafile: true });
+  const output = Object.values(metafile.outputs).find((o) => o.entryPoint);
   const code = await readFile(outfile);
   return {
     name,
@@ -35,6 +38,7 @@ export async function bundleEntry(name: string, entry: string, outDir: string): 
     bytes: code.length,
     gzipBytes: gzipSync(code, { level: 9 }).length,
     mapBytes: statSync(`${outfile}.map`).size,
+    inputs: Object.entries(output?.inputs ?? {}).filter(([, info]) => info.bytesInOutput > 0).map(([file]) => file),
   };
 }
 

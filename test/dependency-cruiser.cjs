@@ -20,12 +20,6 @@ const KNOWN_FOLDER_CYCLES = {
   'shared/datasources': ['shared/history', 'shared/tokens'],
   'shared/history': ['shared/datasources', 'shared/tokens'],
   'shared/tokens': ['shared/datasources'],
-  // render <-> reports: the HTML renderer (shared/render) reads reports/shape.ts and reports/types.ts,
-  // and the format registry (shared/reports/render/registry.ts) registers the HTML renderer.
-  // Cut by wiring the HTML format at the composition root (and moving shape.ts below both).
-  'shared/reports': ['shared/render'],
-  'shared/reports/render': ['shared/render'],
-  'shared/render': ['shared/reports', 'shared/reports/render'],
 };
 
 const escapeRegex = (s) => s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');

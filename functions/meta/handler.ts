@@ -1,9 +1,9 @@
 import { getHealth, getOpenApi } from '../../shared/api/operations/meta.ts';
 import { SERVICE_NAME } from '../../shared/api/service.ts';
 import { SERVICE_VERSION } from '../../shared/api/version.ts';
-import openApiDocument from '../../shared/api/openapi.json' with { type: 'json' };
+import { openApiBody } from '../../shared/api/openapi-body.ts';
 import { appContext } from '../../shared/context.ts';
-import { httpHandler, json, routeDispatcher } from '../../shared/http/index.ts';
+import { httpHandler, json, routeDispatcher, text } from '../../shared/http/index.ts';
 
 export const handler = routeDispatcher({
   getHealth: httpHandler(getHealth, async () => {
@@ -16,5 +16,5 @@ export const handler = routeDispatcher({
       time: new Date(ctx.clock.now()).toISOString(),
     });
   }),
-  getOpenApi: httpHandler(getOpenApi, async () => json(200, openApiDocument, { 'cache-control': 'public, max-age=300' })),
+  getOpenApi: httpHandler(getOpenApi, async () => text(200, openApiBody(), 'application/json; charset=utf-8', { 'cache-control': 'public, max-age=300' })),
 });

@@ -6,7 +6,7 @@ import { REPORT_QUEUE_SETTINGS } from '../queue/index.ts';
 import { renderReport, type ReportType } from '../reports/index.ts';
 import { runReport } from '../reports/run.ts';
 // The extension of a format lives with its renderer; the public entry does not export the lookup yet.
-import { rendererFor } from '../reports/render/registry.ts';
+import { rendererFor } from '../reports/formats/registry.ts';
 import type { DeliveryDeps, ReportPort } from './execute-run.ts';
 import { renderParquet } from '../lake/report-parquet.ts';
 

@@ -5,8 +5,8 @@
  */
 import { assertFitsResponse, html, text } from './responses.ts';
 import type { ApiResult } from './request.ts';
-import { renderReport, reportFileName } from '../reports/render/index.ts';
-import type { ReportResult } from '../reports/types.ts';
+import { renderReport, reportFileName } from '../reports/formats/index.ts';
+import type { ReportResult } from '../report-result/types.ts';
 import { routePath } from '../topology/routes.ts';
 
 /** Answers 413 response_too_large (never a failed invocation) when the rendered report is over the API's limit. */

@@ -5,8 +5,8 @@
  * int64, numbers -> double, booleans, else UTF-8 strings, objects as JSON). A field whose values do
  * not fit its declared type (an average renamed `view_count`) falls back to the value-based type.
  */
-import { tabulate } from '../reports/shape.ts';
-import type { ReportResult } from '../reports/types.ts';
+import { tabulate } from '../report-result/shape.ts';
+import type { ReportResult } from '../report-result/types.ts';
 import { FIELD_CATALOGUE } from '../tiktok/fields.ts';
 import { writeParquet, type ParquetColumn, type ParquetColumnType } from './parquet.ts';
 

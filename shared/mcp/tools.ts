@@ -7,7 +7,7 @@ import * as z from 'zod/mini';
 import '../zod-locale.ts';
 import { getDatasource, listDatasources } from '../api/operations/datasources.ts';
 import { datasourceParams } from '../api/operations/reports.ts';
-import { pageQuery, scheduleParams } from '../api/operations/schedules.ts';
+import { pageQuery, scheduleParams } from '../api/operations/schedule-params.ts';
 import { ValidationError } from '../errors.ts';
 import { PROFILE_METRICS, VIDEO_METRICS } from '../history/report.ts';
 import { jsonSchema } from '../http/openapi.ts';

@@ -3,7 +3,7 @@
  * other request), so it opens anywhere, offline, and under `default-src 'none'`. Every piece of
  * text is escaped (esc) before it is placed.
  */
-import { tabulate } from '../reports/shape.ts';
+import { tabulate } from '../report-result/shape.ts';
 import { barChart } from './charts/bar.ts';
 import { lineChart } from './charts/line.ts';
 import { esc } from './escape.ts';

@@ -6,7 +6,7 @@
  * tree-shaken line+bar+SVG build alone is 552 KB minified, about the size of a whole baseline
  * handler, while d3-scale + d3-shape add about 48 KB.
  */
-import type { ReportResult } from '../reports/types.ts';
+import type { ReportResult } from '../report-result/types.ts';
 import { renderHtmlPage } from './html.ts';
 import { buildView } from './view.ts';
 

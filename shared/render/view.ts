@@ -5,8 +5,8 @@
  * - any rows with a day column (`start`, `day`, `date`) and numeric columns: line charts;
  * - rows with `view_count` (video list / query): the top videos by views.
  */
-import { flattenRow } from '../reports/shape.ts';
-import type { ReportResult } from '../reports/types.ts';
+import { flattenRow } from '../report-result/shape.ts';
+import type { ReportResult } from '../report-result/types.ts';
 import { formatSigned } from './format.ts';
 import type { BarChartSpec } from './charts/bar.ts';
 import type { LineChartSpec } from './charts/line.ts';

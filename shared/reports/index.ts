@@ -9,18 +9,18 @@
  * run.ts holds runReport wired with the real dependencies (kept apart so schema readers stay small).
  *
  * Adding a report type: a ReportDefinition + one line in registry.ts. Adding a format: a renderer +
- * one line in render/registry.ts (the request schemas' `format` enum follows).
+ * one line in formats/registry.ts (the request schemas' `format` enum follows).
  */
 import { reportDefinition, type ReportDefinitionOf, type ReportType } from './registry.ts';
 
 export { REPORT_TYPES, isReportType, type ReportType } from './registry.ts';
-export { renderReport, reportFileName, renderFormats, isReportFormat, type ReportFormat, type RenderedReport } from './render/index.ts';
+export { renderReport, reportFileName, renderFormats, isReportFormat, type ReportFormat, type RenderedReport } from './formats/index.ts';
 export { createReportRunner, type RunReportArgs } from './runner.ts';
 export { ScopeNotGrantedError } from './errors.ts';
 export { MAX_CLOUD9QL_LENGTH } from './request/common.ts';
 export { requestDeadline, RESPONSE_RESERVE_MS } from './deadline.ts';
 export type { ReportDeps, TikTokReads, GrantedDatasource, DatasourceRef } from './deps.ts';
-export type { ReportResult, ReportMeta } from './types.ts';
+export type { ReportResult } from '../report-result/types.ts';
 
 export type ReportRequestSchema<T extends ReportType> = ReturnType<ReportDefinitionOf<T>['schema']>;
 

@@ -9,7 +9,7 @@ import { parseOrThrow } from '../validation/index.ts';
 import { logger } from '../logger.ts';
 import type { ReportDeps } from './deps.ts';
 import { REPORT_TYPES, isReportType, reportDefinition, type ReportType } from './registry.ts';
-import { columnsOf } from './shape.ts';
+import { columnsOf } from '../report-result/shape.ts';
 import type { BaseReportRequest, ReportDefinition, ReportResult } from './types.ts';
 
 export interface RunReportArgs {

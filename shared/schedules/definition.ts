@@ -9,7 +9,7 @@ import '../zod-locale.ts';
 import { ValidationError } from '../errors.ts';
 import { parseOrThrow } from '../validation/index.ts';
 import { REPORT_TYPES, reportRequestSchema, type ReportType } from '../reports/index.ts';
-import { deliveryFormats } from '../reports/render/formats.ts';
+import { deliveryFormats } from '../reports/formats/names.ts';
 import { DEFAULT_TIMEZONE, parseScheduleExpression, validateTimezone, type ScheduleExpression } from './expression/index.ts';
 import { SCHEDULE_LIMITS } from './model.ts';
 import { routePath } from '../topology/routes.ts';

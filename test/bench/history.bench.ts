@@ -18,7 +18,7 @@ import { computeHistory, HISTORY_METRICS, type HistoryQuery } from '../../shared
 import { itemSize } from '../../shared/history/store.ts';
 import { encodeFull, type Counters } from '../../shared/history/videos.ts';
 import { renderHtml } from '../../shared/render/index.ts';
-import type { ReportResult } from '../../shared/reports/types.ts';
+import type { ReportResult } from '../../shared/report-result/types.ts';
 import { SandboxGrowth } from '../../shared/tiktok/sandbox/growth.ts';
 import { seedAccounts } from '../../shared/tiktok/sandbox/index.ts';
 import { SCREENSHOT_DIR, browserUnavailableReason, guardPage, launchChromium } from '../support/browser.ts';

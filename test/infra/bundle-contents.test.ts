@@ -61,6 +61,14 @@ describe('bundle contents follow each function\'s permissions', () => {
     }
   }, 60_000);
 
+  it('meta bundles the compact OpenAPI form, not the 218 KiB JSON document (shared/api/openapi-body.ts)', async () => {
+    const result = await build({ ...esbuildOptions(path.join(root, 'functions/meta/handler.ts'), path.join(root, 'dist-test/index.mjs')), write: false, metafile: true, logLevel: 'silent' });
+    const inputs = Object.entries(Object.values(result.metafile.outputs).find((o) => o.entryPoint)!.inputs);
+    const kept = (suffix: string) => inputs.some(([file, info]) => file.endsWith(suffix) && info.bytesInOutput > 0);
+    expect(kept('shared/api/openapi.json')).toBe(false);
+    expect(kept('shared/api/openapi-compact.ts')).toBe(true);
+  }, 60_000);
+
   it('schedule validation (schedules) does not bundle the HTML renderer, Cloud9QL or the token stack', async () => {
     const packages = await bundledPackages('functions/schedules/handler.ts');
     // csv-stringify (10 KiB) does ride along: it declares no `sideEffects: false`, so esbuild keeps it once reachable.

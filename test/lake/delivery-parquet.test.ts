@@ -2,8 +2,8 @@
 import { parquetMetadata, parquetReadObjects } from 'hyparquet';
 import { describe, expect, it } from 'vitest';
 import { reportPort } from '../../shared/delivery/default-deps.ts';
-import type { ReportResult } from '../../shared/reports/types.ts';
-import { renderFormats } from '../../shared/reports/render/formats.ts';
+import type { ReportResult } from '../../shared/report-result/types.ts';
+import { renderFormats } from '../../shared/reports/formats/names.ts';
 import { validateDefinition } from '../../shared/schedules/definition.ts';
 
 const result: ReportResult = {

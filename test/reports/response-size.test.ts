@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { MAX_RESPONSE_BYTES } from '../../shared/http/index.ts';
 import { reportResponse } from '../../shared/http/report-response.ts';
-import type { ReportResult } from '../../shared/reports/types.ts';
+import type { ReportResult } from '../../shared/report-result/types.ts';
 
 function videoList(rows: number, titleLength: number): ReportResult {
   const list = Array.from({ length: rows }, (_, i) => ({ id: String(7_380_000_000_000_000_000n + BigInt(i)), title: `"t"\n${'x'.repeat(titleLength)}`, view_count: i }));

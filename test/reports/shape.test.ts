@@ -1,10 +1,10 @@
 import { parse } from 'csv-parse/sync';
 import { describe, expect, it } from 'vitest';
 import { renderHtml } from '../../shared/render/index.ts';
-import { csvCell, neutraliseFormula, renderCsv } from '../../shared/reports/render/csv.ts';
+import { csvCell, neutraliseFormula, renderCsv } from '../../shared/reports/formats/csv.ts';
 import { renderReport, reportFileName } from '../../shared/reports/index.ts';
-import { columnsOf, flattenRow, tabulate } from '../../shared/reports/shape.ts';
-import type { ReportResult } from '../../shared/reports/types.ts';
+import { columnsOf, flattenRow, tabulate } from '../../shared/report-result/shape.ts';
+import type { ReportResult } from '../../shared/report-result/types.ts';
 
 const result = (rows: Record<string, unknown>[]): ReportResult => ({
   rows,

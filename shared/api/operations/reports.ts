@@ -6,6 +6,7 @@ import * as z from 'zod/mini';
 import '../../zod-locale.ts';
 import { errorBodySchema } from '../../http/openapi.ts';
 import type { OperationDoc, ResponseDoc } from '../../http/operation.ts';
+import type { ReportOperation } from '../../http/report-handler.ts';
 import { MAX_CLOUD9QL_LENGTH, REPORT_TYPES, defaultCloud9QL, reportRequestSchema, type ReportRequestSchema, type ReportType } from '../../reports/index.ts';
 import { reportDefinition } from '../../reports/registry.ts';
 import { routePath } from '../../topology/routes.ts';
@@ -78,9 +79,10 @@ function reportOperation<T extends ReportType>(
   operationId: string,
   reportType: T,
   description: string,
-): OperationDoc & { params: typeof datasourceParams; body: ReportRequestSchema<T> } {
+): ReportOperation<T> & { params: typeof datasourceParams; body: ReportRequestSchema<T> } {
   const definition = reportDefinition(reportType);
   return {
+    reportType,
     operationId,
     summary: `Run the ${definition.title} report`,
     description: `${description} Default Cloud9QL: \`${defaultCloud9QL(reportType)}\`.`,
@@ -92,13 +94,13 @@ function reportOperation<T extends ReportType>(
   };
 }
 
-export const runProfileReport = reportOperation(
+export const runProfileReport = /* @__PURE__ */ reportOperation(
   'runProfileReport',
   'profile',
   "TikTok user/info for the connected account: the requested profile and stats fields, post-processed with Cloud9QL (which runs on TikTok's {data:{user}}).",
 );
 
-export const runVideoListReport = reportOperation(
+export const runVideoListReport = /* @__PURE__ */ reportOperation(
   'runVideoListReport',
   'video-list',
   'TikTok video/list: one page (requestBody.max_count videos posted before requestBody.cursor), or with allPages every page until has_more is false ' +
@@ -106,10 +108,11 @@ export const runVideoListReport = reportOperation(
     'meta.hasMore and meta.cursor then say where to resume.',
 );
 
-export const runVideoQueryReport = reportOperation(
+export const runVideoQueryReport = /* @__PURE__ */ reportOperation(
   'runVideoQueryReport',
   'video-query',
   "TikTok video/query for 1 to 20 of the account's own video ids; ids TikTok does not return (not the account's, deleted, private) are absent from the rows.",
 );
 
+// Marked pure: a report function keeps (and builds the request schema of) its own operation only.
 export const reportOperations: OperationDoc[] = [runProfileReport, runVideoListReport, runVideoQueryReport];

@@ -9,26 +9,9 @@ import { errorBodySchema } from '../../http/openapi.ts';
 import type { OperationDoc, ResponseDoc } from '../../http/operation.ts';
 import { RUN_STATUSES, SCHEDULE_LIMITS, scheduleBodySchema, schedulePatchSchema } from '../../schedules/index.ts';
 import { routePath } from '../../topology/routes.ts';
+import { pageQuery, scheduleParams } from './schedule-params.ts';
 
 const error = (description: string): ResponseDoc => ({ description, schema: errorBodySchema });
-
-export const scheduleParams = z.object({
-  id: z.string().check(z.minLength(1), z.maxLength(128)).check(z.meta({ description: 'Schedule id.' })),
-});
-
-const limitError = `limit must be a whole number from 1 to ${SCHEDULE_LIMITS.pageMax}`;
-
-export const pageQuery = z.object({
-  limit: z
-    ._default(
-      z.coerce
-        .number({ error: limitError })
-        .check(z.int({ error: limitError }), z.gte(1, { error: limitError }), z.lte(SCHEDULE_LIMITS.pageMax, { error: limitError })),
-      SCHEDULE_LIMITS.pageDefault,
-    )
-    .check(z.meta({ description: `Page size, 1 to ${SCHEDULE_LIMITS.pageMax} (default ${SCHEDULE_LIMITS.pageDefault}).` })),
-  nextToken: z.optional(z.string().check(z.maxLength(1024))).check(z.meta({ description: 'The nextToken of the previous page.' })),
-});
 
 const lastRunSchema = z.object({
   slot: z.string(),

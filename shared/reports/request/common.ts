@@ -1,7 +1,7 @@
 /** Request members every report type shares: the Cloud9QL query and the output format. */
 import * as z from 'zod/mini';
 import '../../zod-locale.ts';
-import { renderFormats } from '../render/formats.ts';
+import { renderFormats } from '../formats/names.ts';
 
 /** Longest Cloud9QL text accepted (the engine's own limit is the same; checked here for a 400 naming the field). */
 export const MAX_CLOUD9QL_LENGTH = 10_000;

@@ -1,6 +1,6 @@
 /**
- * Row and column shaping. JSON keeps rows as Cloud9QL returns them; tabular outputs (CSV, later
- * HTML) flatten them: nested plain objects become dotted columns (`data.user.follower_count`),
+ * Row and column shaping. JSON keeps rows as Cloud9QL returns them; tabular outputs (CSV, the
+ * HTML table) flatten them: nested plain objects become dotted columns (`data.user.follower_count`),
  * anything else (arrays, scalars, dates) is one cell.
  */
 

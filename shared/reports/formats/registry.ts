@@ -1,12 +1,12 @@
 /**
  * Output renderers. Each turns a ReportResult into one body with its content type. A new format is
- * its name in formats.ts (the request schemas' `format` enum reads that list) plus one line below.
+ * its name in names.ts (the request schemas' `format` enum reads that list) plus one line below.
  */
-import type { ReportResult } from '../types.ts';
+import type { ReportResult } from '../../report-result/types.ts';
 import { renderCsv } from './csv.ts';
 import { renderJson } from './json.ts';
 import { renderHtml } from '../../render/index.ts';
-import { isReportFormat, REPORT_FORMATS, type ReportFormat } from './formats.ts';
+import { isReportFormat, REPORT_FORMATS, type ReportFormat } from './names.ts';
 
 export interface RenderedReport {
   body: string;

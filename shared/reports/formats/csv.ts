@@ -12,8 +12,8 @@
  * `'-`, `'@`, `'\t` or `'\r`.
  */
 import { stringify } from 'csv-stringify/sync';
-import { tabulate } from '../shape.ts';
-import type { ReportResult } from '../types.ts';
+import { tabulate } from '../../report-result/shape.ts';
+import type { ReportResult } from '../../report-result/types.ts';
 
 // Also after leading spaces, a leading line feed, and the full-width forms some spreadsheets read as = + - @.
 const FORMULA_TRIGGER = /^(?:[\t\r\n]| *[=+\-@\uFF1D\uFF0B\uFF0D\uFF20])/;

@@ -1,8 +1,8 @@
 /** Rendering a ReportResult in one of the registered formats. */
-import type { ReportResult } from '../types.ts';
+import type { ReportResult } from '../../report-result/types.ts';
 import { rendererFor, type RenderedReport } from './registry.ts';
 
-export { renderFormats, isReportFormat, type ReportFormat } from './formats.ts';
+export { renderFormats, isReportFormat, type ReportFormat } from './names.ts';
 export type { RenderedReport } from './registry.ts';
 
 export function renderReport(result: ReportResult, format: string): RenderedReport {

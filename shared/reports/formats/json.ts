@@ -1,4 +1,4 @@
-import type { ReportResult } from '../types.ts';
+import type { ReportResult } from '../../report-result/types.ts';
 
 /** The API's JSON answer: `{rows, columns, meta}` with rows exactly as Cloud9QL returned them. */
 export function renderJson(result: ReportResult) {
