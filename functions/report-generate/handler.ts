@@ -21,6 +21,7 @@ import { notifyRunOutcome } from '../../shared/delivery/run-events.ts';
 import { evaluateAlert, getAlert, parseAlertMessage, recordAlertError, type AlertMessage } from '../../shared/alerts/alerts.ts';
 import { defaultAlertDeps } from '../../shared/alerts/default-deps.ts';
 import { QuotaExhaustedError } from '../../shared/quota/errors.ts';
+import { AppError } from '../../shared/errors.ts';
 import type { QueueMessage } from '../../shared/queue/index.ts';
 
 /** Time kept back from the Lambda timeout to render, write and record after the last TikTok page. */
@@ -131,7 +132,7 @@ async function handleAlert(message: AlertMessage): Promise<boolean> {
       await reportQueue().send([message as unknown as QueueMessage], { delaySeconds: err.retryAfterSeconds });
       return true;
     }
-    if ((err as { status?: number }).status === 404 && (err as { code?: string }).code === 'alert_not_found') return true;
+    if (err instanceof AppError && err.code === 'alert_not_found') return true;
     logger.warn('Alert evaluation failed', { ...message, error: err as Error });
     await recordAlertError(deps, message.tenantId, message.alertId, (err as Error).message).catch(() => undefined);
   }

@@ -12,6 +12,7 @@
  */
 import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { TOKEN_EXPIRY_PARTITION } from '../datasources/model.ts';
+import { isConditionFailed } from '../store/conditional-write.ts';
 import { captureSnapshot } from './capture.ts';
 import { decodeUints, encodeUints } from './codec.ts';
 import { dayOf, type Day } from './days.ts';
@@ -32,7 +33,6 @@ export interface DynamoCaptureStoreDeps {
   settings: HistorySettings;
 }
 
-const isConditionFailure = (err: unknown) => (err as Error).name === 'ConditionalCheckFailedException';
 const dueKey = (datasourceId: string) => ({ pk: `DS#${datasourceId}`, sk: 'CAPDUE' });
 const shardOf = (datasourceId: string) => stableHash(`shard:${datasourceId}`) % CAPTURE_SHARDS.length;
 const indexKey = (datasourceId: string, atMs: number) => ({ gsi1pk: `CAPDUE#${shardOf(datasourceId)}`, gsi1sk: `${new Date(atMs).toISOString()}#${datasourceId}` });
@@ -48,7 +48,7 @@ export function dynamoCaptureStore(deps: DynamoCaptureStoreDeps): CaptureStore {
       await dynamo.send(new UpdateCommand({ ...input, TableName: tableName }));
       return true;
     } catch (err) {
-      if (isConditionFailure(err)) return false;
+      if (isConditionFailed(err)) return false;
       throw err;
     }
   };
@@ -79,7 +79,7 @@ export function dynamoCaptureStore(deps: DynamoCaptureStoreDeps): CaptureStore {
         }),
       );
     } catch (err) {
-      if (isConditionFailure(err)) return false;
+      if (isConditionFailed(err)) return false;
       throw err;
     }
     const calls = captureCalls(videoCount);
@@ -264,7 +264,7 @@ export function dynamoCaptureStore(deps: DynamoCaptureStoreDeps): CaptureStore {
           );
           return true;
         } catch (err) {
-          if (isConditionFailure(err)) return false;
+          if (isConditionFailed(err)) return false;
           throw err;
         }
       },

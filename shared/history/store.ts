@@ -12,6 +12,7 @@
  * every read here drops expired items itself.
  */
 import { DeleteCommand, GetCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { isConditionFailed } from '../store/conditional-write.ts';
 import { keys } from '../store/table.ts';
 import type { Day } from './days.ts';
 import type { Counters, DeltaChunk, FullChunk } from './videos.ts';
@@ -222,7 +223,7 @@ export async function putMarkerOnce(deps: HistoryStoreDeps, tenantId: string, ma
     );
     return { committed: true, bytes: itemSize(item) };
   } catch (err) {
-    if ((err as Error).name === 'ConditionalCheckFailedException') return { committed: false, bytes: 0 };
+    if (isConditionFailed(err)) return { committed: false, bytes: 0 };
     throw err;
   }
 }

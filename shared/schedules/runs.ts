@@ -17,7 +17,7 @@ import { ValidationError } from '../errors.ts';
 import { keys, ttlFromMs } from '../store/table.ts';
 import { dueShard, DUE_SHARDS, type RunStatus } from './model.ts';
 import { isSlot } from './slots.ts';
-import { isConditionFailure } from './store.ts';
+import { isConditionFailed } from '../store/conditional-write.ts';
 
 /** Run history is kept this long (DynamoDB TTL; readers also skip expired items, the local store never deletes). */
 export const RUN_RETENTION_MS = 90 * 86_400_000;
@@ -211,7 +211,7 @@ export async function markLeaseResent(deps: RunStoreDeps, run: RunRecord, seenSk
     );
     return true;
   } catch (err) {
-    if (isConditionFailure(err)) return false;
+    if (isConditionFailed(err)) return false;
     throw err;
   }
 }
@@ -232,7 +232,7 @@ export async function markLeaseLost(deps: RunStoreDeps, run: RunRecord, seenSk: 
     );
     return true;
   } catch (err) {
-    if (isConditionFailure(err)) return false;
+    if (isConditionFailed(err)) return false;
     throw err;
   }
 }
@@ -267,7 +267,7 @@ export async function claimRun(
     );
     return { claimed: true, run };
   } catch (err) {
-    if (!isConditionFailure(err)) throw err;
+    if (!isConditionFailed(err)) throw err;
     return { claimed: false, existing: await getRun(deps, init.scheduleId, init.slot) };
   }
 }
@@ -295,7 +295,7 @@ export async function touchQueuedRun(deps: RunStoreDeps, run: RunRecord, nowMs: 
     );
     return true;
   } catch (err) {
-    if (isConditionFailure(err)) return false;
+    if (isConditionFailed(err)) return false;
     throw err;
   }
 }

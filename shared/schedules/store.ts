@@ -27,8 +27,6 @@ export interface StoreDeps {
   tableName: string;
 }
 
-/** A failed condition is an expected answer (someone else got there first), not an error. */
-export const isConditionFailure = isConditionFailed;
 
 export class ScheduleLimitError extends ConflictError {
   constructor(limit: number) {
@@ -51,7 +49,7 @@ export async function putNewSchedule(deps: StoreDeps, record: ScheduleRecord, li
       }),
     );
   } catch (err) {
-    if (isConditionFailure(err)) throw new ScheduleLimitError(limit);
+    if (isConditionFailed(err)) throw new ScheduleLimitError(limit);
     throw err;
   }
   try {
@@ -157,7 +155,7 @@ export async function updateScheduleDefinition(
       }),
     );
   } catch (err) {
-    if (isConditionFailure(err)) throw new ConflictError('schedule_changed', 'The schedule changed while this request was processed; read it again and retry.');
+    if (isConditionFailed(err)) throw new ConflictError('schedule_changed', 'The schedule changed while this request was processed; read it again and retry.');
     throw err;
   }
 }
@@ -169,7 +167,7 @@ export async function deleteScheduleItem(deps: StoreDeps, tenantId: string, sche
       new DeleteCommand({ TableName: deps.tableName, Key: scheduleKey(tenantId, scheduleId), ConditionExpression: 'attribute_exists(pk)' }),
     );
   } catch (err) {
-    if (isConditionFailure(err)) return false;
+    if (isConditionFailed(err)) return false;
     throw err;
   }
   await decrementCounter(deps, tenantId).catch(() => undefined);
@@ -254,7 +252,7 @@ export async function advanceNextRun(
     );
     return true;
   } catch (err) {
-    if (isConditionFailure(err)) return false;
+    if (isConditionFailed(err)) return false;
     throw err;
   }
 }
@@ -272,6 +270,6 @@ export async function recordLastRun(deps: StoreDeps, tenantId: string, scheduleI
       }),
     );
   } catch (err) {
-    if (!isConditionFailure(err)) throw err;
+    if (!isConditionFailed(err)) throw err;
   }
 }

@@ -140,7 +140,7 @@ describe('access tokens and refresh', () => {
     clock.offsetMs += DAY + 60_000;
     const err = await withAccessToken(ref, async (at) => userInfo(at)).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(AppError);
-    expect(err).toMatchObject({ status: 409, code: 'needs_reauth' });
+    expect(err).toMatchObject({ kind: 'conflict', code: 'needs_reauth' });
     expect((err as AppError).details).toMatchObject({ datasourceId: id, reconnect: { method: 'POST', path: '/v1/connect-links' } });
 
     const ds = await readJson(await rt.api(`/v1/datasources/${id}`));
