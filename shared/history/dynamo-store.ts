@@ -10,7 +10,7 @@
  * - migration cursor `CAPBACKFILL` / `CAPBACKFILL` over gsi2 (every active datasource).
  * The day itself is committed by captureSnapshot (capture.ts): delta/full encoding, marker last.
  */
-import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { TOKEN_EXPIRY_PARTITION } from '../datasources/model.ts';
 import { isConditionFailed } from '../store/conditional-write.ts';
 import { captureSnapshot } from './capture.ts';
@@ -20,16 +20,14 @@ import { captureCalls, captureSlotMs, sizeBucket, stableHash, type DayPlan } fro
 import type { CaptureProgress, CaptureStore, DatasourceRef, DueEntry, PartVideo } from './ports.ts';
 import type { HistorySettings } from './settings.ts';
 import { getMarker } from './store.ts';
+import type { ClockedTableDeps } from '../store/table.ts';
 
 export const CAPTURE_SHARDS = [0, 1, 2, 3] as const;
 /** Progress and parts outlive their day by this much (then TTL). */
 const PROGRESS_TTL_S = 3 * 86_400;
 const PLAN_TTL_S = 35 * 86_400;
 
-export interface DynamoCaptureStoreDeps {
-  dynamo: DynamoDBDocumentClient;
-  tableName: string;
-  now(): number;
+export interface DynamoCaptureStoreDeps extends ClockedTableDeps {
   settings: HistorySettings;
 }
 

@@ -12,9 +12,9 @@
  * whose worker died through the same index it finds due schedules with (never a scan). The schedule
  * item cannot carry this: its one gsi1 entry is its due time, already advanced past the slot.
  */
-import { GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { ValidationError } from '../errors.ts';
-import { keys, ttlFromMs } from '../store/table.ts';
+import { keys, ttlFromMs, type TableDeps } from '../store/table.ts';
 import { dueShard, DUE_SHARDS, type RunStatus } from './model.ts';
 import { isSlot } from './slots.ts';
 import { isConditionFailed } from '../store/conditional-write.ts';
@@ -77,10 +77,8 @@ export interface RunView {
   quotaWaits: number;
 }
 
-export interface RunStoreDeps {
-  dynamo: DynamoDBDocumentClient;
-  tableName: string;
-}
+/** The run items live in the one table. */
+export type RunStoreDeps = TableDeps;
 
 export function runKey(scheduleId: string, slot: string): { pk: string; sk: string } {
   return keys.run(scheduleId, slot);

@@ -3,10 +3,11 @@
  * transactions): creates are guarded by a per-tenant counter, API writes by a version number, and
  * the dispatcher's writes by the value of `nextRunAt` they read.
  */
-import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { ConflictError, ValidationError } from '../errors.ts';
 import { isConditionFailed } from '../store/conditional-write.ts';
 import { buildUpdate } from '../store/update-expression.ts';
+import type { TableDeps } from '../store/table.ts';
 import {
   DUE_PREFIX,
   DUE_SHARDS,
@@ -22,10 +23,7 @@ import {
   type ScheduleRecord,
 } from './model.ts';
 
-export interface StoreDeps {
-  dynamo: DynamoDBDocumentClient;
-  tableName: string;
-}
+export type StoreDeps = TableDeps;
 
 
 export class ScheduleLimitError extends ConflictError {
