@@ -6,6 +6,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { readConfig, type Config } from './config.ts';
+import type { ClockedTableDeps } from './store/table.ts';
 
 export interface Clock {
   /** Epoch milliseconds. */
@@ -39,8 +40,8 @@ export function appContext(): AppContext {
   return current;
 }
 
-/** The table, its client and the app clock: what every store module takes (DatasourceStoreDeps and the like). */
-export function tableAccess(): { dynamo: DynamoDBDocumentClient; tableName: string; now: () => number } {
+/** The table, its client and the app clock: what every store module takes (shared/store/table.ts TableDeps). */
+export function tableAccess(): ClockedTableDeps {
   const ctx = appContext();
   return { dynamo: ctx.dynamo, tableName: ctx.config.tableName, now: () => ctx.clock.now() };
 }

@@ -1,10 +1,10 @@
 /**
- * Is a failed run worth another try? Errors are first translated the way the API translates them
- * (shared/error-translation.ts translateError: TikTok and Cloud9QL errors become AppErrors with the contract's
- * status), then: 429 and 5xx (TikTok rate limit, TikTok failure or timeout) are transient; every
- * other AppError (400 invalid stored request, 403 scope, 404 datasource gone, 409 needs_reauth,
- * 422 Cloud9QL) is permanent: trying again cannot help. Anything that is no AppError (S3, DynamoDB,
- * network) is transient.
+ * Is a failed run worth another try? Errors are first made AppErrors the way the API makes them
+ * (shared/error-translation.ts: TikTok, Cloud9QL and quota errors get a kind and the contract's code),
+ * then the AppError's `retryable` decides: rate limits, TikTok failures and timeouts, a busy token
+ * refresh are transient; an invalid stored request, a missing scope, a datasource gone, needs_reauth
+ * or a bad Cloud9QL query are permanent: trying again cannot help. Anything that is no AppError
+ * (S3, DynamoDB, network) is transient. No HTTP status is involved (docs/architecture.md "Errors").
  *
  * Shared by scheduled runs, exports (shared/delivery, shared/exports) and snapshot captures
  * (shared/history): it sits outside those folders so none of them imports another for it.
@@ -35,11 +35,10 @@ function safeMessage(text: string): string {
 export function classifyFailure(err: unknown): FailureClass {
   const app = translateError(err);
   if (app) {
-    const retryAfter = app.details?.retryAfterSeconds;
     return {
-      retryable: app.status === 429 || app.status >= 500,
+      retryable: app.retryable,
       error: { code: app.code, message: safeMessage(app.message) },
-      ...(typeof retryAfter === 'number' ? { retryAfterSeconds: retryAfter } : {}),
+      ...(app.retryAfterSeconds === undefined ? {} : { retryAfterSeconds: app.retryAfterSeconds }),
     };
   }
   const e = err instanceof Error ? err : new Error(String(err));

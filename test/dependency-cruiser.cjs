@@ -13,13 +13,6 @@
 
 /** from folder -> folders it may still reach in a cycle (warnings). */
 const KNOWN_FOLDER_CYCLES = {
-  // tokens <-> datasources <-> history: the token service reads and writes datasource items;
-  // datasources wires the default vault (default-deps.ts) and, on connect, the capture due entry
-  // (save-connected.ts -> history); history's store reads the datasource model and its default
-  // deps build a token service. Cut by a datasource port for tokens and a composition root for connect.
-  'shared/datasources': ['shared/history', 'shared/tokens'],
-  'shared/history': ['shared/datasources', 'shared/tokens'],
-  'shared/tokens': ['shared/datasources'],
 };
 
 const escapeRegex = (s) => s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');

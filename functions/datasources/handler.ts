@@ -1,7 +1,15 @@
 import * as ops from '../../shared/api/operations/datasources.ts';
-import { datasourceDeps, datasourceView, deleteDatasource, getDatasource, listDatasources } from '../../shared/datasources/index.ts';
+import { tableAccess } from '../../shared/context.ts';
+import { getTikTokClient } from '../../shared/credentials/tiktok-app.ts';
+import { datasourceView, deleteDatasource, getDatasource, listDatasources, type DeleteDatasourceDeps } from '../../shared/datasources/index.ts';
 import { httpHandler, json, noContent, routeDispatcher } from '../../shared/http/index.ts';
+import { tokenVault } from '../../shared/tokens/default-vault.ts';
 import { emitDatasourceEvent } from '../../shared/webhooks/emit.ts';
+
+/** The composition root of the datasource operations: the table, the configured token vault, the app's TikTok client. */
+function datasourceDeps(): DeleteDatasourceDeps {
+  return { ...tableAccess(), vault: tokenVault(), tiktok: getTikTokClient };
+}
 
 export const handler = routeDispatcher({
   listDatasources: httpHandler(ops.listDatasources, async (req) => {

@@ -17,7 +17,7 @@ export const handler = httpHandler(tiktokWebhook, async (req) => {
   const verdict = verifyTikTokSignature(clientSecret, req.headers['tiktok-signature'], raw, deps.now());
   if (!verdict.ok) {
     logger.warn('TikTok webhook refused', { reason: verdict.reason });
-    throw new AppError(401, 'invalid_signature', `The TikTok-Signature header is ${verdict.reason === 'stale' ? 'outside the accepted time window' : verdict.reason === 'missing' ? 'missing' : 'not valid'}.`, {
+    throw new AppError('unauthorized', 'invalid_signature', `The TikTok-Signature header is ${verdict.reason === 'stale' ? 'outside the accepted time window' : verdict.reason === 'missing' ? 'missing' : 'not valid'}.`, {
       field: 'TikTok-Signature',
     });
   }

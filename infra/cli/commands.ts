@@ -2,7 +2,7 @@
  * Tenant and API key administration over shared/auth/api-keys.ts: keys are generated there,
  * printed once by the caller and stored only as hashes.
  */
-import { GetCommand, paginateScan, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, paginateScan } from '@aws-sdk/lib-dynamodb';
 import {
   ensureTenant,
   listTenantKeys,
@@ -12,13 +12,9 @@ import {
   type TenantKeySummary,
 } from '../../shared/auth/api-keys.ts';
 import { getTenantRequestLimit, setTenantRequestLimit } from '../../shared/auth/rate-limit.ts';
-import { keys } from '../../shared/store/table.ts';
+import { keys, type ClockedTableDeps } from '../../shared/store/table.ts';
 
-export interface AdminDeps {
-  dynamo: DynamoDBDocumentClient;
-  tableName: string;
-  now: () => number;
-}
+export type AdminDeps = ClockedTableDeps;
 
 export interface Tenant {
   tenantId: string;

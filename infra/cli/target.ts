@@ -12,15 +12,14 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { startLocalDynamo } from '../local/dynamodb.ts';
 import { OUTPUTS } from '../outputs.ts';
 import type { TargetOptions } from './args.ts';
+import type { TableDeps } from '../../shared/store/table.ts';
 
 /** The local runtime's default table name (infra/local/runtime.ts). */
 const LOCAL_TABLE = 'tiktok-connector';
 /** Local stand-ins accept any credentials; these never leave the machine. */
 const LOCAL_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' };
 
-export interface TableTarget {
-  dynamo: DynamoDBDocumentClient;
-  tableName: string;
+export interface TableTarget extends TableDeps {
   /** For messages: where the table is. */
   where: string;
   close(): Promise<void>;

@@ -8,7 +8,8 @@ import { createHash, randomUUID } from 'node:crypto';
 import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod/mini';
 import '../zod-locale.ts';
-import { compileCloud9QL, runCloud9QL } from '../cloud9ql/index.ts';
+import { Cloud9QLError, compileCloud9QL, runCloud9QL } from '../cloud9ql/index.ts';
+import { cloud9qlAppError } from '../error-translation.ts';
 import { AppError, ConflictError, NotFoundError, ValidationError } from '../errors.ts';
 import { parseOrThrow } from '../validation/index.ts';
 import { REPORT_TYPES, reportRequestSchema, type ReportResult, type ReportType } from '../reports/index.ts';
@@ -84,14 +85,13 @@ export interface AlertDeps extends StoreDeps {
 import { alertKey as key } from './due.ts';
 const notFound = (id: string) => new NotFoundError(`Alert ${id} was not found.`, 'alert_not_found');
 
-/** 422 naming `condition`, with line and column, as report Cloud9QL errors. */
+/** A Cloud9QL error naming `condition`, with line and column, as report Cloud9QL errors. */
 function checkCondition(condition: string): void {
   try {
     compileCloud9QL(condition);
   } catch (err) {
-    const e = err as Error & { line?: number; column?: number; code?: string };
-    if (e.name !== 'Cloud9QLError') throw err;
-    throw new AppError(422, 'cloud9ql_error', e.message, { field: 'condition', details: { line: e.line, column: e.column, ...(e.code ? { reason: e.code } : {}) } });
+    if (err instanceof Cloud9QLError) throw cloud9qlAppError(err, 'condition');
+    throw err;
   }
 }
 
@@ -105,7 +105,7 @@ async function validate(deps: AlertDeps, tenantId: string, def: AlertBody): Prom
   try {
     await deps.assertDatasource(tenantId, def.datasourceId);
   } catch (err) {
-    if (err instanceof AppError && err.status === 404) throw new AppError(404, 'datasource_not_found', `Invalid datasourceId: datasource ${def.datasourceId} was not found.`, { field: 'datasourceId' });
+    if (err instanceof AppError && err.kind === 'not_found') throw new AppError('not_found', 'datasource_not_found', `Invalid datasourceId: datasource ${def.datasourceId} was not found.`, { field: 'datasourceId' });
     throw err;
   }
   for (const id of def.notify) {

@@ -3,9 +3,10 @@
  * Cloud9QL and the report schemas: due alerts (gsi1 `ALERTDUE`), each moved to its next run before
  * it is queued, so a slot is claimed once.
  */
-import { QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { nextRunAfter, parseScheduleExpression } from '../schedules/expression/index.ts';
 import { unlessConditionFails } from '../store/conditional-write.ts';
+import type { ClockedTableDeps } from '../store/table.ts';
 
 export const ALERT_DUE_PARTITION = 'ALERTDUE';
 
@@ -16,7 +17,7 @@ export function nextAlertRun(def: { schedule: string; timezone: string }, fromMs
   return next === undefined ? undefined : new Date(next).toISOString();
 }
 
-export async function claimDueAlerts(deps: { dynamo: DynamoDBDocumentClient; tableName: string; now(): number }, limit = 100): Promise<Array<{ tenantId: string; alertId: string; slot: string }>> {
+export async function claimDueAlerts(deps: ClockedTableDeps, limit = 100): Promise<Array<{ tenantId: string; alertId: string; slot: string }>> {
   const nowIso = new Date(deps.now()).toISOString();
   const res = await deps.dynamo.send(
     new QueryCommand({ TableName: deps.tableName, IndexName: 'gsi1', KeyConditionExpression: 'gsi1pk = :p AND gsi1sk <= :n', ExpressionAttributeValues: { ':p': ALERT_DUE_PARTITION, ':n': `${nowIso}#~` }, Limit: limit }),

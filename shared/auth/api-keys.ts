@@ -5,9 +5,8 @@
  */
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { unlessConditionFails } from '../store/conditional-write.ts';
-import { keys } from '../store/table.ts';
+import { keys, type ClockedTableDeps } from '../store/table.ts';
 
 const KEY_PREFIX = 'tkc_';
 
@@ -35,14 +34,8 @@ export function newTenantId(): string {
   return `tn_${randomUUID().replace(/-/g, '')}`;
 }
 
-interface StoreDeps {
-  dynamo: DynamoDBDocumentClient;
-  tableName: string;
-  now: () => number;
-}
-
 /** Creates the tenant item if missing (idempotent). */
-export async function ensureTenant(deps: StoreDeps, tenantId: string, name: string): Promise<void> {
+export async function ensureTenant(deps: ClockedTableDeps, tenantId: string, name: string): Promise<void> {
   await unlessConditionFails(
     deps.dynamo.send(
       new PutCommand({
@@ -56,7 +49,7 @@ export async function ensureTenant(deps: StoreDeps, tenantId: string, name: stri
 
 /** Stores a key's hash for a tenant. Pass `apiKey` to register a known key (DEV_API_KEY); otherwise one is generated. */
 export async function storeApiKey(
-  deps: StoreDeps,
+  deps: ClockedTableDeps,
   tenantId: string,
   apiKey: string = generateApiKey(),
 ): Promise<{ apiKey: string; keyId: string }> {
@@ -85,7 +78,7 @@ export async function storeApiKey(
 }
 
 /** The tenant a key belongs to, or undefined for an unknown or revoked key. One GetItem. */
-export async function resolveApiKey(deps: StoreDeps, apiKey: string): Promise<ApiKeyRecord | undefined> {
+export async function resolveApiKey(deps: ClockedTableDeps, apiKey: string): Promise<ApiKeyRecord | undefined> {
   if (!apiKey || apiKey.length > 200) return undefined;
   const res = await deps.dynamo.send(
     new GetCommand({ TableName: deps.tableName, Key: keys.apiKey(hashApiKey(apiKey)), ConsistentRead: true }),
@@ -95,7 +88,7 @@ export async function resolveApiKey(deps: StoreDeps, apiKey: string): Promise<Ap
   return { tenantId: String(item.tenantId), keyId: String(item.keyId), createdAt: String(item.createdAt) };
 }
 
-export async function listTenantKeys(deps: StoreDeps, tenantId: string): Promise<TenantKeySummary[]> {
+export async function listTenantKeys(deps: ClockedTableDeps, tenantId: string): Promise<TenantKeySummary[]> {
   const res = await deps.dynamo.send(
     new QueryCommand({
       TableName: deps.tableName,
@@ -113,7 +106,7 @@ export async function listTenantKeys(deps: StoreDeps, tenantId: string): Promise
 }
 
 /** Revokes one key of a tenant. Marks both items; the hash item is what requests check. */
-export async function revokeApiKey(deps: StoreDeps, tenantId: string, keyId: string): Promise<boolean> {
+export async function revokeApiKey(deps: ClockedTableDeps, tenantId: string, keyId: string): Promise<boolean> {
   const tenantKey = await deps.dynamo.send(
     new GetCommand({ TableName: deps.tableName, Key: keys.tenantKey(tenantId, keyId) }),
   );

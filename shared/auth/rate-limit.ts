@@ -10,9 +10,9 @@
  * condition fails), so a client that waits `Retry-After` is served in the next window.
  * Counter items carry a `ttl` a little after their minute; nothing reads an old minute again.
  */
-import { GetCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { isConditionFailed } from '../store/conditional-write.ts';
-import { keys, ttlFromMs } from '../store/table.ts';
+import { keys, ttlFromMs, type TableDeps } from '../store/table.ts';
 
 export const RATE_WINDOW_MS = 60_000;
 /** Counter items live this long after their window ends (DynamoDB deletes late anyway). */
@@ -20,10 +20,7 @@ const COUNTER_TTL_MS = 5 * 60_000;
 /** Bounds an override set by hand (npm run tenant -- limit). */
 export const MAX_REQUESTS_PER_MINUTE = 1_000_000;
 
-export interface RateLimitDeps {
-  dynamo: DynamoDBDocumentClient;
-  tableName: string;
-}
+export type RateLimitDeps = TableDeps;
 
 export type RateDecision = { allowed: true; count: number } | { allowed: false; retryAfterSeconds: number };
 

@@ -1,5 +1,3 @@
-import { AppError } from '../errors.ts';
-
 /** Stable machine-readable codes of every Cloud9QL failure. */
 export type Cloud9QLErrorCode =
   | 'syntax_error' // the text is not Cloud9QL (unbalanced parentheses, unterminated string, trailing garbage...)
@@ -13,20 +11,21 @@ export type Cloud9QLErrorCode =
 
 /**
  * A query error. `line` and `column` are 1-based and point into the query text (for errors found while
- * running, at the construct that failed). HTTP status 422, as the design's error table says.
+ * running, at the construct that failed). The engine knows nothing of the API: shared/error-translation.ts
+ * makes it the contract's `cloud9ql_error` (kind `unprocessable`, docs/architecture.md "Errors").
  */
-export class Cloud9QLError extends AppError {
+export class Cloud9QLError extends Error {
+  readonly code: Cloud9QLErrorCode;
   readonly line: number;
   readonly column: number;
 
-  constructor(code: Cloud9QLErrorCode, message: string, line = 1, column = 1, details?: Record<string, unknown>) {
-    super(422, code, message, { details: { line, column, ...details } });
+  constructor(code: Cloud9QLErrorCode, message: string, line = 1, column = 1) {
+    super(message);
     this.name = 'Cloud9QLError';
+    this.code = code;
     this.line = line;
     this.column = column;
   }
-
-  declare readonly code: Cloud9QLErrorCode;
 }
 
 /** 1-based line and column of a 0-based character offset. */

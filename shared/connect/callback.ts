@@ -10,7 +10,10 @@
  * 7. claim the link, then store the datasource (released again if storing fails).
  * Outcomes are data; the handler renders them as HTML pages.
  */
-import type { Datasource } from '../datasources/model.ts';
+import type { Datasource, DatasourceRef } from '../datasources/model.ts';
+import { dynamoCaptureStore } from '../history/dynamo-store.ts';
+import { readHistorySettings } from '../history/settings.ts';
+import { scheduleCaptureNow } from '../history/sweep.ts';
 import { QuotaExhaustedError } from '../quota/errors.ts';
 import { withWork } from '../quota/work.ts';
 import { saveConnectedAccount } from '../datasources/save-connected.ts';
@@ -82,6 +85,21 @@ async function displayName(client: TikTokClient, tokens: TokenSet): Promise<stri
   }
 }
 
+/**
+ * Connected or re-authorised: today's snapshot is due now unless today already has one (a new
+ * account's first snapshot is the baseline every growth figure needs). Composed here, not in
+ * datasources, so datasources stays below history. Never fails the connect: without it the
+ * datasource is still captured at its daily slot.
+ */
+async function scheduleFirstSnapshot(deps: CallbackDeps, ref: DatasourceRef): Promise<void> {
+  try {
+    const store = dynamoCaptureStore({ dynamo: deps.dynamo, tableName: deps.tableName, now: () => deps.now(), settings: readHistorySettings() });
+    await scheduleCaptureNow(store, ref, deps.now());
+  } catch (err) {
+    logger.warn('Could not schedule the first snapshot; it follows at the daily slot', { ...ref, error: err as Error });
+  }
+}
+
 export async function completeOAuthCallback(deps: CallbackDeps, query: CallbackQuery): Promise<CallbackOutcome> {
   const consumed = await consumeState(deps, query.state);
   if (!consumed.ok) return consumed.reason === 'expired' ? fail(400, 'state_expired') : fail(400, 'invalid_state');
@@ -112,6 +130,7 @@ export async function completeOAuthCallback(deps: CallbackDeps, query: CallbackQ
   if (!(await claimConnectLink(deps, binding.linkId, stateHash))) return fail(410, 'link_used');
   try {
     const saved = await saveConnectedAccount(deps, deps.vault, { tenantId: binding.tenantId, name: link.name, displayName: name, tokens });
+    await scheduleFirstSnapshot(deps, { tenantId: binding.tenantId, datasourceId: saved.datasource.id });
     logger.info('TikTok account connected', { tenantId: binding.tenantId, datasourceId: saved.datasource.id, created: saved.created, scopes: tokens.scopes });
     // Webhooks (docs/webhooks.md): never fail the connect; the id is the token version, so a replayed callback repeats it.
     await rememberTikTokUser(deps, saved.datasource.openId, binding.tenantId, saved.datasource.id);

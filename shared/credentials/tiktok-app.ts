@@ -4,6 +4,7 @@
  * (TIKTOK_SECRET_NAME, JSON `{clientKey, clientSecret}`), read through Powertools Parameters with a
  * 5-minute cache so a rotated secret is picked up without a deploy and a warm Lambda makes no call.
  */
+import { TransformParameterError } from '@aws-lambda-powertools/parameters/errors';
 import { getSecret } from '@aws-lambda-powertools/parameters/secrets';
 import * as z from 'zod/mini';
 import '../zod-locale.ts';
@@ -33,7 +34,7 @@ export async function tiktokAppCredentials(config: Config = appContext().config)
     value = await getSecret(secretName, { maxAge: SECRET_MAX_AGE_SECONDS, transform: 'json' });
   } catch (err) {
     // JSON.parse's message quotes the start of the secret: never let it reach a log.
-    if ((err as Error).name === 'TransformParameterError') throw shapeError();
+    if (err instanceof TransformParameterError) throw shapeError();
     throw err;
   }
   const parsed = secretSchema.safeParse(value);

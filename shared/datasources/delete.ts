@@ -10,14 +10,14 @@
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { logger } from '../logger.ts';
 import { isTikTokError, type TikTokClient } from '../tiktok/index.ts';
-import type { TokenSecrets, TokenVault } from '../tokens/vault.ts';
 import { unlessConditionFails } from '../store/conditional-write.ts';
 import { datasourceNotFound } from './errors.ts';
 import { datasourceKey, type DatasourceRef } from './model.ts';
+import type { TokenSecrets, TokenVaultPort } from './token-port.ts';
 import { deleteDatasourceItems, getDatasourceRecord, type DatasourceStoreDeps } from './store.ts';
 
 export interface DeleteDatasourceDeps extends DatasourceStoreDeps {
-  vault: TokenVault;
+  vault: TokenVaultPort;
   tiktok: () => Promise<TikTokClient>;
 }
 

@@ -8,13 +8,9 @@
  */
 import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { TokenSet } from '../tiktok/index.ts';
-import type { TokenVault } from '../tokens/vault.ts';
 import { unlessConditionFails } from '../store/conditional-write.ts';
-import { dynamoCaptureStore } from '../history/dynamo-store.ts';
-import { readHistorySettings } from '../history/settings.ts';
-import { scheduleCaptureNow } from '../history/sweep.ts';
-import { logger } from '../logger.ts';
 import type { DatasourceStoreDeps } from './store.ts';
+import type { TokenVaultPort } from './token-port.ts';
 import { datasourceKey, newDatasourceId, openIdKey, publicDatasource, recordFromItem, tokenExpiryIndex, type Datasource } from './model.ts';
 
 export interface ConnectedAccount {
@@ -56,7 +52,7 @@ async function resolveDatasourceId(deps: DatasourceStoreDeps, tenantId: string, 
   return winner;
 }
 
-export async function saveConnectedAccount(deps: DatasourceStoreDeps, vault: TokenVault, account: ConnectedAccount): Promise<SavedConnection> {
+export async function saveConnectedAccount(deps: DatasourceStoreDeps, vault: TokenVaultPort, account: ConnectedAccount): Promise<SavedConnection> {
   const { tenantId, tokens } = account;
   const datasourceId = await resolveDatasourceId(deps, tenantId, tokens.openId);
   const ref = { tenantId, datasourceId };
@@ -100,14 +96,5 @@ export async function saveConnectedAccount(deps: DatasourceStoreDeps, vault: Tok
     }),
   );
   const record = recordFromItem(res.Attributes ?? {});
-  // Connected or re-authorised: today's snapshot is due now unless today already has one (a new
-  // account's first snapshot is the baseline every growth figure needs). Never fails the connect:
-  // without it the datasource is still captured at its daily slot.
-  try {
-    const store = dynamoCaptureStore({ dynamo: deps.dynamo, tableName: deps.tableName, now: () => deps.now(), settings: readHistorySettings() });
-    await scheduleCaptureNow(store, ref, deps.now());
-  } catch (err) {
-    logger.warn('Could not schedule the first snapshot; it follows at the daily slot', { ...ref, error: err as Error });
-  }
   return { datasource: publicDatasource(record), created: record.tokenVersion === 1 };
 }

@@ -2,18 +2,14 @@
  * Reading and removing datasource items. Every read is by the tenant's own partition key, so another
  * tenant's id is simply not found (404), never a permission question.
  */
-import { DeleteCommand, GetCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { ValidationError } from '../errors.ts';
-import { keys } from '../store/table.ts';
+import { keys, type ClockedTableDeps } from '../store/table.ts';
 import { unlessConditionFails } from '../store/conditional-write.ts';
 import { datasourceNotFound } from './errors.ts';
 import { DATASOURCE_SK_PREFIX, datasourceKey, openIdKey, publicDatasource, recordFromItem, type Datasource, type DatasourceRecord, type DatasourceRef } from './model.ts';
 
-export interface DatasourceStoreDeps {
-  dynamo: DynamoDBDocumentClient;
-  tableName: string;
-  now: () => number;
-}
+export type DatasourceStoreDeps = ClockedTableDeps;
 
 /** One strongly consistent GetItem: right after a refresh elsewhere, the new token is what is read. */
 export async function getDatasourceRecord(deps: DatasourceStoreDeps, ref: DatasourceRef): Promise<DatasourceRecord | undefined> {

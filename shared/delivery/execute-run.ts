@@ -79,7 +79,7 @@ export type RunOutcome =
 
 export class ScheduleGoneError extends AppError {
   constructor(scheduleId: string) {
-    super(404, 'schedule_not_found', `Schedule ${scheduleId} was deleted before this run started.`);
+    super('not_found', 'schedule_not_found', `Schedule ${scheduleId} was deleted before this run started.`);
     this.name = 'ScheduleGoneError';
   }
 }

@@ -3,9 +3,9 @@
  * only the lease holder moves a running run, and a finished run never moves again.
  */
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { isConditionFailed } from '../store/conditional-write.ts';
 import { buildUpdate } from '../store/update-expression.ts';
 import {
-  isConditionFailure,
   leaseIndex,
   LEASE_SWEEP_MARGIN_MS,
   runFromItem,
@@ -61,7 +61,7 @@ export async function acquireRunLease(
     );
     return res.Attributes ? runFromItem(res.Attributes) : undefined;
   } catch (err) {
-    if (isConditionFailure(err)) return undefined;
+    if (isConditionFailed(err)) return undefined;
     throw err;
   }
 }
@@ -92,7 +92,7 @@ export async function renewRunLease(
     );
     return true;
   } catch (err) {
-    if (isConditionFailure(err)) return false;
+    if (isConditionFailed(err)) return false;
     throw err;
   }
 }
@@ -115,7 +115,7 @@ async function transition(
     );
     return true;
   } catch (err) {
-    if (isConditionFailure(err)) return false;
+    if (isConditionFailed(err)) return false;
     throw err;
   }
 }
@@ -166,7 +166,7 @@ export async function markRunWaiting(deps: RunStoreDeps, ref: RunRef, owner: str
     );
     return true;
   } catch (err) {
-    if (isConditionFailure(err)) return false;
+    if (isConditionFailed(err)) return false;
     throw err;
   }
 }

@@ -4,7 +4,7 @@
  * PutObject). `If-None-Match: *` makes S3 refuse a second write of the same key (AWS answers 412;
  * the local s3rver ignores the header, which is why the run item, not S3, is the idempotency record).
  */
-import { HeadObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { HeadObjectCommand, NoSuchKey, NotFound, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 
 export interface DeliveryObject {
   bucket: string;
@@ -36,7 +36,7 @@ export async function headDelivery(s3: S3Client, bucket: string, key: string): P
     const rows = Number(metadata.rows);
     return { bytes: res.ContentLength ?? 0, metadata, ...(Number.isFinite(rows) ? { rows } : {}) };
   } catch (err) {
-    if ((err as Error).name === 'NotFound' || (err as Error).name === 'NoSuchKey' || httpStatus(err) === 404) return 'absent';
+    if (err instanceof NotFound || err instanceof NoSuchKey || httpStatus(err) === 404) return 'absent';
     if (httpStatus(err) === 403) return 'unknown';
     throw err;
   }
@@ -59,7 +59,7 @@ export async function putDelivery(s3: S3Client, object: DeliveryObject): Promise
     );
     return 'written';
   } catch (err) {
-    if (httpStatus(err) === 412 || (err as Error).name === 'PreconditionFailed') return 'exists';
+    if (httpStatus(err) === 412) return 'exists'; // PreconditionFailed: S3 has no exception class for it
     throw err;
   }
 }

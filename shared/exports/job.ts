@@ -73,10 +73,10 @@ export type ExportOutcome =
   | { kind: 'continue' | 'wait' | 'retry'; delaySeconds: number; error?: ExportError }
   | { kind: 'skipped'; reason: 'unknown' | 'finished' | 'busy' | 'superseded' };
 
-/** 413 export_too_large: the export is over one of EXPORT_LIMITS (permanent: trying again cannot help). */
+/** export_too_large (kind too_large): the export is over one of EXPORT_LIMITS (permanent: trying again cannot help). */
 export class ExportTooLargeError extends AppError {
   constructor(message: string, details: Record<string, unknown>) {
-    super(413, 'export_too_large', message, { details });
+    super('too_large', 'export_too_large', message, { details });
     this.name = 'ExportTooLargeError';
   }
 }

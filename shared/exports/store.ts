@@ -2,16 +2,13 @@
  * The export item's transitions, each one conditional update (no transactions: dynalite and the
  * single-table rule). Only the lease holder moves a running export; a finished one never moves.
  */
-import { GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { isConditionFailed } from '../store/conditional-write.ts';
 import { buildUpdate } from '../store/update-expression.ts';
-import { ttlFromMs } from '../store/table.ts';
+import { ttlFromMs, type TableDeps } from '../store/table.ts';
 import { exportFromItem, exportKey, type ExportRecord } from './model.ts';
 
-export interface ExportStoreDeps {
-  dynamo: DynamoDBDocumentClient;
-  tableName: string;
-}
+export type ExportStoreDeps = TableDeps;
 
 export type ExportRef = Pick<ExportRecord, 'tenantId' | 'id'>;
 

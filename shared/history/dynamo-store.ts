@@ -10,8 +10,9 @@
  * - migration cursor `CAPBACKFILL` / `CAPBACKFILL` over gsi2 (every active datasource).
  * The day itself is committed by captureSnapshot (capture.ts): delta/full encoding, marker last.
  */
-import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { TOKEN_EXPIRY_PARTITION } from '../datasources/model.ts';
+import { isConditionFailed } from '../store/conditional-write.ts';
 import { captureSnapshot } from './capture.ts';
 import { decodeUints, encodeUints } from './codec.ts';
 import { dayOf, type Day } from './days.ts';
@@ -19,20 +20,17 @@ import { captureCalls, captureSlotMs, sizeBucket, stableHash, type DayPlan } fro
 import type { CaptureProgress, CaptureStore, DatasourceRef, DueEntry, PartVideo } from './ports.ts';
 import type { HistorySettings } from './settings.ts';
 import { getMarker } from './store.ts';
+import type { ClockedTableDeps } from '../store/table.ts';
 
 export const CAPTURE_SHARDS = [0, 1, 2, 3] as const;
 /** Progress and parts outlive their day by this much (then TTL). */
 const PROGRESS_TTL_S = 3 * 86_400;
 const PLAN_TTL_S = 35 * 86_400;
 
-export interface DynamoCaptureStoreDeps {
-  dynamo: DynamoDBDocumentClient;
-  tableName: string;
-  now(): number;
+export interface DynamoCaptureStoreDeps extends ClockedTableDeps {
   settings: HistorySettings;
 }
 
-const isConditionFailure = (err: unknown) => (err as Error).name === 'ConditionalCheckFailedException';
 const dueKey = (datasourceId: string) => ({ pk: `DS#${datasourceId}`, sk: 'CAPDUE' });
 const shardOf = (datasourceId: string) => stableHash(`shard:${datasourceId}`) % CAPTURE_SHARDS.length;
 const indexKey = (datasourceId: string, atMs: number) => ({ gsi1pk: `CAPDUE#${shardOf(datasourceId)}`, gsi1sk: `${new Date(atMs).toISOString()}#${datasourceId}` });
@@ -48,7 +46,7 @@ export function dynamoCaptureStore(deps: DynamoCaptureStoreDeps): CaptureStore {
       await dynamo.send(new UpdateCommand({ ...input, TableName: tableName }));
       return true;
     } catch (err) {
-      if (isConditionFailure(err)) return false;
+      if (isConditionFailed(err)) return false;
       throw err;
     }
   };
@@ -79,7 +77,7 @@ export function dynamoCaptureStore(deps: DynamoCaptureStoreDeps): CaptureStore {
         }),
       );
     } catch (err) {
-      if (isConditionFailure(err)) return false;
+      if (isConditionFailed(err)) return false;
       throw err;
     }
     const calls = captureCalls(videoCount);
@@ -264,7 +262,7 @@ export function dynamoCaptureStore(deps: DynamoCaptureStoreDeps): CaptureStore {
           );
           return true;
         } catch (err) {
-          if (isConditionFailure(err)) return false;
+          if (isConditionFailed(err)) return false;
           throw err;
         }
       },

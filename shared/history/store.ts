@@ -11,17 +11,14 @@
  * Items carry `ttl` when a retention is set; DynamoDB deletes late (the local store never), so
  * every read here drops expired items itself.
  */
-import { DeleteCommand, GetCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { keys } from '../store/table.ts';
+import { DeleteCommand, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { isConditionFailed } from '../store/conditional-write.ts';
+import { keys, type ClockedTableDeps } from '../store/table.ts';
 import type { Day } from './days.ts';
 import type { Counters, DeltaChunk, FullChunk } from './videos.ts';
 
-export interface HistoryStoreDeps {
-  dynamo: DynamoDBDocumentClient;
-  tableName: string;
-  /** Epoch ms (for TTL filtering). */
-  now: () => number;
-}
+/** `now` filters by TTL. */
+export type HistoryStoreDeps = ClockedTableDeps;
 
 export interface ProfileStats {
   follower_count: number;
@@ -222,7 +219,7 @@ export async function putMarkerOnce(deps: HistoryStoreDeps, tenantId: string, ma
     );
     return { committed: true, bytes: itemSize(item) };
   } catch (err) {
-    if ((err as Error).name === 'ConditionalCheckFailedException') return { committed: false, bytes: 0 };
+    if (isConditionFailed(err)) return { committed: false, bytes: 0 };
     throw err;
   }
 }

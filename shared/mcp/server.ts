@@ -8,7 +8,7 @@ import { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import { CallToolRequestSchema, ErrorCode, ListToolsRequestSchema, McpError, type CallToolResult, type Tool } from '@modelcontextprotocol/sdk/types.js';
 import { SERVICE_NAME } from '../api/service.ts';
 import { SERVICE_VERSION } from '../api/version.ts';
-import { translateError } from '../error-translation.ts';
+import { httpStatusOf, translateError } from '../http/error-translation.ts';
 import { parseOrThrow } from '../validation/index.ts';
 import { logger } from '../logger.ts';
 import { withWork } from '../quota/work.ts';
@@ -49,13 +49,14 @@ export function toolError(err: unknown, requestId: string): CallToolResult {
     const error = { status: 500, code: 'internal_error', message: 'Internal error.', requestId };
     return { isError: true, content: [{ type: 'text', text: 'Error 500 internal_error: Internal error.' }], structuredContent: { error } };
   }
-  const error = { status: app.status, code: app.code, message: app.message, ...(app.field ? { field: app.field } : {}), requestId, ...(app.details ?? {}) };
+  const status = httpStatusOf(app.kind);
+  const error = { status, code: app.code, message: app.message, ...(app.field ? { field: app.field } : {}), requestId, ...(app.details ?? {}) };
   const where = [
     app.field ? `field ${app.field}` : '',
     typeof app.details?.line === 'number' && !app.message.includes(`line ${app.details.line}`) ? `line ${app.details.line}, column ${String(app.details.column)}` : '',
     typeof app.details?.retryAfterSeconds === 'number' ? `retry after ${app.details.retryAfterSeconds} s` : '',
   ].filter(Boolean);
-  const text = `Error ${app.status} ${app.code}: ${app.message}${where.length ? ` (${where.join('; ')})` : ''}`;
+  const text = `Error ${status} ${app.code}: ${app.message}${where.length ? ` (${where.join('; ')})` : ''}`;
   return { isError: true, content: [{ type: 'text', text }], structuredContent: { error } };
 }
 

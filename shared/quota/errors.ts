@@ -1,18 +1,17 @@
 /**
- * Errors of the quota governor (docs/quota.md). Both are AppErrors so the HTTP edge answers them
- * as it answers every other typed error; background work checks them with `instanceof` and waits
- * (a message delay) instead of counting a failed attempt.
+ * Errors of the quota governor (docs/quota.md). Background work checks them with `instanceof` and
+ * waits (a message delay) instead of counting a failed attempt; shared/error-translation.ts makes
+ * them the contract's `quota_exhausted` (kind `rate_limited`) for the API.
  */
-import { AppError } from '../errors.ts';
 
 export type Priority = 'interactive' | 'scheduled' | 'background';
 
 /**
  * No permit for this TikTok endpoint within the caller's wait budget. TikTok was not called.
- * Interactive callers answer 429 `quota_exhausted` with Retry-After; scheduled and background
+ * Interactive callers answer `quota_exhausted` (HTTP 429 with Retry-After); scheduled and background
  * work re-queues itself `retryAfterSeconds` later without spending an attempt.
  */
-export class QuotaExhaustedError extends AppError {
+export class QuotaExhaustedError extends Error {
   readonly endpoint: string;
   readonly priority: Priority;
   readonly retryAfterSeconds: number;
@@ -27,10 +26,7 @@ export class QuotaExhaustedError extends AppError {
         : init.reason === 'backoff'
           ? 'TikTok asked the service to slow down'
           : 'the shared TikTok quota for the current minute is used up';
-    super(429, 'quota_exhausted', `No TikTok call could be made on ${init.endpoint}: ${why}. Retry in ${retryAfterSeconds} s.`, {
-      headers: { 'retry-after': String(retryAfterSeconds) },
-      details: { endpoint: init.endpoint, retryAfterSeconds, reason: init.reason },
-    });
+    super(`No TikTok call could be made on ${init.endpoint}: ${why}. Retry in ${retryAfterSeconds} s.`);
     this.name = 'QuotaExhaustedError';
     this.endpoint = init.endpoint;
     this.priority = init.priority;

@@ -3,9 +3,10 @@
  * (a single-item conditional write: no transactions, so the local store behaves like AWS).
  * DynamoDB in the service; in memory for unit tests and the fleet simulation.
  */
-import { GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { isConditionFailed } from '../store/conditional-write.ts';
 import { copyLedger, emptyLedger, type LedgerState } from './ledger.ts';
+import type { ClockedTableDeps } from '../store/table.ts';
 
 export interface VersionedLedger {
   state: LedgerState;
@@ -24,7 +25,7 @@ export const ledgerItemKey = (key: string) => ({ pk: `QUOTA#${key}`, sk: 'QUOTA'
 /** Per-user ledgers of accounts that went quiet expire (a day after their last grant). */
 const LEDGER_TTL_S = 86_400;
 
-export function dynamoLedgerStore(deps: { dynamo: DynamoDBDocumentClient; tableName: string; now(): number }): LedgerStore {
+export function dynamoLedgerStore(deps: ClockedTableDeps): LedgerStore {
   return {
     async read(key) {
       const res = await deps.dynamo.send(new GetCommand({ TableName: deps.tableName, Key: ledgerItemKey(key), ConsistentRead: true }));

@@ -14,7 +14,7 @@ export class ScopeNotGrantedError extends AppError {
     missing: ReadonlyArray<{ scope: string; fields: string[] }>,
     extra: Record<string, unknown> = {},
   ) {
-    super(403, 'scope_not_granted', message, {
+    super('forbidden', 'scope_not_granted', message, {
       field: 'fields',
       details: {
         missingScopes: missing.map((m) => m.scope),

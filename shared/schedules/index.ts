@@ -22,7 +22,7 @@ export {
   type RunView,
 } from './runs.ts';
 export { isSlot, manualSlot, scheduledSlot, slotTime } from './slots.ts';
-export { advanceNextRun, getScheduleRecord, isConditionFailure, recordLastRun, ScheduleLimitError } from './store.ts';
+export { advanceNextRun, getScheduleRecord, recordLastRun, ScheduleLimitError } from './store.ts';
 export { dispatchDueSchedules, MAX_LEASE_SWEEPS_PER_TICK, REQUEUE_AFTER_MS, type DispatchDeps, type DispatchSummary } from './dispatch.ts';
 export {
   createSchedule,

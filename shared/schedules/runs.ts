@@ -12,12 +12,12 @@
  * whose worker died through the same index it finds due schedules with (never a scan). The schedule
  * item cannot carry this: its one gsi1 entry is its due time, already advanced past the slot.
  */
-import { GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { ValidationError } from '../errors.ts';
-import { keys, ttlFromMs } from '../store/table.ts';
+import { keys, ttlFromMs, type TableDeps } from '../store/table.ts';
 import { dueShard, DUE_SHARDS, type RunStatus } from './model.ts';
 import { isSlot } from './slots.ts';
-import { isConditionFailure } from './store.ts';
+import { isConditionFailed } from '../store/conditional-write.ts';
 
 /** Run history is kept this long (DynamoDB TTL; readers also skip expired items, the local store never deletes). */
 export const RUN_RETENTION_MS = 90 * 86_400_000;
@@ -77,10 +77,8 @@ export interface RunView {
   quotaWaits: number;
 }
 
-export interface RunStoreDeps {
-  dynamo: DynamoDBDocumentClient;
-  tableName: string;
-}
+/** The run items live in the one table. */
+export type RunStoreDeps = TableDeps;
 
 export function runKey(scheduleId: string, slot: string): { pk: string; sk: string } {
   return keys.run(scheduleId, slot);
@@ -211,7 +209,7 @@ export async function markLeaseResent(deps: RunStoreDeps, run: RunRecord, seenSk
     );
     return true;
   } catch (err) {
-    if (isConditionFailure(err)) return false;
+    if (isConditionFailed(err)) return false;
     throw err;
   }
 }
@@ -232,7 +230,7 @@ export async function markLeaseLost(deps: RunStoreDeps, run: RunRecord, seenSk: 
     );
     return true;
   } catch (err) {
-    if (isConditionFailure(err)) return false;
+    if (isConditionFailed(err)) return false;
     throw err;
   }
 }
@@ -267,7 +265,7 @@ export async function claimRun(
     );
     return { claimed: true, run };
   } catch (err) {
-    if (!isConditionFailure(err)) throw err;
+    if (!isConditionFailed(err)) throw err;
     return { claimed: false, existing: await getRun(deps, init.scheduleId, init.slot) };
   }
 }
@@ -295,7 +293,7 @@ export async function touchQueuedRun(deps: RunStoreDeps, run: RunRecord, nowMs: 
     );
     return true;
   } catch (err) {
-    if (isConditionFailure(err)) return false;
+    if (isConditionFailed(err)) return false;
     throw err;
   }
 }

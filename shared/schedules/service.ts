@@ -25,7 +25,7 @@ export interface ScheduleServiceDeps extends StoreDeps {
 /** 404 naming the member, for a datasource that is unknown or another tenant's. */
 export class UnknownDatasourceError extends AppError {
   constructor(datasourceId: string) {
-    super(404, 'datasource_not_found', `Invalid datasourceId: datasource ${datasourceId} was not found.`, { field: 'datasourceId' });
+    super('not_found', 'datasource_not_found', `Invalid datasourceId: datasource ${datasourceId} was not found.`, { field: 'datasourceId' });
     this.name = 'UnknownDatasourceError';
   }
 }
@@ -38,7 +38,7 @@ async function checkDatasource(deps: ScheduleServiceDeps, tenantId: string, data
   try {
     await deps.assertDatasource(tenantId, datasourceId);
   } catch (err) {
-    if (err instanceof AppError && err.status === 404) throw new UnknownDatasourceError(datasourceId);
+    if (err instanceof AppError && err.kind === 'not_found') throw new UnknownDatasourceError(datasourceId);
     throw err;
   }
 }
@@ -158,7 +158,7 @@ export async function runScheduleNow(deps: ScheduleServiceDeps, tenantId: string
   const nowMs = deps.now();
   const slot = manualSlot(nowMs, deps.ids.manualSuffix());
   const claim = await claimRun(deps, { tenantId, scheduleId: schedule.id, slot, trigger: 'manual', dueAt: new Date(nowMs).toISOString() }, nowMs);
-  if (!claim.claimed) throw new AppError(409, 'run_exists', `A run for slot ${slot} exists already; try again.`);
+  if (!claim.claimed) throw new AppError('conflict', 'run_exists', `A run for slot ${slot} exists already; try again.`);
   await deps.queue().send([{ tenantId, scheduleId: schedule.id, slot }]);
   return runView(claim.run);
 }

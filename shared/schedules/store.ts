@@ -3,10 +3,11 @@
  * transactions): creates are guarded by a per-tenant counter, API writes by a version number, and
  * the dispatcher's writes by the value of `nextRunAt` they read.
  */
-import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { ConflictError, ValidationError } from '../errors.ts';
 import { isConditionFailed } from '../store/conditional-write.ts';
 import { buildUpdate } from '../store/update-expression.ts';
+import type { TableDeps } from '../store/table.ts';
 import {
   DUE_PREFIX,
   DUE_SHARDS,
@@ -22,13 +23,8 @@ import {
   type ScheduleRecord,
 } from './model.ts';
 
-export interface StoreDeps {
-  dynamo: DynamoDBDocumentClient;
-  tableName: string;
-}
+export type StoreDeps = TableDeps;
 
-/** A failed condition is an expected answer (someone else got there first), not an error. */
-export const isConditionFailure = isConditionFailed;
 
 export class ScheduleLimitError extends ConflictError {
   constructor(limit: number) {
@@ -51,7 +47,7 @@ export async function putNewSchedule(deps: StoreDeps, record: ScheduleRecord, li
       }),
     );
   } catch (err) {
-    if (isConditionFailure(err)) throw new ScheduleLimitError(limit);
+    if (isConditionFailed(err)) throw new ScheduleLimitError(limit);
     throw err;
   }
   try {
@@ -157,7 +153,7 @@ export async function updateScheduleDefinition(
       }),
     );
   } catch (err) {
-    if (isConditionFailure(err)) throw new ConflictError('schedule_changed', 'The schedule changed while this request was processed; read it again and retry.');
+    if (isConditionFailed(err)) throw new ConflictError('schedule_changed', 'The schedule changed while this request was processed; read it again and retry.');
     throw err;
   }
 }
@@ -169,7 +165,7 @@ export async function deleteScheduleItem(deps: StoreDeps, tenantId: string, sche
       new DeleteCommand({ TableName: deps.tableName, Key: scheduleKey(tenantId, scheduleId), ConditionExpression: 'attribute_exists(pk)' }),
     );
   } catch (err) {
-    if (isConditionFailure(err)) return false;
+    if (isConditionFailed(err)) return false;
     throw err;
   }
   await decrementCounter(deps, tenantId).catch(() => undefined);
@@ -254,7 +250,7 @@ export async function advanceNextRun(
     );
     return true;
   } catch (err) {
-    if (isConditionFailure(err)) return false;
+    if (isConditionFailed(err)) return false;
     throw err;
   }
 }
@@ -272,6 +268,6 @@ export async function recordLastRun(deps: StoreDeps, tenantId: string, scheduleI
       }),
     );
   } catch (err) {
-    if (!isConditionFailure(err)) throw err;
+    if (!isConditionFailed(err)) throw err;
   }
 }

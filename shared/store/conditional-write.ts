@@ -1,9 +1,13 @@
 /**
  * Conditional single-item writes are how this service stays consistent without transactions; a
- * failed condition is an expected answer ("someone else got there first"), not an error.
+ * failed condition is an expected answer ("someone else got there first"), not an error. Every store
+ * checks for it here, by the SDK's exception class (dynalite, the local store, answers over the same
+ * protocol, so the SDK raises the same class there).
  */
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+
 export function isConditionFailed(err: unknown): boolean {
-  return (err as Error | undefined)?.name === 'ConditionalCheckFailedException';
+  return err instanceof ConditionalCheckFailedException;
 }
 
 /** Runs a conditional write; undefined when its condition did not hold, the write's result otherwise. */

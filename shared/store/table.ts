@@ -4,6 +4,18 @@
  * lists the items. Only single-item atomic operations are used (no transactions): the embedded
  * store lacks them.
  */
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+
+/** What every store takes: the document client and the table's name (wired by shared/context.ts tableAccess). */
+export interface TableDeps {
+  dynamo: DynamoDBDocumentClient;
+  tableName: string;
+}
+
+/** TableDeps and the app clock (epoch ms), for stores that stamp times or check TTLs. */
+export interface ClockedTableDeps extends TableDeps {
+  now(): number;
+}
 export const TABLE_KEYS = {
   partitionKey: 'pk',
   sortKey: 'sk',

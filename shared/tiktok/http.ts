@@ -91,8 +91,8 @@ function parseJson(text: string): unknown {
 
 function transportError(endpoint: string, error: unknown, timeoutMs: number): TikTokError {
   if (error instanceof TikTokError) return error;
-  const name = (error as { name?: unknown } | null)?.name;
-  if (name === 'TimeoutError') {
+  // AbortSignal.timeout() rejects the fetch with a DOMException; its name is its only type.
+  if (error instanceof DOMException && error.name === 'TimeoutError') {
     return new TikTokError({ kind: 'timeout', endpoint, tiktokCode: 'timeout', detail: `no response within ${timeoutMs} ms`, cause: error });
   }
   const code = socketCode(error);

@@ -1,7 +1,8 @@
 /** The token service the handlers use: wired from appContext, the configured vault and the app's TikTok client. */
-import { appContext, type AppContext } from '../context.ts';
-import { datasourceDeps } from '../datasources/default-deps.ts';
+import { appContext, tableAccess, type AppContext } from '../context.ts';
+import { getTikTokClient } from '../credentials/tiktok-app.ts';
 import type { Datasource, DatasourceRef } from '../datasources/model.ts';
+import { tokenVault } from './default-vault.ts';
 import { createTokenService, type TokenService } from './service.ts';
 import { emitDatasourceEvent } from '../webhooks/emit.ts';
 
@@ -14,7 +15,9 @@ export function tokenService(): TokenService {
   if (!service) {
     const { timeoutMs, tokenTimeoutMs } = ctx.config.tiktok;
     service = createTokenService({
-      ...datasourceDeps(),
+      ...tableAccess(),
+      vault: tokenVault(),
+      tiktok: getTikTokClient,
       // An API caller waits for a refresh as long as for any TikTok call; the refresh itself may take the
       // token endpoint's whole timeout, and the lease outlasts it so nobody else refreshes meanwhile.
       refreshWaitMs: timeoutMs,

@@ -73,9 +73,9 @@ const SAVE_ATTEMPTS = 3;
 
 export class TokenRefreshBusyError extends AppError {
   constructor(datasourceId: string) {
-    super(503, 'token_refresh_busy', `The access token of datasource ${datasourceId} is being refreshed; retry in a few seconds.`, {
-      headers: { 'retry-after': '5' },
-      details: { datasourceId, retryAfterSeconds: 5 },
+    super('unavailable', 'token_refresh_busy', `The access token of datasource ${datasourceId} is being refreshed; retry in a few seconds.`, {
+      details: { datasourceId },
+      retryAfterSeconds: 5,
     });
     this.name = 'TokenRefreshBusyError';
   }

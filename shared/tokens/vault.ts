@@ -10,14 +10,12 @@ import * as z from 'zod/mini';
 import '../zod-locale.ts';
 import { canonicalContext, DecryptionError, gcmOpen, gcmSeal, type EncryptionContext } from './crypto.ts';
 import type { Keyring, KeyringKind } from './keyring.ts';
+import type { TokenSecrets } from '../datasources/token-port.ts';
 
 const PURPOSE = 'tkc/tokens/v1';
 
-/** What is sealed: both tokens together, so one open serves a call and its refresh. */
-export interface TokenSecrets {
-  accessToken: string;
-  refreshToken: string;
-}
+/** What is sealed (the datasource port's type: the vault implements shared/datasources/token-port.ts). */
+export type { TokenSecrets };
 
 /** The stored envelope (a DynamoDB map of strings). Never leaves the store or this module in clear. */
 export interface SealedTokens {

@@ -3,10 +3,11 @@
  * pointers (`TTUSER#<open_id>` / `DS#<tenant>#<id>`) that TikTok's authorization.removed webhook is
  * resolved with: TikTok names only the open_id, and the same account may be connected by several tenants.
  */
-import { PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { logger } from '../logger.ts';
 import { makeEvent, type EventType } from './events.ts';
 import { emitEvent } from './queue.ts';
+import type { TableDeps } from '../store/table.ts';
 
 export interface DatasourceLike {
   id: string;
@@ -34,7 +35,7 @@ export function emitDatasourceEvent(
 
 export const tiktokUserKey = (openId: string, tenantId: string, datasourceId: string) => ({ pk: `TTUSER#${openId}`, sk: `DS#${tenantId}#${datasourceId}` });
 
-export async function rememberTikTokUser(deps: { dynamo: DynamoDBDocumentClient; tableName: string }, openId: string, tenantId: string, datasourceId: string): Promise<void> {
+export async function rememberTikTokUser(deps: TableDeps, openId: string, tenantId: string, datasourceId: string): Promise<void> {
   try {
     await deps.dynamo.send(new PutCommand({ TableName: deps.tableName, Item: { ...tiktokUserKey(openId, tenantId, datasourceId), type: 'tiktokUser', tenantId, datasourceId } }));
   } catch (err) {

@@ -3,16 +3,14 @@
  * the attempt log (`WHK#<id>` / `ATT#<iso>#<eventId>#<try>`, 30-day ttl). Single-item conditional
  * writes only (docs/webhooks.md "Data").
  */
-import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { ConflictError, ValidationError } from '../errors.ts';
 import { isConditionFailed, unlessConditionFails } from '../store/conditional-write.ts';
 import { buildUpdate } from '../store/update-expression.ts';
 import { WEBHOOK_LIMITS } from './settings.ts';
+import type { TableDeps } from '../store/table.ts';
 
-export interface StoreDeps {
-  dynamo: DynamoDBDocumentClient;
-  tableName: string;
-}
+export type StoreDeps = TableDeps;
 
 export type WebhookFormat = 'standard' | 'slack';
 

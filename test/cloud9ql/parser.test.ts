@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Cloud9QLError, parseCloud9QL, printCloud9QL, runCloud9QL } from '../../shared/cloud9ql/index.ts';
+import { translateError } from '../../shared/error-translation.ts';
 
 function syntaxError(query: string): Cloud9QLError {
   try {
@@ -118,7 +119,7 @@ describe('parser: errors', () => {
     expect(error.code).toBe('syntax_error');
     expect(error.message).toContain(message);
     expect([error.line, error.column]).toEqual([line, column]);
-    expect(error.status).toBe(422);
+    expect(translateError(error)).toMatchObject({ kind: 'unprocessable', code: 'cloud9ql_error', details: { line, column, reason: 'syntax_error' } });
   });
 
   it('reports unknown functions by name, with a suggestion, at their position', () => {

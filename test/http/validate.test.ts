@@ -21,7 +21,7 @@ describe('parseOrThrow', () => {
     } catch (err) {
       expect(err).toBeInstanceOf(ValidationError);
       const e = err as ValidationError;
-      expect(e.status).toBe(400);
+      expect(e.kind).toBe('invalid');
       expect(e.code).toBe('invalid_request');
       expect(e.field).toBe('requestBody.max_count');
       expect(e.message).toContain('requestBody.max_count');
@@ -39,14 +39,14 @@ describe('__proto__ members', () => {
   it('a JSON body with an own __proto__ member is refused with 400 naming it, also under a loose or strict object', () => {
     for (const schema of [z.strictObject({ name: z.optional(z.string()) }), z.looseObject({ name: z.optional(z.string()) })]) {
       const body = JSON.parse('{"name": "x", "__proto__": {"enabled": false}}') as unknown;
-      expect(() => parseOrThrow(schema, body)).toThrow(expect.objectContaining({ status: 400, field: '__proto__', message: expect.stringContaining('"__proto__"') }));
+      expect(() => parseOrThrow(schema, body)).toThrow(expect.objectContaining({ kind: 'invalid', field: '__proto__', message: expect.stringContaining('"__proto__"') }));
     }
     const nested = JSON.parse('{"requestBody": {"filters": [{"__proto__": 1}]}}') as unknown;
     expect(() => parseOrThrow(z.any(), nested)).toThrow(expect.objectContaining({ field: 'requestBody.filters[0].__proto__' }));
   });
   it('the schedule PATCH schema refuses it', async () => {
     const { schedulePatchSchema } = await import('../../shared/schedules/definition.ts');
-    expect(() => parseOrThrow(schedulePatchSchema, JSON.parse('{"__proto__": {"name": "sneaky"}}'))).toThrow(expect.objectContaining({ status: 400, field: '__proto__' }));
+    expect(() => parseOrThrow(schedulePatchSchema, JSON.parse('{"__proto__": {"name": "sneaky"}}'))).toThrow(expect.objectContaining({ kind: 'invalid', field: '__proto__' }));
     expect(parseOrThrow(schedulePatchSchema, { name: 'ok' })).toEqual({ name: 'ok' });
   });
 });

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { httpAnswerOf, translateError } from '../../shared/http/error-translation.ts';
 import { QuotaExhaustedError, type GovernorEvent } from '../../shared/quota/index.ts';
 import { governorOn, maxInWindow, memoryLedgerStore, settings, virtualClock } from './support.ts';
 
@@ -56,9 +57,9 @@ describe('quota governor', () => {
     const err = await g.acquire({ endpoint: '/v2/user/info/', tenantId: 'a', priority: 'interactive' }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(QuotaExhaustedError);
     const q = err as QuotaExhaustedError;
-    expect(q.status).toBe(429);
-    expect(q.code).toBe('quota_exhausted');
-    expect(q.headers?.['retry-after']).toBe(String(q.retryAfterSeconds));
+    const app = translateError(q)!;
+    expect(app).toMatchObject({ kind: 'rate_limited', code: 'quota_exhausted', retryable: true, retryAfterSeconds: q.retryAfterSeconds });
+    expect(httpAnswerOf(app)).toEqual({ status: 429, headers: { 'retry-after': String(q.retryAfterSeconds) } });
     expect(q.retryAfterSeconds).toBeGreaterThan(55);
     // It did not sleep for nothing: the permit frees up far later than the 2 s budget.
     expect(clock.now() - before).toBe(0);

@@ -20,7 +20,7 @@ describe('report responses over the Lambda response limit', () => {
     const big = videoList(5_000, 1_400); // about 7 MB of titles (the HTML table shows 5,000 rows)
     expect(() => reportResponse(big, format)).toThrow(
       expect.objectContaining({
-        status: 413,
+        kind: 'too_large',
         code: 'response_too_large',
         message: expect.stringMatching(/maxVideos.*cursor.*Cloud9QL.*POST \/v1\/datasources\/ds_sample\/exports.*POST \/v1\/datasources\/\{id\}\/exports/s),
         details: expect.objectContaining({ limitBytes: MAX_RESPONSE_BYTES, exportPath: '/v1/datasources/ds_sample/exports' }),

@@ -84,8 +84,8 @@ describe('runReport', () => {
   it('validates the request before anything else (stored schedule requests get the same checks)', async () => {
     const tiktok = fakeTikTok();
     const run = createReportRunner(deps({ client: tiktok.client }).deps);
-    await expect(run({ ...base, reportType: 'profile', request: { fields: 'nope' } })).rejects.toMatchObject({ status: 400, field: 'fields' });
-    await expect(run({ ...base, reportType: 'bogus' as 'profile', request: {} })).rejects.toMatchObject({ status: 400, field: 'reportType' });
+    await expect(run({ ...base, reportType: 'profile', request: { fields: 'nope' } })).rejects.toMatchObject({ kind: 'invalid', field: 'fields' });
+    await expect(run({ ...base, reportType: 'bogus' as 'profile', request: {} })).rejects.toMatchObject({ kind: 'invalid', field: 'reportType' });
     expect(tiktok.calls).toEqual([]);
   });
 
@@ -93,7 +93,7 @@ describe('runReport', () => {
     const tiktok = fakeTikTok();
     const run = createReportRunner(deps({ client: tiktok.client, scopes: ['user.info.basic', 'video.list'] }).deps);
     await expect(run({ ...base, reportType: 'profile', request: { fields: ['display_name', 'follower_count'] } })).rejects.toMatchObject({
-      status: 403,
+      kind: 'forbidden',
       code: 'scope_not_granted',
       details: { missingScopes: ['user.info.stats'], fieldsByScope: { 'user.info.stats': ['follower_count'] } },
     });
@@ -107,7 +107,7 @@ describe('runReport', () => {
     };
     const run = createReportRunner(deps({ client }).deps);
     await expect(run({ ...base, reportType: 'profile', request: { fields: 'bio_description' } })).rejects.toMatchObject({
-      status: 403,
+      kind: 'forbidden',
       code: 'scope_not_granted',
       details: { missingScopes: ['user.info.basic', 'user.info.profile'], tiktokLogId: 'LOG9' },
     });
@@ -266,6 +266,6 @@ describe('order of checks: nothing needs the app secret before the request and t
 
   it('a scope the account did not grant is a 403 while Secrets Manager is down', async () => {
     const run = createReportRunner(deps({ tiktokClient: secretDown, scopes: ['user.info.basic'] }).deps);
-    await expect(run({ tenantId: 't1', datasourceId: 'ds1', reportType: 'profile', request: { fields: 'follower_count' } })).rejects.toMatchObject({ status: 403 });
+    await expect(run({ tenantId: 't1', datasourceId: 'ds1', reportType: 'profile', request: { fields: 'follower_count' } })).rejects.toMatchObject({ kind: 'forbidden' });
   });
 });

@@ -20,7 +20,7 @@ describe('scope checks', () => {
     }
     expect(err).toBeInstanceOf(ScopeNotGrantedError);
     const e = err as ScopeNotGrantedError;
-    expect(e.status).toBe(403);
+    expect(e.kind).toBe('forbidden');
     expect(e.code).toBe('scope_not_granted');
     expect(e.field).toBe('fields');
     expect(e.message).toContain('user.info.stats');
@@ -37,7 +37,7 @@ describe('scope checks', () => {
 
   it('turns a TikTok scope refusal into the same 403, naming the scopes the request needs', () => {
     const e = scopeRefusedByTikTok('profile', ['display_name', 'bio_description'], { tiktokCode: 'scope_permission_missed', logId: 'L1' });
-    expect(e.status).toBe(403);
+    expect(e.kind).toBe('forbidden');
     expect(e.code).toBe('scope_not_granted');
     expect(e.details).toMatchObject({
       missingScopes: ['user.info.basic', 'user.info.profile'],

@@ -93,7 +93,7 @@ describe('parseScheduleExpression rejects what EventBridge rejects, naming the p
   ])('%s', (source, message) => {
     const err = rejection(source);
     expect(err.field).toBe('schedule');
-    expect(err.status).toBe(400);
+    expect(err.kind).toBe('invalid');
     expect(err.message).toMatch(/^Invalid schedule: /);
     expect(err.message).toMatch(message);
   });

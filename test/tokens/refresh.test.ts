@@ -5,9 +5,8 @@
  */
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { appContext } from '../../shared/context.ts';
+import { appContext, tableAccess } from '../../shared/context.ts';
 import { getTikTokClient } from '../../shared/credentials/tiktok-app.ts';
-import { datasourceDeps } from '../../shared/datasources/index.ts';
 import { keys } from '../../shared/store/table.ts';
 import { isTikTokError, TikTokError } from '../../shared/tiktok/index.ts';
 import { createTokenService, tokenVault, withAccessToken } from '../../shared/tokens/index.ts';
@@ -89,8 +88,9 @@ describe('access tokens and refresh', () => {
     rt.sandbox!.resetCallLog();
     // A slow (but successful) token endpoint: both containers surely see the expired token and contend.
     rt.sandbox!.injectFaults({ endpoint: '/v2/oauth/token/', delayMs: 300 });
-    const a = createTokenService({ ...datasourceDeps(), now: () => clock.now() });
-    const b = createTokenService({ ...datasourceDeps(), now: () => clock.now() });
+    const deps = () => ({ ...tableAccess(), vault: tokenVault(), tiktok: getTikTokClient, now: () => clock.now() });
+    const a = createTokenService(deps());
+    const b = createTokenService(deps());
     const calls = [...Array.from({ length: 10 }, () => a), ...Array.from({ length: 10 }, () => b)].map((svc) =>
       svc.withAccessToken(ref, async (at) => (await userInfo(at)).open_id),
     );
@@ -140,7 +140,7 @@ describe('access tokens and refresh', () => {
     clock.offsetMs += DAY + 60_000;
     const err = await withAccessToken(ref, async (at) => userInfo(at)).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(AppError);
-    expect(err).toMatchObject({ status: 409, code: 'needs_reauth' });
+    expect(err).toMatchObject({ kind: 'conflict', code: 'needs_reauth' });
     expect((err as AppError).details).toMatchObject({ datasourceId: id, reconnect: { method: 'POST', path: '/v1/connect-links' } });
 
     const ds = await readJson(await rt.api(`/v1/datasources/${id}`));

@@ -186,7 +186,7 @@ describe('token service lease logic', () => {
     onUpdate({ acquire: fail });
     const err = await call().catch((e: unknown) => e);
     expect(err).toBeInstanceOf(TokenRefreshBusyError);
-    expect(err).toMatchObject({ status: 503, code: 'token_refresh_busy', headers: { 'retry-after': '5' } });
+    expect(err).toMatchObject({ kind: 'unavailable', code: 'token_refresh_busy', retryable: true, retryAfterSeconds: 5 });
     const waited = sleep.mock.calls.reduce((sum, [ms]) => sum + ms, 0);
     expect(waited).toBeGreaterThanOrEqual(1_000);
     expect(waited).toBeLessThan(3_000);
@@ -199,7 +199,7 @@ describe('token service lease logic', () => {
     refreshToken.mockRejectedValueOnce(new TikTokError({ kind: 'invalid_grant', endpoint: '/v2/oauth/token/', tiktokCode: 'invalid_grant', httpStatus: 400 }));
     const err = await call().catch((e: unknown) => e);
     expect(err).toBeInstanceOf(AppError);
-    expect(err).toMatchObject({ status: 409, code: 'needs_reauth', details: { datasourceId: 'ds_1', reconnect: { method: 'POST', path: '/v1/connect-links', body: { name: 'n' } } } });
+    expect(err).toMatchObject({ kind: 'conflict', code: 'needs_reauth', details: { datasourceId: 'ds_1', reconnect: { method: 'POST', path: '/v1/connect-links', body: { name: 'n' } } } });
     const [mark] = updates('#status = :nr');
     expect(mark!.args[0].input.ConditionExpression).toBe('leaseOwner = :me AND tokenVersion = :v');
     expect(mark!.args[0].input.UpdateExpression).toContain('REMOVE leaseOwner, leaseUntil, gsi2pk, gsi2sk');
@@ -216,8 +216,8 @@ describe('token service lease logic', () => {
 
   it('needs_reauth and unknown datasources answer 409 and 404 from the read alone', async () => {
     ddb.on(GetCommand).resolvesOnce({ Item: item({ status: 'needs_reauth', statusReason: 'r' }) }).resolvesOnce({});
-    await expect(call()).rejects.toMatchObject({ status: 409, code: 'needs_reauth', details: { reason: 'r' } });
-    await expect(call()).rejects.toMatchObject({ status: 404, code: 'not_found' });
+    await expect(call()).rejects.toMatchObject({ kind: 'conflict', code: 'needs_reauth', details: { reason: 'r' } });
+    await expect(call()).rejects.toMatchObject({ kind: 'not_found', code: 'not_found' });
     expect(ddb.commandCalls(UpdateCommand)).toHaveLength(0);
   });
 
@@ -256,7 +256,7 @@ describe('token service lease logic', () => {
     ddb.on(GetCommand).resolves({ Item: expired({ refreshUncertainAt: NOW - 60_000, refreshUncertainCause: 'timeout' }) });
     onUpdate({ acquire: () => ({ Attributes: expired({ refreshUncertainAt: NOW - 60_000, refreshUncertainCause: 'timeout' }) }) });
     refreshToken.mockRejectedValueOnce(invalidGrant());
-    await expect(call()).rejects.toMatchObject({ status: 409, code: 'needs_reauth' });
+    await expect(call()).rejects.toMatchObject({ kind: 'conflict', code: 'needs_reauth' });
     expect(refreshToken).toHaveBeenCalledTimes(1);
     const reason = String(updates('#status = :nr')[0]!.args[0].input.ExpressionAttributeValues![':reason']);
     expect(reason).toMatch(/invalid_grant.*answer was lost \(timeout at \d{4}-/);

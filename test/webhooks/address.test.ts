@@ -37,7 +37,7 @@ describe('webhook targets', () => {
       [`https://example.com/${'a'.repeat(2100)}`, strict],
     ] as const;
     for (const [url, policy] of refused) {
-      await expect(validateTargetUrl(url, policy, resolvesTo('93.184.216.34')), url).rejects.toMatchObject({ status: 400, field: 'url' });
+      await expect(validateTargetUrl(url, policy, resolvesTo('93.184.216.34')), url).rejects.toMatchObject({ kind: 'invalid', field: 'url' });
     }
   });
 

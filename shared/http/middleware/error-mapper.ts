@@ -1,6 +1,6 @@
 import type { MiddlewareObj } from '@middy/core';
 import { logger } from '../../logger.ts';
-import { translateError } from '../error-translation.ts';
+import { httpAnswerOf, translateError } from '../error-translation.ts';
 import type { ApiEvent, ApiResult } from '../request.ts';
 import { json } from '../responses.ts';
 
@@ -18,7 +18,8 @@ export function errorMapper(): MiddlewareObj<ApiEvent, ApiResult> {
         request.response = json(500, { error: { code: 'internal_error', message: 'Internal error.', requestId } }, { 'x-request-id': requestId });
         return;
       }
-      if (appError.status >= 500) logger.warn('Request failed', { requestId, code: appError.code, status: appError.status });
+      const { status, headers } = httpAnswerOf(appError);
+      if (status >= 500) logger.warn('Request failed', { requestId, code: appError.code, status });
       const body = {
         error: {
           code: appError.code,
@@ -28,7 +29,7 @@ export function errorMapper(): MiddlewareObj<ApiEvent, ApiResult> {
           ...(appError.details ?? {}),
         },
       };
-      request.response = json(appError.status, body, { ...appError.headers, 'x-request-id': requestId });
+      request.response = json(status, body, { ...headers, 'x-request-id': requestId });
     },
   };
 }

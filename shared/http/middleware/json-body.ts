@@ -16,7 +16,7 @@ export function jsonBody(limit: number | (() => number)): MiddlewareObj<ApiEvent
       if (raw.byteLength > maxBytes) throw new PayloadTooLargeError(maxBytes);
       const contentType = Object.entries(event.headers ?? {}).find(([k]) => k.toLowerCase() === 'content-type')?.[1];
       if (contentType && !/^application\/([a-z.+-]*\+)?json\b/i.test(contentType.trim())) {
-        throw new AppError(415, 'unsupported_media_type', `Send the body as application/json (got "${contentType.slice(0, 80)}").`, {
+        throw new AppError('unsupported_format', 'unsupported_media_type', `Send the body as application/json (got "${contentType.slice(0, 80)}").`, {
           field: 'content-type',
         });
       }
@@ -24,7 +24,7 @@ export function jsonBody(limit: number | (() => number)): MiddlewareObj<ApiEvent
       try {
         parsed = JSON.parse(raw.toString('utf8'));
       } catch (err) {
-        throw new AppError(400, 'invalid_json', `The request body is not valid JSON: ${(err as Error).message}`, { field: 'body' });
+        throw new AppError('invalid', 'invalid_json', `The request body is not valid JSON: ${(err as Error).message}`, { field: 'body' });
       }
       event.__api = { ...event.__api, parsedBody: parsed };
     },
