@@ -1,7 +1,6 @@
 import * as ops from '../../shared/api/operations/datasources.ts';
 import { datasourceDeps, datasourceView, deleteDatasource, getDatasource, listDatasources } from '../../shared/datasources/index.ts';
 import { httpHandler, json, noContent, routeDispatcher } from '../../shared/http/index.ts';
-import { emitDatasourceEvent } from '../../shared/webhooks/emit.ts';
 
 export const handler = routeDispatcher({
   listDatasources: httpHandler(ops.listDatasources, async (req) => {
@@ -12,10 +11,7 @@ export const handler = routeDispatcher({
     return json(200, datasourceView(await getDatasource(datasourceDeps(), { tenantId: req.tenantId, datasourceId: req.params.id })));
   }),
   deleteDatasource: httpHandler(ops.deleteDatasource, async (req) => {
-    const ref = { tenantId: req.tenantId, datasourceId: req.params.id };
-    const before = await getDatasource(datasourceDeps(), ref);
-    const result = await deleteDatasource(datasourceDeps(), ref);
-    await emitDatasourceEvent('datasource.revoked', req.tenantId, before, ['deleted'], { reason: 'deleted' });
+    const result = await deleteDatasource(datasourceDeps(), { tenantId: req.tenantId, datasourceId: req.params.id });
     // 204 when TikTok confirmed the revoke; otherwise 200 saying so (the deletion itself always completes).
     return result.revoked ? noContent() : json(200, result);
   }),
