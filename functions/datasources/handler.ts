@@ -4,7 +4,6 @@ import { getTikTokClient } from '../../shared/credentials/tiktok-app.ts';
 import { datasourceView, deleteDatasource, getDatasource, listDatasources, type DeleteDatasourceDeps } from '../../shared/datasources/index.ts';
 import { httpHandler, json, noContent, routeDispatcher } from '../../shared/http/index.ts';
 import { tokenVault } from '../../shared/tokens/default-vault.ts';
-import { emitDatasourceEvent } from '../../shared/webhooks/emit.ts';
 
 /** The composition root of the datasource operations: the table, the configured token vault, the app's TikTok client. */
 function datasourceDeps(): DeleteDatasourceDeps {
@@ -20,10 +19,7 @@ export const handler = routeDispatcher({
     return json(200, datasourceView(await getDatasource(datasourceDeps(), { tenantId: req.tenantId, datasourceId: req.params.id })));
   }),
   deleteDatasource: httpHandler(ops.deleteDatasource, async (req) => {
-    const ref = { tenantId: req.tenantId, datasourceId: req.params.id };
-    const before = await getDatasource(datasourceDeps(), ref);
-    const result = await deleteDatasource(datasourceDeps(), ref);
-    await emitDatasourceEvent('datasource.revoked', req.tenantId, before, ['deleted'], { reason: 'deleted' });
+    const result = await deleteDatasource(datasourceDeps(), { tenantId: req.tenantId, datasourceId: req.params.id });
     // 204 when TikTok confirmed the revoke; otherwise 200 saying so (the deletion itself always completes).
     return result.revoked ? noContent() : json(200, result);
   }),

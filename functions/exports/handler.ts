@@ -5,7 +5,7 @@ import { httpHandler, json, routeDispatcher } from '../../shared/http/index.ts';
 
 export const handler = routeDispatcher({
   createExport: httpHandler(createExport, async (req) =>
-    json(202, await create(defaultExportServiceDeps(), req.tenantId, req.params.id, req.body as Record<string, unknown>)),
+    json(202, await create(defaultExportServiceDeps(), req.tenantId, req.params.id, req.body)),
   ),
   getExport: httpHandler(getExport, async (req) => json(200, await readExport(defaultExportServiceDeps(), req.tenantId, req.params.id))),
 });

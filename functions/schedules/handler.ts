@@ -15,12 +15,12 @@ const deps = () => schedules.defaultScheduleServiceDeps();
 
 export const handler = routeDispatcher({
   createSchedule: httpHandler(createSchedule, async (req) =>
-    json(201, await schedules.createSchedule(deps(), req.tenantId, req.body as Record<string, unknown>)),
+    json(201, await schedules.createSchedule(deps(), req.tenantId, req.body)),
   ),
   listSchedules: httpHandler(listSchedules, async (req) => json(200, await schedules.listSchedules(deps(), req.tenantId, req.query))),
   getSchedule: httpHandler(getSchedule, async (req) => json(200, await schedules.getSchedule(deps(), req.tenantId, req.params.id))),
   updateSchedule: httpHandler(updateSchedule, async (req) =>
-    json(200, await schedules.updateSchedule(deps(), req.tenantId, req.params.id, req.body as Record<string, unknown>)),
+    json(200, await schedules.updateSchedule(deps(), req.tenantId, req.params.id, req.body)),
   ),
   deleteSchedule: httpHandler(deleteSchedule, async (req) => {
     await schedules.deleteSchedule(deps(), req.tenantId, req.params.id);

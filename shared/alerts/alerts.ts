@@ -98,7 +98,8 @@ function checkCondition(condition: string): void {
 import { nextAlertRun as nextRun } from './due.ts';
 
 async function validate(deps: AlertDeps, tenantId: string, def: AlertBody): Promise<AlertBody> {
-  const request = parseOrThrow(reportRequestSchema(def.reportType) as z.ZodMiniType, def.request, 'request') as Record<string, unknown>;
+  // The one parse of the report members: the body schema takes them as a record, their schema depends on reportType.
+  const request: Record<string, unknown> = parseOrThrow(reportRequestSchema(def.reportType), def.request, 'request');
   parseScheduleExpression(def.schedule);
   const timezone = validateTimezone(def.timezone);
   checkCondition(def.condition);

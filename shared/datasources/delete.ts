@@ -5,12 +5,14 @@
  * deletion still completes and the result says the revoke failed.
  *
  * Revoking removes the app from the TikTok account, so another tenant that connected the same
- * account loses access too (TikTok has one grant per app and user).
+ * account loses access too (TikTok has one grant per app and user). The tenant's webhooks then hear
+ * datasource.revoked with reason `deleted` (docs/webhooks.md), whether or not TikTok confirmed.
  */
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { logger } from '../logger.ts';
 import { isTikTokError, type TikTokClient } from '../tiktok/index.ts';
 import { unlessConditionFails } from '../store/conditional-write.ts';
+import { emitDatasourceEvent } from '../webhooks/emit.ts';
 import { datasourceNotFound } from './errors.ts';
 import { datasourceKey, type DatasourceRef } from './model.ts';
 import type { TokenSecrets, TokenVaultPort } from './token-port.ts';
@@ -78,5 +80,7 @@ export async function deleteDatasource(deps: DeleteDatasourceDeps, ref: Datasour
   if (!(await forgetTokens(deps, ref))) throw datasourceNotFound(ref.datasourceId);
   const result = await revokeAtTikTok(deps, ref, secrets);
   await deleteDatasourceItems(deps, ref, record.openId);
+  // One event per datasource: a repeated DELETE is a 404 above, so the id needs no time part.
+  await emitDatasourceEvent('datasource.revoked', ref.tenantId, record, ['deleted'], { reason: 'deleted' }, deps.now());
   return result;
 }

@@ -4,10 +4,9 @@
  * runs in report-generate (job.ts).
  */
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { ConflictError, NotFoundError, ValidationError } from '../errors.ts';
-import { parseOrThrow } from '../validation/index.ts';
+import { ConflictError, NotFoundError } from '../errors.ts';
 import type { QueueMessage } from '../queue/message.ts';
-import { reportRequestSchema, REPORT_TYPES, type ReportType } from '../reports/index.ts';
+import { parseExportRequest, type ExportBody } from './request.ts';
 import { tryLink, type DownloadSigner } from './download.ts';
 import { EXPORT_ID_PATTERN, EXPORT_LIMITS, EXPORT_RETENTION_MS, exportKey, exportView, newExportId, type ExportRecord, type ExportView } from './model.ts';
 import { countActiveExports, getExport, putNewExport, type ExportStoreDeps } from './store.ts';
@@ -30,26 +29,7 @@ export class ExportNotFoundError extends NotFoundError {
   }
 }
 
-/** The report request of an export: the report type's own schema; a video list always follows every page. */
-export function parseExportRequest(body: Record<string, unknown>): { reportType: ReportType; request: Record<string, unknown> } {
-  const { reportType, ...rest } = body;
-  if (typeof reportType !== 'string' || !(REPORT_TYPES as readonly string[]).includes(reportType)) {
-    throw new ValidationError(`reportType must be one of ${REPORT_TYPES.join(', ')}.`, 'reportType');
-  }
-  const type = reportType as ReportType;
-  if (type === 'video-list') {
-    for (const member of ['allPages', 'maxVideos'] as const) {
-      if (member in rest) {
-        throw new ValidationError(`${member} does not apply to an export: it always follows every page (at most ${EXPORT_LIMITS.maxRows} videos).`, member);
-      }
-    }
-    rest.allPages = true;
-  }
-  const request = parseOrThrow(reportRequestSchema(type), rest) as Record<string, unknown>;
-  return { reportType: type, request };
-}
-
-export async function createExport(deps: ExportServiceDeps, tenantId: string, datasourceId: string, body: Record<string, unknown>): Promise<ExportView> {
+export async function createExport(deps: ExportServiceDeps, tenantId: string, datasourceId: string, body: ExportBody): Promise<ExportView> {
   const { reportType, request } = parseExportRequest(body);
   await deps.assertDatasource(tenantId, datasourceId);
   const nowMs = deps.now();

@@ -35,3 +35,9 @@ export function lowerCaseHeaders(headers: Record<string, string | undefined> | u
   for (const [k, v] of Object.entries(headers ?? {})) out[k.toLowerCase()] = v;
   return out;
 }
+
+/** The request body as text, exactly as sent (what a signature over the body covers). */
+export function rawBodyText(event: APIGatewayProxyEventV2): string {
+  if (event.body === undefined) return '';
+  return event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body;
+}

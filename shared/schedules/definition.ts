@@ -55,41 +55,78 @@ function withoutDefault(schema: z.ZodMiniType): z.ZodMiniType {
   return meta ? optional.check(z.meta(meta)) : optional;
 }
 
-function reportTypeOption(reportType: ReportType) {
-  const reportSchema = reportRequestSchema(reportType) as z.ZodMiniType;
+/** The report members of a schedule body: everything that is not one of the schedule's own members. */
+function reportMembers(body: Record<string, unknown>): Record<string, unknown> {
+  const members: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(body)) {
+    if (!(SCHEDULE_MEMBER_NAMES as readonly string[]).includes(key) && value !== undefined) members[key] = value;
+  }
+  return members;
+}
+
+/**
+ * THE report schema as a whole, refinements included (e.g. maxVideos only with allPages), as part of
+ * the body's one parse. Its defaults are not kept (the body keeps only the members given). Parquet is
+ * a delivery format, not an API answer: the report request itself is checked as JSON output.
+ */
+function reportRules(reportType: ReportType) {
+  return z.superRefine((body: Record<string, unknown>, ctx) => {
+    const members = reportMembers(body);
+    const result = z.safeParse(reportRequestSchema(reportType), members.format === 'parquet' ? { ...members, format: 'json' } : members);
+    for (const issue of result.error?.issues ?? []) ctx.addIssue({ code: 'custom', path: [...issue.path], message: issue.message });
+  });
+}
+
+function reportTypeOption<T extends ReportType>(reportType: T) {
+  const reportSchema: z.ZodMiniType = reportRequestSchema(reportType);
   // A report schema that is a plain object contributes its members (and so its documentation);
-  // any other shape is still validated below, by the report schema itself.
-  const shape =
+  // any other shape is still validated, by the report schema itself (reportRules).
+  const shape: Record<string, z.ZodMiniType> =
     reportSchema instanceof z.ZodMiniObject
       ? Object.fromEntries(Object.entries(reportSchema.shape as Record<string, z.ZodMiniType>).map(([k, v]) => [k, withoutDefault(v)]))
       : {};
-  return z.strictObject(
-    {
-      ...shape,
-      ...scheduleMembers,
-      reportType: z.literal(reportType),
-      format: z
-        .enum(deliveryFormats(), { error: `format is required: one of ${deliveryFormats().join(', ')}` })
-        .check(z.meta({ description: 'File format of the delivered object (parquet: typed columns from the report\'s fields).' })),
-    },
-    {
-      error: (issue) =>
-        issue.code === 'unrecognized_keys' ? `Unknown member${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k}"`).join(', ')} in the schedule.` : undefined,
-    },
-  );
+  return z
+    .strictObject(
+      {
+        ...shape,
+        ...scheduleMembers,
+        reportType: z.literal(reportType),
+        format: z
+          .enum(deliveryFormats(), { error: `format is required: one of ${deliveryFormats().join(', ')}` })
+          .check(z.meta({ description: 'File format of the delivered object (parquet: typed columns from the report\'s fields).' })),
+      },
+      {
+        error: (issue) =>
+          issue.code === 'unrecognized_keys' ? `Unknown member${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k}"`).join(', ')} in the schedule.` : undefined,
+      },
+    )
+    .check(reportRules(reportType));
 }
 
-let bodySchema: z.ZodMiniType | undefined;
+type ScheduleBodyOption = ReturnType<typeof reportTypeOption>;
 
-/** The create body: one strict object per report type, chosen by `reportType`. Also documents POST /v1/schedules. */
-export function scheduleBodySchema(): z.ZodMiniType {
-  bodySchema ??= z.discriminatedUnion(
-    'reportType',
-    REPORT_TYPES.map((t) => reportTypeOption(t)) as unknown as [z.ZodMiniObject, ...z.ZodMiniObject[]],
-    { error: `reportType must be one of: ${REPORT_TYPES.join(', ')}` },
-  );
+function buildBodySchema() {
+  // One option per registered report type (REPORT_TYPES is never empty).
+  const options = REPORT_TYPES.map((t) => reportTypeOption(t)) as [ScheduleBodyOption, ...ScheduleBodyOption[]];
+  return z.discriminatedUnion('reportType', options, { error: `reportType must be one of: ${REPORT_TYPES.join(', ')}` });
+}
+
+let bodySchema: ReturnType<typeof buildBodySchema> | undefined;
+
+/**
+ * The create body: one strict object per report type, chosen by `reportType`, each checked by its
+ * report schema as a whole. Also documents POST /v1/schedules.
+ */
+export function scheduleBodySchema(): ReturnType<typeof buildBodySchema> {
+  bodySchema ??= buildBodySchema();
   return bodySchema;
 }
+
+/**
+ * A validated create body (what httpHandler hands the schedule API): the schedule's own members plus
+ * the report members of its type, checked by that type's report schema.
+ */
+export type ScheduleBody = z.output<ReturnType<typeof scheduleBodySchema>> & { [reportMember: string]: unknown };
 
 export interface ScheduleDefinition {
   name: string;
@@ -103,39 +140,33 @@ export interface ScheduleDefinition {
 }
 
 /**
- * Validates a whole definition (a create body, or a stored schedule merged with a PATCH). Throws a
- * 400 ValidationError naming the field. Only the report members the caller gave are kept (normalised):
- * defaults are applied at run time, so changing `reportType` later does not carry one type's defaults
- * into another.
+ * The definition of a parsed create body: no second validation, only the expression and the time
+ * zone read into their typed forms (a 400 naming `schedule` or `timezone`). Only the report members
+ * the caller gave are kept (normalised): defaults are applied at run time, so changing `reportType`
+ * later does not carry one type's defaults into another.
  */
-export function validateDefinition(input: Record<string, unknown>): ScheduleDefinition {
-  const parsed = parseOrThrow(scheduleBodySchema(), input) as Record<string, unknown>;
-  const reportType = parsed.reportType as ReportType;
-  const members: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(parsed)) {
-    if (!(SCHEDULE_MEMBER_NAMES as readonly string[]).includes(key) && value !== undefined) members[key] = value;
-  }
-  // THE report schema, refinements included (e.g. maxVideos only with allPages); its defaults are
-  // not stored, only the members given (normalised).
-  // Parquet is a delivery format, not an API answer: the report request itself is checked as JSON output.
-  const parquet = members.format === 'parquet';
-  const request = parseOrThrow(reportRequestSchema(reportType) as z.ZodMiniType, parquet ? { ...members, format: 'json' } : members) as Record<string, unknown>;
-  const given = Object.fromEntries(Object.keys(members).map((key) => [key, parquet && key === 'format' ? 'parquet' : request[key]]));
-  const expression = parseScheduleExpression(String(parsed.schedule));
-  const timezone = validateTimezone(String(parsed.timezone));
-  if (typeof parsed.name !== 'string' || typeof parsed.datasourceId !== 'string') {
-    throw new ValidationError('Invalid request: name and datasourceId are required.');
-  }
+export function definitionFromBody(body: ScheduleBody): ScheduleDefinition {
+  const expression = parseScheduleExpression(body.schedule);
+  const timezone = validateTimezone(body.timezone);
   return {
-    name: parsed.name,
-    datasourceId: parsed.datasourceId,
-    reportType,
-    request: given,
+    name: body.name,
+    datasourceId: body.datasourceId,
+    reportType: body.reportType,
+    request: reportMembers(body),
     schedule: expression.source,
     timezone,
-    enabled: parsed.enabled !== false,
+    enabled: body.enabled,
     expression,
   };
+}
+
+/**
+ * The definition of a stored schedule merged with a PATCH. The merge is a new value no schema has
+ * seen (a PATCH may change `reportType` under the stored report members), so this is the one place
+ * a schedule is validated inside the domain: once, as a whole, exactly as a create body.
+ */
+export function definitionFromMerged(merged: Record<string, unknown>): ScheduleDefinition {
+  return definitionFromBody(parseOrThrow(scheduleBodySchema(), merged));
 }
 
 /** A PATCH body: any subset of the members; `null` removes an optional report member (e.g. cloud9ql). */
@@ -153,8 +184,11 @@ export const schedulePatchSchema = z
 
 const REQUIRED_MEMBERS = new Set(['name', 'datasourceId', 'reportType', 'schedule', 'fields', 'format']);
 
-/** Merges a PATCH into the stored definition, ready for validateDefinition. */
-export function mergePatch(current: Record<string, unknown>, patch: Record<string, unknown>): Record<string, unknown> {
+/** A validated PATCH body. */
+export type SchedulePatch = z.output<typeof schedulePatchSchema>;
+
+/** Merges a PATCH into the stored definition, ready for definitionFromMerged. */
+export function mergePatch(current: Record<string, unknown>, patch: SchedulePatch): Record<string, unknown> {
   const merged: Record<string, unknown> = { ...current };
   for (const [key, value] of Object.entries(patch)) {
     if (value === null) {

@@ -3,7 +3,7 @@
  * expressions and next-run times, the schedule and run stores, the dispatcher and its slot claims.
  */
 export * from './expression/index.ts';
-export { scheduleBodySchema, schedulePatchSchema, validateDefinition, type ScheduleDefinition } from './definition.ts';
+export { scheduleBodySchema, schedulePatchSchema, type ScheduleBody, type ScheduleDefinition, type SchedulePatch } from './definition.ts';
 export { SCHEDULE_LIMITS, RUN_STATUSES, scheduleView, type LastRun, type RunStatus, type ScheduleRecord, type ScheduleView } from './model.ts';
 export {
   claimRun,

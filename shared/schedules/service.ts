@@ -4,7 +4,7 @@
  */
 import { AppError, NotFoundError, ValidationError } from '../errors.ts';
 import type { ReportQueue } from '../queue/index.ts';
-import { mergePatch, validateDefinition, type ScheduleDefinition } from './definition.ts';
+import { definitionFromBody, definitionFromMerged, mergePatch, type ScheduleBody, type ScheduleDefinition, type SchedulePatch } from './definition.ts';
 import { nextRunAfter, rateAnchor } from './expression/index.ts';
 import { scheduleView, type ScheduleRecord, type ScheduleView } from './model.ts';
 import { claimRun, listRuns, runView, type RunView } from './runs.ts';
@@ -64,8 +64,8 @@ function definitionOf(record: ScheduleRecord): Record<string, unknown> {
   };
 }
 
-export async function createSchedule(deps: ScheduleServiceDeps, tenantId: string, body: Record<string, unknown>): Promise<ScheduleView> {
-  const def = validateDefinition(body);
+export async function createSchedule(deps: ScheduleServiceDeps, tenantId: string, body: ScheduleBody): Promise<ScheduleView> {
+  const def = definitionFromBody(body);
   await checkDatasource(deps, tenantId, def.datasourceId);
   const nowMs = deps.now();
   const now = new Date(nowMs).toISOString();
@@ -120,10 +120,10 @@ export async function updateSchedule(
   deps: ScheduleServiceDeps,
   tenantId: string,
   scheduleId: string,
-  patch: Record<string, unknown>,
+  patch: SchedulePatch,
 ): Promise<ScheduleView> {
   const current = await readSchedule(deps, tenantId, scheduleId);
-  const def = validateDefinition(mergePatch(definitionOf(current), patch));
+  const def = definitionFromMerged(mergePatch(definitionOf(current), patch));
   if (def.datasourceId !== current.datasourceId) await checkDatasource(deps, tenantId, def.datasourceId);
   const nowMs = deps.now();
   const expressionChanged = def.schedule !== current.schedule;

@@ -6,6 +6,8 @@
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { DeleteCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import * as z from 'zod/mini';
+import '../zod-locale.ts';
 import { logger } from '../logger.ts';
 import { unlessConditionFails } from '../store/conditional-write.ts';
 import type { StoreDeps } from './store.ts';
@@ -33,13 +35,16 @@ export function verifyTikTokSignature(secret: string, header: string | undefined
   return { ok: true };
 }
 
-export interface TikTokWebhookBody {
-  client_key?: string;
-  event?: string;
-  create_time?: number;
-  user_openid?: string;
-  content?: string;
-}
+/** TikTok's event body (members TikTok may add are let through, and ignored). */
+export const tiktokWebhookBodySchema = z.looseObject({
+  client_key: z.optional(z.string()),
+  event: z.optional(z.string().check(z.maxLength(128))),
+  create_time: z.optional(z.number()),
+  user_openid: z.optional(z.string().check(z.maxLength(256))),
+  content: z.optional(z.string().check(z.maxLength(4096))),
+});
+
+export type TikTokWebhookBody = z.output<typeof tiktokWebhookBodySchema>;
 
 /** Forgets the tokens of every datasource of `openId`; returns how many it revoked. */
 export async function handleAuthorizationRemoved(deps: StoreDeps & { now(): number }, openId: string, createTime: number): Promise<number> {

@@ -15,7 +15,8 @@ import { ensureTenant, storeApiKey } from '../../shared/auth/api-keys.ts';
 import { appContext } from '../../shared/context.ts';
 import { REPORT_QUEUE_SETTINGS } from '../../shared/queue/index.ts';
 import { runReport } from '../../shared/reports/run.ts';
-import { createSchedule, defaultScheduleServiceDeps, listRuns, type DispatchSummary } from '../../shared/schedules/index.ts';
+import { createSchedule, defaultScheduleServiceDeps, listRuns, scheduleBodySchema, type DispatchSummary } from '../../shared/schedules/index.ts';
+import { parseOrThrow } from '../../shared/validation/index.ts';
 import { connectAccount } from '../support/connect.ts';
 import { startTestRuntime } from '../support/runtime.ts';
 import type { BenchResult } from './types.ts';
@@ -52,7 +53,7 @@ export async function run(): Promise<BenchResult[]> {
       Array.from({ length: SCHEDULES }, (_, i) =>
         create(async () => {
           const t = tenants[i % TENANTS]!;
-          const body = { name: 'bench', datasourceId: t.ds, reportType: 'profile', fields, format: 'csv', schedule: 'rate(1 minute)' };
+          const body = parseOrThrow(scheduleBodySchema(), { name: 'bench', datasourceId: t.ds, reportType: 'profile', fields, format: 'csv', schedule: 'rate(1 minute)' });
           ids.push((await createSchedule(deps, t.tenantId, body)).id);
         }),
       ),

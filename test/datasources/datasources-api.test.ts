@@ -2,11 +2,13 @@
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ensureTenant, storeApiKey } from '../../shared/auth/api-keys.ts';
-import { appContext } from '../../shared/context.ts';
+import { appContext, tableAccess } from '../../shared/context.ts';
+import { deleteDatasource } from '../../shared/datasources/index.ts';
 import { getTikTokClient } from '../../shared/credentials/tiktok-app.ts';
 import { keys } from '../../shared/store/table.ts';
 import { isTikTokError } from '../../shared/tiktok/index.ts';
 import { tokenVault } from '../../shared/tokens/index.ts';
+import { overrideWebhookQueue, webhookQueue, type WebhookMessage } from '../../shared/webhooks/queue.ts';
 import { readJson } from '../support/http.ts';
 import { startTestRuntime, type TestRuntime } from '../support/runtime.ts';
 import { connectThroughBrowserSteps, elementText } from '../connect/consent.ts';
@@ -120,5 +122,32 @@ describe('datasources API', () => {
     const id = elementText(result.html, 'datasource-id')!;
     expect(id).not.toBe(ids['sandbox.quiet']);
     expect(await readJson(await rt.api(`/v1/datasources/${id}`))).toMatchObject({ status: 'active', name: 'back again' });
+  });
+
+  it('the delete flow sends datasource.revoked (reason deleted) once, even when TikTok did not confirm', async () => {
+    const id = ids['sandbox.creator']!;
+    const ref = { tenantId: rt.tenantId, datasourceId: id };
+    const sent: WebhookMessage[] = [];
+    const runtimeQueue = webhookQueue();
+    overrideWebhookQueue({ send: async (message) => void sent.push(message), deadLetter: async () => undefined });
+    // The deps the datasources function wires (functions/datasources/handler.ts).
+    const datasourceDeps = () => ({ ...tableAccess(), vault: tokenVault(), tiktok: getTikTokClient });
+    try {
+      rt.sandbox!.injectFaults({ endpoint: '/v2/oauth/revoke/', status: 503 });
+      expect(await deleteDatasource(datasourceDeps(), ref)).toMatchObject({ deleted: true, revoked: false });
+      await expect(deleteDatasource(datasourceDeps(), ref)).rejects.toMatchObject({ kind: 'not_found' });
+    } finally {
+      overrideWebhookQueue(runtimeQueue);
+    }
+    expect(sent).toEqual([
+      {
+        kind: 'event',
+        tenantId: rt.tenantId,
+        event: expect.objectContaining({
+          type: 'datasource.revoked',
+          data: { datasource: { id, name: 'api sandbox.creator', displayName: expect.any(String), openId: openIds['sandbox.creator'] }, reason: 'deleted' },
+        }),
+      },
+    ]);
   });
 });

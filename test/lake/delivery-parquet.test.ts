@@ -4,7 +4,8 @@ import { describe, expect, it } from 'vitest';
 import { reportPort } from '../../shared/delivery/default-deps.ts';
 import type { ReportResult } from '../../shared/report-result/types.ts';
 import { renderFormats } from '../../shared/reports/formats/names.ts';
-import { validateDefinition } from '../../shared/schedules/definition.ts';
+import { definitionFromBody, scheduleBodySchema } from '../../shared/schedules/definition.ts';
+import { parseOrThrow } from '../../shared/validation/index.ts';
 
 const result: ReportResult = {
   rows: [
@@ -41,7 +42,7 @@ describe('Parquet deliveries', () => {
   });
 
   it('schedules accept format "parquet"; the API report formats do not change', () => {
-    const def = validateDefinition({
+    const def = definitionFromBody(parseOrThrow(scheduleBodySchema(), {
       name: 'Videos as Parquet',
       datasourceId: 'ds_x',
       reportType: 'video-list',
@@ -49,7 +50,7 @@ describe('Parquet deliveries', () => {
       requestBody: { max_count: 20, cursor: 0 },
       format: 'parquet',
       schedule: 'cron(0 8 * * ? *)',
-    });
+    }));
     expect(def.request.format).toBe('parquet');
     expect(renderFormats()).not.toContain('parquet');
   });

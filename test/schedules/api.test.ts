@@ -7,7 +7,8 @@ import { newTenantKey } from '../support/tenants.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REPORT_TYPES } from '../../shared/reports/index.ts';
 import { reportDefinition } from '../../shared/reports/registry.ts';
-import { createSchedule, defaultScheduleServiceDeps, SCHEDULE_LIMITS } from '../../shared/schedules/index.ts';
+import { createSchedule, defaultScheduleServiceDeps, SCHEDULE_LIMITS, scheduleBodySchema } from '../../shared/schedules/index.ts';
+import { parseOrThrow } from '../../shared/validation/index.ts';
 import { connectAccount } from '../support/connect.ts';
 import type { TestRuntime } from '../support/runtime.ts';
 import { readJson } from '../support/http.ts';
@@ -315,10 +316,11 @@ describe('the per-tenant limit', () => {
   it(`holds at ${SCHEDULE_LIMITS.maxPerTenant} under concurrent creates, and frees a place on delete`, async () => {
     const deps = defaultScheduleServiceDeps();
     const body = { ...valid(), datasourceId: otherDs, schedule: 'rate(1 day)' };
+    const parsed = parseOrThrow(scheduleBodySchema(), body);
     const existing = (await readJson(await asOther().api('/v1/schedules?limit=100'))).items.length;
     for (let i = existing; i < SCHEDULE_LIMITS.maxPerTenant - 5; i += 10) {
       await Promise.all(
-        Array.from({ length: Math.min(10, SCHEDULE_LIMITS.maxPerTenant - 5 - i) }, () => createSchedule(deps, OTHER_TENANT, body)),
+        Array.from({ length: Math.min(10, SCHEDULE_LIMITS.maxPerTenant - 5 - i) }, () => createSchedule(deps, OTHER_TENANT, parsed)),
       );
     }
     const burst = await Promise.all(Array.from({ length: 12 }, () => post(body, asOther())));

@@ -8,7 +8,8 @@ import { GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/clien
 import { invokeFunction } from '../../infra/local/functions.ts';
 import { scheduledEvent } from '../../infra/local/scheduler.ts';
 import { s3Client } from '../../shared/store/s3.ts';
-import { createSchedule, defaultScheduleServiceDeps, type DispatchSummary } from '../../shared/schedules/index.ts';
+import { createSchedule, defaultScheduleServiceDeps, scheduleBodySchema, type DispatchSummary } from '../../shared/schedules/index.ts';
+import { parseOrThrow } from '../../shared/validation/index.ts';
 import { SCHEDULES } from '../../shared/topology/schedules.ts';
 import { connectAccount } from '../support/connect.ts';
 import { startTestRuntime, type TestRuntime } from '../support/runtime.ts';
@@ -156,7 +157,8 @@ export async function startHarness(startIso: string, queue: { maxConcurrency?: n
       return json(await rt.api('/v1/schedules', { method: 'POST', json: body }));
     },
     async createScheduleDirect(body) {
-      return createSchedule(defaultScheduleServiceDeps(), rt.tenantId, body);
+      // The domain takes a parsed body, as httpHandler hands it over.
+      return createSchedule(defaultScheduleServiceDeps(), rt.tenantId, parseOrThrow(scheduleBodySchema(), body));
     },
     async runs(scheduleId) {
       return (await json(await rt.api(`/v1/schedules/${scheduleId}/runs?limit=100`))).items;

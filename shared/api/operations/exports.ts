@@ -5,10 +5,10 @@
 import * as z from 'zod/mini';
 import '../../zod-locale.ts';
 import { EXPORT_LIMITS, EXPORT_STATUSES } from '../../exports/model.ts';
+import { exportBodySchema } from '../../exports/request.ts';
 import { DOWNLOAD_URL_TTL_SECONDS } from '../../exports/download.ts';
 import { errorBodySchema } from '../../http/openapi.ts';
 import type { OperationDoc, ResponseDoc } from '../../http/operation.ts';
-import { REPORT_TYPES, type ReportType } from '../../reports/index.ts';
 import { datasourceParams } from './reports.ts';
 import { routePath } from '../../topology/routes.ts';
 
@@ -17,19 +17,6 @@ const error = (description: string): ResponseDoc => ({ description, schema: erro
 export const exportParams = z.object({
   id: z.string().check(z.minLength(1), z.maxLength(128)).check(z.meta({ description: 'Export id (exp_...).' })),
 });
-
-export const exportBodySchema = z
-  .looseObject({
-    reportType: z.enum(REPORT_TYPES as [ReportType, ...ReportType[]]).check(z.meta({ description: 'The report to export.' })),
-  })
-  .check(
-    z.meta({
-      description:
-        `reportType plus the members of that report type's request (as POST ${routePath('runProfileReport').replace(/[^/]+$/, '<reportType>')}: fields, requestBody, cloud9ql, format...). ` +
-        `A video-list export always follows every page from requestBody.cursor (allPages and maxVideos are not accepted), up to ${EXPORT_LIMITS.maxRows} videos and ${EXPORT_LIMITS.maxPages} pages; ` +
-        'Cloud9QL runs once on the full result.',
-    }),
-  );
 
 export const exportSchema = z.object({
   id: z.string().check(z.meta({ description: 'exp_...' })),

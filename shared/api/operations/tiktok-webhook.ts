@@ -3,6 +3,7 @@ import * as z from 'zod/mini';
 import '../../zod-locale.ts';
 import { errorBodySchema } from '../../http/openapi.ts';
 import type { OperationDoc } from '../../http/operation.ts';
+import { tiktokWebhookBodySchema } from '../../webhooks/tiktok.ts';
 
 export const tiktokWebhook = {
   operationId: 'tiktokWebhook',
@@ -11,13 +12,7 @@ export const tiktokWebhook = {
     'Verifies `TikTok-Signature: t=<unix seconds>,s=<hex HMAC-SHA256 of "t.body" keyed with the app client secret>` within 5 minutes. ' +
     '`authorization.removed`: the tokens of every datasource of that user are deleted, its status is revoked with a reason saying access was removed at TikTok, and datasource.revoked is sent. Other events are acknowledged.',
   tags: ['webhooks'],
-  body: z.looseObject({
-    client_key: z.optional(z.string()),
-    event: z.optional(z.string().check(z.maxLength(128))),
-    create_time: z.optional(z.number()),
-    user_openid: z.optional(z.string().check(z.maxLength(256))),
-    content: z.optional(z.string().check(z.maxLength(4096))),
-  }),
+  body: tiktokWebhookBodySchema,
   bodyExample: { client_key: 'aw...', event: 'authorization.removed', create_time: 1718000000, user_openid: '_000...', content: '{"reason": 1}' },
   responses: {
     200: { description: 'Received.', schema: z.object({ received: z.literal(true), revoked: z.optional(z.number()) }) },
