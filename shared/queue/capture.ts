@@ -9,6 +9,7 @@ import * as z from 'zod/mini';
 import '../zod-locale.ts';
 import { ConfigError } from '../config.ts';
 import { appContext } from '../context.ts';
+import { registerCache } from '../lambda/caches.ts';
 
 export const CAPTURE_QUEUE_SETTINGS = {
   /** history-capture invocations at once (event source maxConcurrency). */
@@ -89,6 +90,7 @@ export function createSqsCaptureQueue(queueUrl: string, client: SQSClient): Capt
 
 let override: CaptureQueue | undefined;
 let sqsQueue: CaptureQueue | undefined;
+registerCache('queue.captures', { clear: () => (sqsQueue = undefined) });
 
 export function overrideCaptureQueue(queue: CaptureQueue | undefined): void {
   override = queue;

@@ -7,6 +7,7 @@ import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import * as z from 'zod/mini';
 import '../zod-locale.ts';
 import { appContext } from '../context.ts';
+import { registerCache } from '../lambda/caches.ts';
 import { logger } from '../logger.ts';
 import { EVENT_TYPES, type WebhookEvent } from './events.ts';
 import { readWebhookSettings } from './settings.ts';
@@ -81,6 +82,7 @@ export function createSqsWebhookQueue(queueUrl: string, dlqUrl: string | undefin
 
 let override: WebhookQueue | undefined;
 let sqs: WebhookQueue | undefined;
+registerCache('queue.webhooks', { clear: () => (sqs = undefined) });
 
 export function overrideWebhookQueue(queue: WebhookQueue | undefined): void {
   override = queue;

@@ -12,7 +12,8 @@ import { ensureTable, startLocalDynamo, type LocalDynamo } from '../../infra/loc
 import { ensureTenant, revokeApiKey, storeApiKey } from '../../shared/auth/api-keys.ts';
 import { readConfig } from '../../shared/config.ts';
 import { overrideAppContext, resetAppContext } from '../../shared/context.ts';
-import { apiKeyAuth, clearApiKeyCache } from '../../shared/http/middleware/api-key-auth.ts';
+import { apiKeyAuth } from '../../shared/http/middleware/api-key-auth.ts';
+import { resetCaches } from '../../shared/lambda/caches.ts';
 import { errorMapper } from '../../shared/http/middleware/error-mapper.ts';
 import type { ApiEvent, ApiResult } from '../../shared/http/request.ts';
 
@@ -46,7 +47,7 @@ describe('apiKeyAuth cache', () => {
     await local?.close();
   });
   beforeEach(() => {
-    clearApiKeyCache();
+    resetCaches();
     gets = 0;
   });
 
