@@ -11,6 +11,7 @@ const SLOW_FOLDERS = ['api', 'architecture', 'auth', 'datasources', 'e2e', 'faul
 /** Slow tests in folders that are otherwise fast. */
 const SLOW_FILES = [
   'connect/connect-flow',
+  'connect/state',
   'delivery/delivery',
   'history/capture',
   'history/dynamo-lane',
@@ -33,6 +34,7 @@ const SLOW_FILES = [
   'tiktok/sandbox/authorize',
   'tokens/no-plaintext',
   'tokens/refresh',
+  'tokens/service',
   'tokens/sweep',
 ];
 

@@ -5,11 +5,9 @@
  * separate handler instances, and no effect on requests without a tenant.
  */
 import middy from '@middy/core';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Context } from 'aws-lambda';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { ensureTable, startLocalDynamo, type LocalDynamo } from '../../../infra/local/dynamodb.ts';
 import { ensureTenant } from '../../../shared/auth/api-keys.ts';
 import { setTenantRequestLimit } from '../../../shared/auth/rate-limit.ts';
 import { readConfig } from '../../../shared/config.ts';
@@ -19,29 +17,27 @@ import { resetCaches } from '../../../shared/lambda/caches.ts';
 import { tenantRateLimit, tenantRateLimitDefaults, type TenantRateLimitOptions } from '../../../shared/http/middleware/tenant-rate-limit.ts';
 import type { ApiEvent, ApiResult } from '../../../shared/http/request.ts';
 import { keys } from '../../../shared/store/table.ts';
+import { startTestTable, type TestTable } from '../../support/dynamo.ts';
 
-const TABLE = 'rate-limit-test';
 /** 15 s into a minute: a refusal now waits 45 s. */
 const START = Date.parse('2031-05-01T10:00:15Z');
 
 describe('tenantRateLimit middleware', () => {
-  let local: LocalDynamo;
+  let table: TestTable;
   let dynamo: DynamoDBDocumentClient;
+  let TABLE: string;
   const clock = { ms: START, now: () => clock.ms };
 
   beforeAll(async () => {
-    local = await startLocalDynamo(undefined);
-    const raw = new DynamoDBClient({ endpoint: local.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'l', secretAccessKey: 'l' } });
-    await ensureTable(raw, TABLE);
-    dynamo = DynamoDBDocumentClient.from(raw);
+    table = await startTestTable();
+    ({ dynamo, tableName: TABLE } = table);
     // The middleware's defaults read the app context: the default limit from the env contract.
     overrideAppContext({ config: readConfig({ TABLE_NAME: TABLE, TENANT_REQUESTS_PER_MINUTE: '3' }), dynamo, clock });
     for (const t of ['tn_a', 'tn_b', 'tn_c', 'tn_d', 'tn_e']) await ensureTenant({ dynamo, tableName: TABLE, now: clock.now }, t, t);
   });
   afterAll(async () => {
     resetAppContext();
-    dynamo.destroy();
-    await local.close();
+    await table?.close();
   });
   beforeEach(() => {
     resetCaches();
