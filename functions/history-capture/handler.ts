@@ -8,6 +8,7 @@ import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { defaultCaptureJobDeps, runCaptureJob } from '../../shared/history/index.ts';
 import { SNAPSHOT_METRICS } from '../../shared/history/metrics.ts';
+import { invocationDeadline } from '../../shared/lambda/deadline.ts';
 import { eventHandler } from '../../shared/lambda/handler.ts';
 import { withLakeCommits } from '../../shared/lake/capture.ts';
 import { logger } from '../../shared/logger.ts';
@@ -26,7 +27,8 @@ export const handler = eventHandler(async (event: SQSEvent, context: Context): P
     }
     try {
       const deps = withLakeCommits(defaultCaptureJobDeps(), () => metrics.addMetric(SNAPSHOT_METRICS.lakeWriteFailed, MetricUnit.Count, 1));
-      const deadlineMs = deps.now() + Math.max(0, context.getRemainingTimeInMillis() - CAPTURE_QUEUE_SETTINGS.reserveMs);
+      // On the app clock: the capture job compares it with deps.now() (simulations move that clock).
+      const deadlineMs = invocationDeadline(context, CAPTURE_QUEUE_SETTINGS.reserveMs, { now: deps.now() }) ?? Number.POSITIVE_INFINITY;
       const outcome = await runCaptureJob(deps, message, { deadlineMs });
       logger.info('Capture handled', { datasourceId: message.datasourceId, day: message.day, outcome: outcome.kind, calls: outcome.calls, ...('status' in outcome ? { status: outcome.status } : {}) });
       if (outcome.kind === 'continue' || outcome.kind === 'wait' || outcome.kind === 'retry') {

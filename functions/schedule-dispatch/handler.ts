@@ -6,6 +6,7 @@ import type { Context, ScheduledEvent } from 'aws-lambda';
 import { logger } from '../../shared/logger.ts';
 import { defaultDispatchDeps, dispatchDueSchedules, type DispatchSummary } from '../../shared/schedules/index.ts';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+import { invocationDeadline } from '../../shared/lambda/deadline.ts';
 import { eventHandler } from '../../shared/lambda/handler.ts';
 import { dispatchCapturesFromDispatcher } from '../../shared/history/index.ts';
 import { SNAPSHOT_METRICS } from '../../shared/history/metrics.ts';
@@ -19,7 +20,7 @@ const metrics = new Metrics({ namespace: SNAPSHOT_METRICS.namespace, serviceName
 const RESERVE_MS = 10_000;
 
 export const handler = eventHandler(async (event: ScheduledEvent, context: Context) => {
-  const deadline = Date.now() + Math.max(0, context.getRemainingTimeInMillis() - RESERVE_MS);
+  const deadline = invocationDeadline(context, RESERVE_MS);
   const summary: DispatchSummary = await dispatchDueSchedules(defaultDispatchDeps(deadline));
   // Built-in daily snapshots (shared/history/sweep.ts): same tick, due index, the capture queue.
   const snapshots = await dispatchCapturesFromDispatcher(deadline);

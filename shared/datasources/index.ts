@@ -10,7 +10,7 @@ export {
   type DatasourceView,
 } from './model.ts';
 export { datasourceNotFound, needsReauthError } from './errors.ts';
-export { getDatasource, getDatasourceRecord, listDatasources, type DatasourcePage, type DatasourceStoreDeps } from './store.ts';
+export { datasourceCheck, getDatasource, getDatasourceRecord, listDatasources, type DatasourcePage, type DatasourceStoreDeps } from './store.ts';
 export { saveConnectedAccount, type ConnectedAccount, type SavedConnection } from './save-connected.ts';
 export { deleteDatasource, type DeleteDatasourceDeps, type DeleteResult } from './delete.ts';
 export { datasourceDeps } from './default-deps.ts';

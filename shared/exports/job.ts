@@ -20,6 +20,7 @@ import { classifyFailure, retryDelaySeconds } from '../failure.ts';
 import type { ReportPort } from '../delivery/execute-run.ts';
 import { putDelivery, type SseOptions } from '../delivery/writer.ts';
 import { AppError } from '../errors.ts';
+import { deadlinePassed } from '../lambda/deadline.ts';
 import { QuotaExhaustedError } from '../quota/errors.ts';
 import type { ExportMessage } from '../queue/message.ts';
 import { columnsOf } from '../reports/shape.ts';
@@ -150,7 +151,7 @@ export async function runExportJob(deps: ExportJobDeps, message: ExportMessage, 
       await deps.pager.open({ tenantId: record.tenantId, datasourceId: record.datasourceId, fields }, async (page, name) => {
         displayName = name;
         while (!done) {
-          if (Date.now() >= opts.deadlineMs || pagesNow >= deps.settings.pagesPerInvocation) {
+          if (deadlinePassed(opts.deadlineMs) || pagesNow >= deps.settings.pagesPerInvocation) {
             stopped = true;
             return;
           }
