@@ -1,12 +1,14 @@
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
+import { SLOW_TESTS } from './projects.ts';
+
+const ALL_TESTS = ['test/**/*.test.ts'];
+const NOT_TESTS = ['node_modules/**', 'cdk.out/**', '.data/**'];
 
 // Kept under test/ because the repository's top level is fixed (see README "Layout").
 export default defineConfig({
   root: fileURLToPath(new URL('..', import.meta.url)),
   test: {
-    include: ['test/**/*.test.ts'],
-    exclude: ['node_modules/**', 'cdk.out/**', '.data/**'],
     pool: 'forks',
     testTimeout: 30_000,
     hookTimeout: 60_000,
@@ -21,5 +23,10 @@ export default defineConfig({
       LOG_LEVEL: process.env.LOG_LEVEL ?? 'SILENT',
       POWERTOOLS_METRICS_DISABLED: process.env.POWERTOOLS_METRICS_DISABLED ?? 'true',
     },
+    // `npm test` runs both; `npm run test:fast` (--project fast) only the pure unit tests (test/projects.ts).
+    projects: [
+      { extends: true, test: { name: 'fast', include: ALL_TESTS, exclude: [...NOT_TESTS, ...SLOW_TESTS] } },
+      { extends: true, test: { name: 'slow', include: SLOW_TESTS, exclude: NOT_TESTS } },
+    ],
   },
 });

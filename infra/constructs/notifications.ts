@@ -2,15 +2,15 @@
  * Webhooks in AWS (docs/webhooks.md): the webhook queue and its DLQ, webhook-deliver's event source,
  * and the alarms: deliveries dead-lettered, and subscriptions disabled after failing for days.
  */
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { Duration } from 'aws-cdk-lib';
 import { Alarm, ComparisonOperator, Metric, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
-import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
-import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { WEBHOOK_QUEUE_SETTINGS } from '../../shared/webhooks/queue.ts';
 import { METRICS_NAMESPACE, SERVICE_NAME, type Functions } from './functions.ts';
+import { consumeQueue, workQueue } from './work-queue.ts';
 
 export class Notifications extends Construct {
   readonly webhookQueue: Queue;
@@ -19,34 +19,22 @@ export class Notifications extends Construct {
 
   constructor(scope: Construct, id: string, props: { retainData: boolean }) {
     super(scope, id);
-    const removalPolicy = props.retainData ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
-    this.webhookDeadLetterQueue = new Queue(this, 'WebhookDeadLetters', {
-      encryption: QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
-      retentionPeriod: Duration.days(WEBHOOK_QUEUE_SETTINGS.dlqRetentionDays),
-      removalPolicy,
-    });
-    this.webhookQueue = new Queue(this, 'WebhookDeliveries', {
-      encryption: QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
-      visibilityTimeout: Duration.seconds(WEBHOOK_QUEUE_SETTINGS.visibilityTimeoutSeconds),
-      retentionPeriod: Duration.days(4),
-      deadLetterQueue: { queue: this.webhookDeadLetterQueue, maxReceiveCount: WEBHOOK_QUEUE_SETTINGS.maxReceiveCount },
-      removalPolicy,
-    });
+    ({ queue: this.webhookQueue, deadLetterQueue: this.webhookDeadLetterQueue } = workQueue(this, {
+      consumedBy: 'webhook-queue:consume',
+      queueId: 'WebhookDeliveries',
+      deadLetterId: 'WebhookDeadLetters',
+      retentionDays: 4,
+      dlqRetentionDays: WEBHOOK_QUEUE_SETTINGS.dlqRetentionDays,
+      maxReceiveCount: WEBHOOK_QUEUE_SETTINGS.maxReceiveCount,
+      retainData: props.retainData,
+    }));
   }
 
   connect(functions: Functions, topic: ITopic): void {
-    for (const f of functions.all()) {
-      if (!(f.spec.uses as readonly string[]).includes('webhook-queue:consume')) continue;
-      f.target.addEventSource(
-        new SqsEventSource(this.webhookQueue, {
-          batchSize: WEBHOOK_QUEUE_SETTINGS.batchSize,
-          reportBatchItemFailures: true,
-          maxConcurrency: WEBHOOK_QUEUE_SETTINGS.maxConcurrency,
-        }),
-      );
-    }
+    consumeQueue(functions, 'webhook-queue:consume', this.webhookQueue, {
+      batchSize: WEBHOOK_QUEUE_SETTINGS.batchSize,
+      maxConcurrency: WEBHOOK_QUEUE_SETTINGS.maxConcurrency,
+    });
     const action = new SnsAction(topic);
     const alarm = (id: string, metric: Metric, description: string) => {
       const a = new Alarm(this, id, {

@@ -9,16 +9,16 @@
  * times out mid-run. Runs are idempotent per (schedule, slot), so SQS's at-least-once delivery is
  * safe.
  */
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { Duration } from 'aws-cdk-lib';
 import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
-import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
-import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { CAPTURE_QUEUE_SETTINGS } from '../../shared/queue/capture.ts';
 import { REPORT_QUEUE_SETTINGS } from '../../shared/queue/index.ts';
 import { SCHEDULES } from '../../shared/topology/schedules.ts';
 import type { Functions } from './functions.ts';
+import { consumeQueue, workQueue } from './work-queue.ts';
 
 /** Deliveries before a run message moves to the DLQ: the same setting the local queue stand-in uses. */
 export const MAX_RECEIVE_COUNT = REPORT_QUEUE_SETTINGS.maxReceiveCount;
@@ -37,35 +37,24 @@ export class Scheduling extends Construct {
 
   constructor(scope: Construct, id: string, props: SchedulingProps) {
     super(scope, id);
-    this.deadLetterQueue = new Queue(this, 'ReportDeadLetters', {
-      encryption: QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
-      retentionPeriod: Duration.days(REPORT_QUEUE_SETTINGS.dlqRetentionDays),
-      removalPolicy: props.retainData ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
-    });
-    this.reportQueue = new Queue(this, 'ReportRuns', {
-      encryption: QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
-      // 6x report-generate's timeout, from the function table (shared/topology/queues.ts): the local stand-in uses it too.
-      visibilityTimeout: Duration.seconds(REPORT_QUEUE_SETTINGS.visibilityTimeoutSeconds),
-      retentionPeriod: Duration.days(4),
-      deadLetterQueue: { queue: this.deadLetterQueue, maxReceiveCount: MAX_RECEIVE_COUNT },
-      removalPolicy: props.retainData ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
-    });
-    this.captureDeadLetterQueue = new Queue(this, 'CaptureDeadLetters', {
-      encryption: QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
-      retentionPeriod: Duration.days(CAPTURE_QUEUE_SETTINGS.dlqRetentionDays),
-      removalPolicy: props.retainData ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
-    });
-    this.captureQueue = new Queue(this, 'SnapshotCaptures', {
-      encryption: QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
-      visibilityTimeout: Duration.seconds(CAPTURE_QUEUE_SETTINGS.visibilityTimeoutSeconds),
-      retentionPeriod: Duration.days(2),
-      deadLetterQueue: { queue: this.captureDeadLetterQueue, maxReceiveCount: CAPTURE_QUEUE_SETTINGS.maxReceiveCount },
-      removalPolicy: props.retainData ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
-    });
+    ({ queue: this.reportQueue, deadLetterQueue: this.deadLetterQueue } = workQueue(this, {
+      consumedBy: 'queue:consume',
+      queueId: 'ReportRuns',
+      deadLetterId: 'ReportDeadLetters',
+      retentionDays: 4,
+      dlqRetentionDays: REPORT_QUEUE_SETTINGS.dlqRetentionDays,
+      maxReceiveCount: MAX_RECEIVE_COUNT,
+      retainData: props.retainData,
+    }));
+    ({ queue: this.captureQueue, deadLetterQueue: this.captureDeadLetterQueue } = workQueue(this, {
+      consumedBy: 'capture-queue:consume',
+      queueId: 'SnapshotCaptures',
+      deadLetterId: 'CaptureDeadLetters',
+      retentionDays: 2,
+      dlqRetentionDays: CAPTURE_QUEUE_SETTINGS.dlqRetentionDays,
+      maxReceiveCount: CAPTURE_QUEUE_SETTINGS.maxReceiveCount,
+      retainData: props.retainData,
+    }));
   }
 
   /** Wires the rules and the queue consumer to the deployed functions. */
@@ -80,26 +69,12 @@ export class Scheduling extends Construct {
         }),
       );
     }
-    for (const f of functions.all()) {
-      if ((f.spec.uses as readonly string[]).includes('capture-queue:consume')) {
-        f.target.addEventSource(
-          new SqsEventSource(this.captureQueue, {
-            batchSize: CAPTURE_QUEUE_SETTINGS.batchSize,
-            reportBatchItemFailures: true,
-            maxConcurrency: CAPTURE_QUEUE_SETTINGS.maxConcurrency,
-          }),
-        );
-      }
-      if (!(f.spec.uses as readonly string[]).includes('queue:consume')) continue;
-      f.target.addEventSource(
-        new SqsEventSource(this.reportQueue, {
-          // One run per invocation: a failure retries (and dead-letters) only that run.
-          batchSize: REPORT_QUEUE_SETTINGS.batchSize,
-          reportBatchItemFailures: true,
-          // The bound on concurrent report runs (TikTok rate limits, Lambda concurrency).
-          maxConcurrency: reportConcurrency,
-        }),
-      );
-    }
+    consumeQueue(functions, 'capture-queue:consume', this.captureQueue, {
+      batchSize: CAPTURE_QUEUE_SETTINGS.batchSize,
+      maxConcurrency: CAPTURE_QUEUE_SETTINGS.maxConcurrency,
+    });
+    // One run per invocation (a failure retries and dead-letters only that run); the concurrency
+    // bound is the bound on concurrent report runs (TikTok rate limits, Lambda concurrency).
+    consumeQueue(functions, 'queue:consume', this.reportQueue, { batchSize: REPORT_QUEUE_SETTINGS.batchSize, maxConcurrency: reportConcurrency });
   }
 }

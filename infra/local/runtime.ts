@@ -12,10 +12,8 @@ import path from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { overrideAppContext, resetAppContext, systemClock, type Clock } from '../../shared/context.ts';
-import { clearApiKeyCache } from '../../shared/http/middleware/api-key-auth.ts';
-import { clearTenantLimitCache } from '../../shared/http/middleware/tenant-rate-limit.ts';
+import { resetCaches } from '../../shared/lambda/caches.ts';
 import { logger } from '../../shared/logger.ts';
-import { resetDefaultGovernor } from '../../shared/quota/default-governor.ts';
 import { ensureTable, startLocalDynamo, type LocalDynamo } from './dynamodb.ts';
 import { devApiKey, LOCAL_TENANT_ID, seedDevTenant } from './dev-tenant.ts';
 import { handleApiRequest } from './gateway.ts';
@@ -152,9 +150,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     const previousEnv = Object.fromEntries(Object.keys(handlerEnv).map((k) => [k, process.env[k]]));
     Object.assign(process.env, handlerEnv);
     resetAppContext();
-    resetDefaultGovernor();
-    clearApiKeyCache();
-    clearTenantLimitCache();
+    resetCaches();
     const clock = options.clock ?? systemClock;
     overrideAppContext({ clock });
 
@@ -241,7 +237,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
           else process.env[k] = v;
         }
         resetAppContext();
-        resetDefaultGovernor();
+        resetCaches();
       },
     };
   } catch (err) {

@@ -10,6 +10,7 @@ import * as z from 'zod/mini';
 import '../zod-locale.ts';
 import { ConfigError, type Config } from '../config.ts';
 import { appContext } from '../context.ts';
+import { registerCache } from '../lambda/caches.ts';
 import { defaultGovernor } from '../quota/default-governor.ts';
 import { governedGate } from '../quota/gate.ts';
 import { createTikTokClient, type TikTokClient } from '../tiktok/index.ts';
@@ -43,6 +44,7 @@ export async function tiktokAppCredentials(config: Config = appContext().config)
 }
 
 let cached: { id: string; governor: unknown; client: TikTokClient } | undefined;
+registerCache('tiktok.client', { clear: () => (cached = undefined) });
 
 /**
  * A client for the current credentials and base URLs; rebuilt only when one of them changes. Every

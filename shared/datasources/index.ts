@@ -10,6 +10,6 @@ export {
   type DatasourceView,
 } from './model.ts';
 export { datasourceNotFound, needsReauthError } from './errors.ts';
-export { getDatasource, getDatasourceRecord, listDatasources, type DatasourcePage, type DatasourceStoreDeps } from './store.ts';
+export { datasourceCheck, getDatasource, getDatasourceRecord, listDatasources, type DatasourcePage, type DatasourceStoreDeps } from './store.ts';
 export { saveConnectedAccount, type ConnectedAccount, type SavedConnection } from './save-connected.ts';
 export { deleteDatasource, type DeleteDatasourceDeps, type DeleteResult } from './delete.ts';

@@ -3,7 +3,7 @@
  * tenant's id is simply not found (404), never a permission question.
  */
 import { DeleteCommand, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { ValidationError } from '../errors.ts';
+import { pagingToken } from '../store/paging-token.ts';
 import { keys, type ClockedTableDeps } from '../store/table.ts';
 import { unlessConditionFails } from '../store/conditional-write.ts';
 import { datasourceNotFound } from './errors.ts';
@@ -15,6 +15,13 @@ export type DatasourceStoreDeps = ClockedTableDeps;
 export async function getDatasourceRecord(deps: DatasourceStoreDeps, ref: DatasourceRef): Promise<DatasourceRecord | undefined> {
   const res = await deps.dynamo.send(new GetCommand({ TableName: deps.tableName, Key: datasourceKey(ref), ConsistentRead: true }));
   return res.Item ? recordFromItem(res.Item) : undefined;
+}
+
+/** `assertDatasource` of the services that take a datasource id (schedules, exports): 404 unless it is the tenant's. */
+export function datasourceCheck(deps: DatasourceStoreDeps): (tenantId: string, datasourceId: string) => Promise<void> {
+  return async (tenantId, datasourceId) => {
+    await getDatasource(deps, { tenantId, datasourceId });
+  };
 }
 
 /** The datasource without its tokens; 404 when unknown or another tenant's. */
@@ -35,20 +42,8 @@ const LIST_ATTRIBUTES = [
   'accessTokenExpiresAt', 'refreshTokenExpiresAt', 'createdAt', 'updatedAt', 'lastRefreshAt', 'tokenVersion',
 ];
 
-function encodeToken(sk: string): string {
-  return Buffer.from(JSON.stringify({ sk }), 'utf8').toString('base64url');
-}
-
 /** The token only carries a sort key inside the caller's own partition, so it cannot reach another tenant. */
-function decodeToken(token: string): string {
-  try {
-    const sk = (JSON.parse(Buffer.from(token, 'base64url').toString('utf8')) as { sk?: unknown }).sk;
-    if (typeof sk === 'string' && sk.startsWith(DATASOURCE_SK_PREFIX) && sk.length < 200) return sk;
-  } catch {
-    // fall through
-  }
-  throw new ValidationError('Invalid nextToken: pass the value of a previous response unchanged.', 'nextToken');
-}
+const pageToken = pagingToken('sk', (sk) => sk.startsWith(DATASOURCE_SK_PREFIX) && sk.length < 200);
 
 export async function listDatasources(
   deps: DatasourceStoreDeps,
@@ -64,12 +59,12 @@ export async function listDatasources(
       ExpressionAttributeNames: Object.fromEntries(LIST_ATTRIBUTES.map((a) => [`#${a}`, a])),
       ProjectionExpression: LIST_ATTRIBUTES.map((a) => `#${a}`).join(', '),
       Limit: options.limit,
-      ...(options.nextToken ? { ExclusiveStartKey: { pk, sk: decodeToken(options.nextToken) } } : {}),
+      ...(options.nextToken ? { ExclusiveStartKey: { pk, sk: pageToken.decode(options.nextToken) } } : {}),
     }),
   );
   const items = (res.Items ?? []).map((i) => publicDatasource(recordFromItem(i)));
   const last = res.LastEvaluatedKey?.sk;
-  return { items, ...(typeof last === 'string' ? { nextToken: encodeToken(last) } : {}) };
+  return { items, ...(typeof last === 'string' ? { nextToken: pageToken.encode(last) } : {}) };
 }
 
 /** Removes the datasource item and its open_id mapping (if it still points here). Idempotent. */

@@ -1,21 +1,16 @@
 /** The production wiring of the export API (functions/exports): no S3 client, no token stack. */
-import { appContext } from '../context.ts';
-import { getDatasource } from '../datasources/index.ts';
+import { appContext, tableAccess } from '../context.ts';
+import { datasourceCheck } from '../datasources/index.ts';
 import { reportQueue } from '../queue/index.ts';
-import { defaultDownloadSigner } from './download.ts';
+import { defaultDownloadSigner } from '../store/download.ts';
 import type { ExportServiceDeps } from './service.ts';
 
 export function defaultExportServiceDeps(): ExportServiceDeps {
-  const ctx = appContext();
-  const now = () => appContext().clock.now();
+  const table = tableAccess();
   return {
-    dynamo: ctx.dynamo,
-    tableName: ctx.config.tableName,
-    now,
-    assertDatasource: async (tenantId, datasourceId) => {
-      await getDatasource({ dynamo: ctx.dynamo, tableName: ctx.config.tableName, now }, { tenantId, datasourceId });
-    },
+    ...table,
+    assertDatasource: datasourceCheck(table),
     queue: () => reportQueue(),
-    signer: () => defaultDownloadSigner(ctx.config),
+    signer: () => defaultDownloadSigner(appContext().config),
   };
 }

@@ -21,6 +21,7 @@ import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import type { ReportPort } from '../delivery/execute-run.ts';
 import { putDelivery } from '../delivery/writer.ts';
 import { AppError } from '../errors.ts';
+import { deadlinePassed } from '../lambda/deadline.ts';
 import type { ExportMessage } from '../queue/message.ts';
 import { columnsOf } from '../report-result/shape.ts';
 import type { ReportResult } from '../report-result/types.ts';
@@ -161,7 +162,7 @@ export async function runExportJob(deps: ExportJobDeps, message: ExportMessage, 
       await deps.pager.open({ tenantId: record.tenantId, datasourceId: record.datasourceId, fields }, async (page, name) => {
         displayName = name;
         while (!done) {
-          if (Date.now() >= opts.deadlineMs || pagesNow >= deps.settings.pagesPerInvocation) {
+          if (deadlinePassed(opts.deadlineMs) || pagesNow >= deps.settings.pagesPerInvocation) {
             stopped = true;
             return;
           }

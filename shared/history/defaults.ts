@@ -1,6 +1,7 @@
 /** The production wiring of the capture lane: app context, token service, TikTok client, capture queue. */
 import { appContext } from '../context.ts';
 import { getTikTokClient } from '../credentials/tiktok-app.ts';
+import { deadlinePassed } from '../lambda/deadline.ts';
 import { logger } from '../logger.ts';
 import { captureQueue } from '../queue/capture.ts';
 import { withAccessToken } from '../tokens/index.ts';
@@ -42,7 +43,7 @@ export async function dispatchCapturesFromDispatcher(deadline?: number): Promise
         capacity,
         callBudget: tickCallBudget(capacity, ruleIntervalMinutes('schedule-dispatch')),
         backfillPerTick: DEFAULT_BACKFILL_PER_TICK,
-        outOfTime: () => deadline !== undefined && Date.now() > deadline,
+        outOfTime: () => deadlinePassed(deadline),
       },
       appContext().clock.now(),
     );

@@ -7,7 +7,6 @@ import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { Context } from 'aws-lambda';
 import type * as z from 'zod/mini';
-import { appContext } from '../context.ts';
 import { logger } from '../logger.ts';
 import { routeByOperationId, routeKey } from '../topology/routes.ts';
 import { apiKeyAuth } from './middleware/api-key-auth.ts';
@@ -69,7 +68,7 @@ export function httpHandler<O extends OperationDoc>(
     .use(requestId())
     .use(errorMapper());
   if (route.auth === 'apiKey') chain.use(apiKeyAuth()).use(tenantRateLimit());
-  chain.use(jsonBody(() => options.maxBodyBytes ?? appContext().config.maxBodyBytes));
+  chain.use(jsonBody(options.maxBodyBytes === undefined ? {} : { maxBytes: options.maxBodyBytes }));
   return chain.handler(base) as unknown as LambdaHttpHandler;
 }
 

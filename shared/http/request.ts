@@ -30,6 +30,13 @@ export interface ApiEventState {
 
 export type ApiEvent = APIGatewayProxyEventV2 & { __api?: ApiEventState };
 
+/** One header, whatever case the caller sent its name in (API Gateway passes them through as sent). */
+export function headerValue(headers: Record<string, string | undefined> | undefined, name: string): string | undefined {
+  const wanted = name.toLowerCase();
+  for (const [k, v] of Object.entries(headers ?? {})) if (k.toLowerCase() === wanted) return v;
+  return undefined;
+}
+
 export function lowerCaseHeaders(headers: Record<string, string | undefined> | undefined): Record<string, string | undefined> {
   const out: Record<string, string | undefined> = {};
   for (const [k, v] of Object.entries(headers ?? {})) out[k.toLowerCase()] = v;

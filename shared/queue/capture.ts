@@ -10,6 +10,7 @@ import '../zod-locale.ts';
 import { ConfigError } from '../config.ts';
 import { appContext } from '../context.ts';
 import { consumerTiming } from '../topology/queues.ts';
+import { registerCache } from '../lambda/caches.ts';
 
 export const CAPTURE_QUEUE_SETTINGS = {
   /** history-capture, its timeout and the visibility timeout (6x it, shared/topology/queues.ts). */
@@ -92,6 +93,7 @@ export function createSqsCaptureQueue(queueUrl: string, client: SQSClient): Capt
 
 let override: CaptureQueue | undefined;
 let sqsQueue: CaptureQueue | undefined;
+registerCache('queue.captures', { clear: () => (sqsQueue = undefined) });
 
 export function overrideCaptureQueue(queue: CaptureQueue | undefined): void {
   override = queue;

@@ -5,6 +5,7 @@
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { ConfigError } from '../config.ts';
 import { appContext } from '../context.ts';
+import { registerCache } from '../lambda/caches.ts';
 import { createSqsReportQueue } from './sqs.ts';
 import type { ReportQueue } from './port.ts';
 
@@ -14,6 +15,7 @@ export { createSqsReportQueue, QueueSendError } from './sqs.ts';
 
 let override: ReportQueue | undefined;
 let sqsQueue: ReportQueue | undefined;
+registerCache('queue.reports', { clear: () => (sqsQueue = undefined) });
 
 /** The local runtime and tests plug their queue in here; `undefined` goes back to SQS. */
 export function overrideReportQueue(queue: ReportQueue | undefined): void {

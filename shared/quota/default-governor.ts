@@ -3,11 +3,14 @@
  * container: its leased permits and its view of the ledgers are what make it cheap per call.
  */
 import { appContext, tableAccess } from '../context.ts';
+import { registerCache } from '../lambda/caches.ts';
 import { createGovernor, type Governor } from './governor.ts';
 import { dynamoLedgerStore } from './ledger-store.ts';
 import { quotaMetricsSink } from './metrics.ts';
 
 let cached: { id: string; governor: Governor } | undefined;
+// resetCaches() forgets the governor (its leases) after the context changed (tests, the local runtime).
+registerCache('quota.governor', { clear: () => (cached = undefined) });
 
 export function defaultGovernor(): Governor {
   const ctx = appContext();
@@ -27,9 +30,4 @@ export function defaultGovernor(): Governor {
     };
   }
   return cached.governor;
-}
-
-/** Tests and the local runtime: forget the governor (its leases) after the context changed. */
-export function resetDefaultGovernor(): void {
-  cached = undefined;
 }

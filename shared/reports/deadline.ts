@@ -1,4 +1,7 @@
 import type { Context } from 'aws-lambda';
+import { invocationDeadline } from '../lambda/deadline.ts';
+
+export { deadlinePassed } from '../lambda/deadline.ts';
 
 /**
  * Time kept back from the Lambda's remaining time for Cloud9QL, rendering and the response, so a
@@ -14,11 +17,5 @@ export const API_GATEWAY_LIMIT_MS = 29_000;
  * report should stop fetching; undefined when the context does not know its remaining time.
  */
 export function requestDeadline(lambdaContext: Pick<Context, 'getRemainingTimeInMillis'> | undefined): number | undefined {
-  const remaining = lambdaContext?.getRemainingTimeInMillis?.();
-  if (typeof remaining !== 'number' || !Number.isFinite(remaining)) return undefined;
-  return Date.now() + Math.max(0, Math.min(remaining, API_GATEWAY_LIMIT_MS) - RESPONSE_RESERVE_MS);
-}
-
-export function deadlinePassed(deadline: number | undefined): boolean {
-  return deadline !== undefined && Date.now() >= deadline;
+  return invocationDeadline(lambdaContext, RESPONSE_RESERVE_MS, { capMs: API_GATEWAY_LIMIT_MS });
 }

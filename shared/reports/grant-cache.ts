@@ -17,6 +17,7 @@
  * for up to `ttlMs` more, while its token still works at TikTok (a DELETE revokes it at TikTok,
  * which ends that at once).
  */
+import { createTtlCache } from '../lambda/ttl-cache.ts';
 import { isTikTokError } from '../tiktok/index.ts';
 import type { DatasourceRef, GrantedDatasource, ReportDeps } from './deps.ts';
 import { ScopeNotGrantedError } from './errors.ts';
@@ -35,7 +36,6 @@ export interface GrantCacheOptions {
 interface Entry {
   accessToken: string;
   datasource: GrantedDatasource;
-  until: number;
 }
 
 export type WithAccessToken = ReportDeps['withAccessToken'];
@@ -50,7 +50,7 @@ export function createGrantCache(inner: WithAccessToken, options: GrantCacheOpti
   const ttlMs = options.ttlMs ?? 15_000;
   const margin = options.expiryMarginMs ?? 60_000;
   const maxEntries = options.maxEntries ?? 1_000;
-  const entries = new Map<string, Entry>();
+  const entries = createTtlCache<string, Entry>(maxEntries);
   const keyOf = (ref: DatasourceRef) => `${ref.tenantId}\u0000${ref.datasourceId}`;
 
   function remember(key: string, accessToken: string, datasource: GrantedDatasource): void {
@@ -58,16 +58,14 @@ export function createGrantCache(inner: WithAccessToken, options: GrantCacheOpti
     const expiresAt = datasource.accessTokenExpiresAt ?? Number.POSITIVE_INFINITY;
     const until = Math.min(now + ttlMs, expiresAt - margin);
     if (until <= now) return;
-    entries.delete(key); // re-insert at the end: Map order is the eviction order
-    if (entries.size >= maxEntries) entries.delete(entries.keys().next().value!);
-    entries.set(key, { accessToken, datasource, until });
+    entries.set(key, { accessToken, datasource }, until);
   }
 
   async function withAccessToken<T>(ref: DatasourceRef, fn: (accessToken: string, datasource: GrantedDatasource) => Promise<T>): Promise<T> {
     const key = keyOf(ref);
-    const hit = entries.get(key);
+    const hit = entries.get(key, options.now());
     let rejected: { token: string; error: unknown } | undefined;
-    if (hit && hit.until > options.now()) {
+    if (hit) {
       try {
         return await fn(hit.accessToken, hit.datasource);
       } catch (err) {
@@ -80,8 +78,6 @@ export function createGrantCache(inner: WithAccessToken, options: GrantCacheOpti
           throw err;
         }
       }
-    } else if (hit) {
-      entries.delete(key);
     }
     return inner(ref, (accessToken, datasource) => {
       // TikTok has just refused this token: hand the refusal to the token service (which refreshes

@@ -5,6 +5,7 @@
  */
 import { runCloud9QL } from '../cloud9ql/index.ts';
 import { appContext } from '../context.ts';
+import { registerCache } from '../lambda/caches.ts';
 import type { ReportDeps } from './deps.ts';
 import { createReportRunner, type RunReportArgs } from './runner.ts';
 import type { ReportResult } from './types.ts';
@@ -17,6 +18,7 @@ function noTikTok(): never {
 }
 
 let runner: ((args: RunReportArgs) => Promise<ReportResult>) | undefined;
+registerCache('reports.storedRunner', { clear: () => (runner = undefined) });
 
 export function runStoredReport(args: RunReportArgs & { reportType: StoredReportType }): Promise<ReportResult> {
   runner ??= createReportRunner({

@@ -4,8 +4,9 @@
  * the dispatcher's writes by the value of `nextRunAt` they read.
  */
 import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { ConflictError, ValidationError } from '../errors.ts';
+import { ConflictError } from '../errors.ts';
 import { isConditionFailed } from '../store/conditional-write.ts';
+import { pagingToken } from '../store/paging-token.ts';
 import { buildUpdate } from '../store/update-expression.ts';
 import type { TableDeps } from '../store/table.ts';
 import {
@@ -78,20 +79,8 @@ export async function getScheduleRecord(deps: StoreDeps, tenantId: string, sched
   return res.Item && res.Item.type === SCHEDULE_ITEM_TYPE ? recordFromItem(res.Item) : undefined;
 }
 
-function encodeToken(id: string): string {
-  return Buffer.from(JSON.stringify({ id }), 'utf8').toString('base64url');
-}
-
 /** Tokens carry only a schedule id: the key is rebuilt inside the caller's own partition. */
-function decodeToken(token: string): string {
-  try {
-    const id = (JSON.parse(Buffer.from(token, 'base64url').toString('utf8')) as { id?: unknown }).id;
-    if (typeof id === 'string' && /^[A-Za-z0-9_-]{1,128}$/.test(id)) return id;
-  } catch {
-    // fall through
-  }
-  throw new ValidationError('Invalid nextToken: pass the value of a previous response unchanged.', 'nextToken');
-}
+const pageToken = pagingToken('id', (id) => /^[A-Za-z0-9_-]{1,128}$/.test(id));
 
 export async function listScheduleRecords(
   deps: StoreDeps,
@@ -105,12 +94,12 @@ export async function listScheduleRecords(
       KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
       ExpressionAttributeValues: { ':pk': pk, ':prefix': SCHEDULE_SK_PREFIX },
       Limit: options.limit,
-      ...(options.nextToken ? { ExclusiveStartKey: scheduleKey(tenantId, decodeToken(options.nextToken)) } : {}),
+      ...(options.nextToken ? { ExclusiveStartKey: scheduleKey(tenantId, pageToken.decode(options.nextToken)) } : {}),
     }),
   );
   const items = (res.Items ?? []).filter((i) => i.type === SCHEDULE_ITEM_TYPE).map(recordFromItem);
   const lastSk = res.LastEvaluatedKey?.sk;
-  return { items, ...(typeof lastSk === 'string' ? { nextToken: encodeToken(lastSk.slice(SCHEDULE_SK_PREFIX.length)) } : {}) };
+  return { items, ...(typeof lastSk === 'string' ? { nextToken: pageToken.encode(lastSk.slice(SCHEDULE_SK_PREFIX.length)) } : {}) };
 }
 
 /**

@@ -12,6 +12,7 @@
 import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { readLocalFilesKeyFile, runtimeCredentials } from '../config/downloads.ts';
+import { registerCache } from '../lambda/caches.ts';
 
 /** How long a download URL works. */
 export const DOWNLOAD_URL_TTL_SECONDS = 3_600;
@@ -153,6 +154,7 @@ export function verifyLocalDownload(secret: Buffer, pathname: string, search: UR
 }
 
 let cached: { id: string; signer: DownloadSigner | undefined } | undefined;
+registerCache('store.downloadSigner', { clear: () => (cached = undefined) });
 
 /**
  * The signer of this environment: local when the local runtime set LOCAL_FILES_KEY_FILE, else AWS

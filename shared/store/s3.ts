@@ -5,8 +5,10 @@
  */
 import { S3Client } from '@aws-sdk/client-s3';
 import { appContext, type AppContext } from '../context.ts';
+import { registerCache } from '../lambda/caches.ts';
 
 let client: { for: AppContext['config']; s3: S3Client } | undefined;
+registerCache('store.s3Client', { clear: () => (client = undefined) });
 
 export function s3Client(): S3Client {
   const { config } = appContext();

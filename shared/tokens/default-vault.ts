@@ -2,12 +2,14 @@
 import { KMSClient } from '@aws-sdk/client-kms';
 import type { Config } from '../config.ts';
 import { appContext } from '../context.ts';
+import { registerCache } from '../lambda/caches.ts';
 import { createKmsKeyring } from './kms-keyring.ts';
 import { createLocalKeyring } from './local-keyring.ts';
 import { createTokenVault, type TokenVault } from './vault.ts';
 
 let cached: { id: string; vault: TokenVault } | undefined;
 let kms: KMSClient | undefined;
+registerCache('tokens.vault', { clear: () => (cached = undefined) });
 
 function vaultId(config: Config): string {
   return config.tokenKeyring === 'kms' ? `kms:${config.kmsKeyId}` : `local:${config.masterKeyFile}`;

@@ -8,6 +8,7 @@
 import { createHash } from 'node:crypto';
 import * as z from 'zod/mini';
 import '../zod-locale.ts';
+import { createTtlCache } from '../lambda/ttl-cache.ts';
 import { canonicalContext, DecryptionError, gcmOpen, gcmSeal, type EncryptionContext } from './crypto.ts';
 import type { Keyring, KeyringKind } from './keyring.ts';
 import type { TokenSecrets } from '../datasources/token-port.ts';
@@ -74,25 +75,19 @@ export function createTokenVault(options: VaultOptions): TokenVault {
   const keyrings = new Map<KeyringKind, Keyring>();
   for (const k of [...(options.legacyKeyrings ?? []), options.keyring]) keyrings.set(k.kind, k);
   // Keyed by a hash of (keyring, key id, wrapped key, context): a hit is exactly what the keyring would return.
-  const cache = new Map<string, { key: Buffer; until: number }>();
+  const cache = createTtlCache<string, Buffer>(maxEntries);
 
   const cacheKey = (kind: string, keyId: string, edk: string, ctx: EncryptionContext) =>
     createHash('sha256').update(canonicalContext(`${kind}/${keyId}/${edk}`, ctx)).digest('base64');
 
-  const remember = (id: string, key: Buffer) => {
-    cache.delete(id);
-    if (cache.size >= maxEntries) cache.delete(cache.keys().next().value!);
-    cache.set(id, { key, until: now() + ttlMs });
-  };
-
   const dataKey = async (sealed: SealedTokens, ctx: EncryptionContext): Promise<Buffer> => {
     const id = cacheKey(sealed.keyring, sealed.keyId, sealed.edk, ctx);
-    const hit = cache.get(id);
-    if (hit && hit.until > now()) return hit.key;
+    const hit = cache.get(id, now());
+    if (hit) return hit;
     const keyring = keyrings.get(sealed.keyring);
     if (!keyring) throw new DecryptionError(`No ${sealed.keyring} keyring is configured to open this envelope.`);
     const key = await keyring.decryptDataKey(Buffer.from(sealed.edk, 'base64'), sealed.keyId, ctx);
-    remember(id, key);
+    cache.set(id, key, now() + ttlMs);
     return key;
   };
 
@@ -112,7 +107,7 @@ export function createTokenVault(options: VaultOptions): TokenVault {
         tag: out.tag.toString('base64'),
       };
       // The next open in this container (the request right after a refresh) needs no KMS call.
-      remember(cacheKey(sealed.keyring, sealed.keyId, sealed.edk, ctx), generated.plaintext);
+      cache.set(cacheKey(sealed.keyring, sealed.keyId, sealed.edk, ctx), generated.plaintext, now() + ttlMs);
       return sealed;
     },
     async open(context, value) {

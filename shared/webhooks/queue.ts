@@ -8,6 +8,7 @@ import * as z from 'zod/mini';
 import '../zod-locale.ts';
 import { appContext } from '../context.ts';
 import { consumerTiming } from '../topology/queues.ts';
+import { registerCache } from '../lambda/caches.ts';
 import { logger } from '../logger.ts';
 import { EVENT_TYPES, type WebhookEvent } from './events.ts';
 import { readWebhookSettings } from './settings.ts';
@@ -82,6 +83,7 @@ export function createSqsWebhookQueue(queueUrl: string, dlqUrl: string | undefin
 
 let override: WebhookQueue | undefined;
 let sqs: WebhookQueue | undefined;
+registerCache('queue.webhooks', { clear: () => (sqs = undefined) });
 
 export function overrideWebhookQueue(queue: WebhookQueue | undefined): void {
   override = queue;

@@ -4,8 +4,9 @@
  * writes only (docs/webhooks.md "Data").
  */
 import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { ConflictError, ValidationError } from '../errors.ts';
+import { ConflictError } from '../errors.ts';
 import { isConditionFailed, unlessConditionFails } from '../store/conditional-write.ts';
+import { pagingToken } from '../store/paging-token.ts';
 import { buildUpdate } from '../store/update-expression.ts';
 import { WEBHOOK_LIMITS } from './settings.ts';
 import type { TableDeps } from '../store/table.ts';
@@ -196,17 +197,16 @@ export async function putAttempt(deps: StoreDeps, subscriptionId: string, a: Att
   );
 }
 
+/** Attempts are listed inside one subscription's partition; the token carries the sort key only. */
+const attemptPageToken = pagingToken('sk', (sk) => /^ATT#[0-9TZ:.-]+#msg_[0-9a-f]{24}#\d{3}$/.test(sk));
+
 export async function listAttempts(
   deps: StoreDeps,
   subscriptionId: string,
   options: { limit: number; nextToken?: string },
 ): Promise<{ items: AttemptRecord[]; nextToken?: string }> {
   let start: Record<string, unknown> | undefined;
-  if (options.nextToken) {
-    const sk = Buffer.from(options.nextToken, 'base64url').toString('utf8');
-    if (!/^ATT#[0-9TZ:.-]+#msg_[0-9a-f]{24}#\d{3}$/.test(sk)) throw new ValidationError('Invalid nextToken: pass the value of a previous response unchanged.', 'nextToken');
-    start = { pk: attemptPk(subscriptionId), sk };
-  }
+  if (options.nextToken) start = { pk: attemptPk(subscriptionId), sk: attemptPageToken.decode(options.nextToken) };
   const res = await deps.dynamo.send(
     new QueryCommand({
       TableName: deps.tableName,
@@ -222,5 +222,5 @@ export async function listAttempts(
     return { ...rest, type: eventType } as AttemptRecord;
   });
   const last = res.LastEvaluatedKey?.sk;
-  return { items, ...(typeof last === 'string' ? { nextToken: Buffer.from(last, 'utf8').toString('base64url') } : {}) };
+  return { items, ...(typeof last === 'string' ? { nextToken: attemptPageToken.encode(last) } : {}) };
 }

@@ -4,50 +4,39 @@
  * cached too, so a flood of bad keys does not read DynamoDB per request.
  */
 import middy from '@middy/core';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Context } from 'aws-lambda';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { ensureTable, startLocalDynamo, type LocalDynamo } from '../../infra/local/dynamodb.ts';
 import { ensureTenant, revokeApiKey, storeApiKey } from '../../shared/auth/api-keys.ts';
 import { readConfig } from '../../shared/config.ts';
 import { overrideAppContext, resetAppContext } from '../../shared/context.ts';
-import { apiKeyAuth, clearApiKeyCache } from '../../shared/http/middleware/api-key-auth.ts';
+import { apiKeyAuth } from '../../shared/http/middleware/api-key-auth.ts';
+import { resetCaches } from '../../shared/lambda/caches.ts';
 import { errorMapper } from '../../shared/http/middleware/error-mapper.ts';
 import type { ApiEvent, ApiResult } from '../../shared/http/request.ts';
-
-const TABLE = 'api-key-cache-test';
+import { recordCommands, startTestTable, type TestTable } from '../support/dynamo.ts';
 
 describe('apiKeyAuth cache', () => {
-  let local: LocalDynamo;
-  let dynamo: DynamoDBDocumentClient;
-  let gets = 0;
+  let table: TestTable;
+  let commands: ReturnType<typeof recordCommands>;
+  /** The key look-ups (GetItem) the middleware made since the test began. */
+  let getsBefore = 0;
+  const gets = () => commands.count('GetItemCommand') - getsBefore;
   const clock = { ms: Date.parse('2031-05-01T10:00:00Z'), now: () => clock.ms };
-  const deps = () => ({ dynamo, tableName: TABLE, now: clock.now });
+  const deps = () => ({ dynamo: table.dynamo, tableName: table.tableName, now: clock.now });
 
   beforeAll(async () => {
-    local = await startLocalDynamo(undefined);
-    const raw = new DynamoDBClient({ endpoint: local.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'l', secretAccessKey: 'l' } });
-    await ensureTable(raw, TABLE);
-    // Count the key look-ups (GetItem) the middleware makes.
-    raw.middlewareStack.add(
-      (next, context) => async (args) => {
-        if (context.commandName === 'GetItemCommand') gets += 1;
-        return next(args);
-      },
-      { step: 'initialize', name: 'countGets' },
-    );
-    dynamo = DynamoDBDocumentClient.from(raw);
-    overrideAppContext({ config: readConfig({ TABLE_NAME: TABLE }), dynamo, clock });
+    table = await startTestTable();
+    commands = recordCommands(table.dynamo);
+    overrideAppContext({ config: readConfig({ TABLE_NAME: table.tableName }), dynamo: table.dynamo, clock });
     await ensureTenant(deps(), 'tn_a', 'A');
   });
   afterAll(async () => {
     resetAppContext();
-    await local?.close();
+    await table?.close();
   });
   beforeEach(() => {
-    clearApiKeyCache();
-    gets = 0;
+    resetCaches();
+    getsBefore = commands.count('GetItemCommand');
   });
 
   const handler = middy<ApiEvent, ApiResult>()
@@ -72,10 +61,10 @@ describe('apiKeyAuth cache', () => {
 
   it('unknown keys: one look-up per key per 30 s, however many requests', async () => {
     for (let i = 0; i < 50; i++) expect(await call('tkc_not_a_key')).toBe(401);
-    expect(gets).toBe(1);
+    expect(gets()).toBe(1);
     clock.ms += 30_000;
     expect(await call('tkc_not_a_key')).toBe(401);
-    expect(gets).toBe(2);
+    expect(gets()).toBe(2);
   });
 
   it('a key created after it was refused works once the negative entry expires', async () => {

@@ -8,7 +8,7 @@
  * that needs the datasource read moves the runtime's clock past that first (`forgetGrants`).
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { resetDefaultGovernor } from '../../shared/quota/default-governor.ts';
+import { resetCaches } from '../../shared/lambda/caches.ts';
 import { OffsetClock } from '../connect/offset-clock.ts';
 import { connectAccount } from '../support/connect.ts';
 import { startTestRuntime, type TestRuntime } from '../support/runtime.ts';
@@ -64,7 +64,7 @@ describe('DynamoDB faults: reports and tokens', () => {
     const ledger = injectDynamoFault({ kind: 'internal', count: Number.POSITIVE_INFINITY, match: /"QUOTA#/ });
     try {
       // A fresh governor: no permits leased before the outage.
-      resetDefaultGovernor();
+      resetCaches('quota.governor');
       await expectRows(await profile(rt, ds), 1);
       expect(fault.seen).toBe(0);
       expect(counter.fired).toBeGreaterThan(0);

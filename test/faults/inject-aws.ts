@@ -131,9 +131,9 @@ function inject(service: Service, stack: FaultStack, spec: AwsFaultSpec): Inject
   };
 }
 
-/** Faults on the DynamoDB client the handlers use (the DocumentClient shares its client's stack). */
-export function injectDynamoFault(spec: AwsFaultSpec = {}): InjectedFaults {
-  return inject('dynamodb', appContext().dynamo.middlewareStack as unknown as FaultStack, spec);
+/** Faults on a DynamoDB client: by default the one the handlers use (the DocumentClient shares its client's stack). */
+export function injectDynamoFault(spec: AwsFaultSpec = {}, client: { middlewareStack: unknown } = appContext().dynamo): InjectedFaults {
+  return inject('dynamodb', client.middlewareStack as FaultStack, spec);
 }
 
 /** Faults on the S3 client the handlers use. */

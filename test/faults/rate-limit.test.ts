@@ -7,7 +7,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest
 import { ensureTenant, storeApiKey } from '../../shared/auth/api-keys.ts';
 import { setTenantRequestLimit } from '../../shared/auth/rate-limit.ts';
 import { tableAccess } from '../../shared/context.ts';
-import { clearTenantLimitCache } from '../../shared/http/middleware/tenant-rate-limit.ts';
+import { resetCaches } from '../../shared/lambda/caches.ts';
 import { logger } from '../../shared/logger.ts';
 import { startTestRuntime, type TestRuntime } from '../support/runtime.ts';
 import { injectDynamoFault, type InjectedFaults } from './inject-aws.ts';
@@ -51,7 +51,7 @@ describe('DynamoDB faults: the request limiter fails open', () => {
   });
 
   it('a failing read of the override falls back to the default limit and logs a warning', async () => {
-    clearTenantLimitCache();
+    resetCaches('http.tenantLimits');
     const warn = vi.spyOn(logger, 'warn');
     fault = injectDynamoFault({ command: 'GetItemCommand', match: TENANT_ITEM, kind: 'access_denied', count: Number.POSITIVE_INFINITY });
     // The default (600/min) applies instead of the override of 1; the counter keeps counting.
@@ -60,7 +60,7 @@ describe('DynamoDB faults: the request limiter fails open', () => {
     expect(warn).toHaveBeenCalledWith('Could not read the tenant request limit; using the default', expect.objectContaining({ tenantId: 'tn_strict' }));
     fault.remove();
     fault = undefined;
-    clearTenantLimitCache();
+    resetCaches('http.tenantLimits');
     // With the store back, the override of 1 holds again (this minute already counted requests).
     expect(await get()).toBe(429);
   });

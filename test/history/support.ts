@@ -1,35 +1,11 @@
 /** An embedded DynamoDB with the service's table, and history deps over it, for history unit tests. */
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { ensureTable, startLocalDynamo, type LocalDynamo } from '../../infra/local/dynamodb.ts';
 import type { CaptureDeps, CapturedVideo, SnapshotSource } from '../../shared/history/capture.ts';
 import type { HistorySettings } from '../../shared/history/settings.ts';
 import type { ProfileStats } from '../../shared/history/store.ts';
 import type { Counters } from '../../shared/history/videos.ts';
+import type { TestTable } from '../support/dynamo.ts';
 
-export interface TestTable {
-  dynamo: DynamoDBDocumentClient;
-  tableName: string;
-  close(): Promise<void>;
-}
-
-let counter = 0;
-
-export async function startTestTable(): Promise<TestTable> {
-  const local: LocalDynamo = await startLocalDynamo(undefined);
-  const raw = new DynamoDBClient({ region: 'us-east-1', endpoint: local.endpoint, credentials: { accessKeyId: 'l', secretAccessKey: 'l' } });
-  const tableName = `history-test-${process.pid}-${counter++}`;
-  await ensureTable(raw, tableName);
-  const dynamo = DynamoDBDocumentClient.from(raw, { marshallOptions: { removeUndefinedValues: true } });
-  return {
-    dynamo,
-    tableName,
-    close: async () => {
-      dynamo.destroy();
-      await local.close();
-    },
-  };
-}
+export { startTestTable, type TestTable } from '../support/dynamo.ts';
 
 export const DAY_MS = 86_400_000;
 

@@ -3,27 +3,23 @@
  * DynamoDB: real conditional puts interleaving over real I/O, on a clock the test moves. TikTok's
  * sliding minute is never exceeded, conflicts really happen, and a store that fails is survived.
  */
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ensureTable, startLocalDynamo, type LocalDynamo } from '../../infra/local/dynamodb.ts';
 import { createGovernor, dynamoLedgerStore, QuotaExhaustedError, type GovernorEvent, type LedgerStore } from '../../shared/quota/index.ts';
+import { startTestTable, type TestTable } from '../support/dynamo.ts';
 import { maxInWindow, settings, virtualClock } from './support.ts';
 
-let local: LocalDynamo;
+let table: TestTable;
 let dynamo: DynamoDBDocumentClient;
-const TABLE = 'quota-race';
+let TABLE: string;
 
 beforeAll(async () => {
-  local = await startLocalDynamo(undefined);
-  const raw = new DynamoDBClient({ region: 'us-east-1', endpoint: local.endpoint, credentials: { accessKeyId: 'l', secretAccessKey: 'l' } });
-  await ensureTable(raw, TABLE);
-  dynamo = DynamoDBDocumentClient.from(raw, { marshallOptions: { removeUndefinedValues: true } });
+  table = await startTestTable();
+  ({ dynamo, tableName: TABLE } = table);
 });
 
 afterAll(async () => {
-  dynamo?.destroy();
-  await local?.close();
+  await table?.close();
 });
 
 describe('quota governor on the embedded DynamoDB', () => {

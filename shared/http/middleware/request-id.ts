@@ -1,16 +1,27 @@
 import { randomUUID } from 'node:crypto';
 import type { MiddlewareObj } from '@middy/core';
-import type { ApiEvent, ApiResult } from '../request.ts';
+import { headerValue, type ApiEvent, type ApiResult } from '../request.ts';
 
-const SAFE_ID = /^[A-Za-z0-9._-]{1,64}$/;
+export interface RequestIdOptions {
+  /** Which caller-chosen ids are echoed as they are (anything else could smuggle text into logs). */
+  safeId: RegExp;
+  /** The id when neither the caller nor API Gateway gave one. */
+  generate: () => string;
+}
+
+export const requestIdDefaults: RequestIdOptions = {
+  safeId: /^[A-Za-z0-9._-]{1,64}$/,
+  generate: randomUUID,
+};
 
 /** Takes a caller's `x-request-id` when it is safe to echo, else API Gateway's id, else a new one; echoes it back. */
-export function requestId(): MiddlewareObj<ApiEvent, ApiResult> {
+export function requestId(opts: Partial<RequestIdOptions> = {}): MiddlewareObj<ApiEvent, ApiResult> {
+  const options: RequestIdOptions = { ...requestIdDefaults, ...opts };
   return {
     before: (request) => {
       const event = request.event;
-      const header = Object.entries(event.headers ?? {}).find(([k]) => k.toLowerCase() === 'x-request-id')?.[1];
-      const id = header && SAFE_ID.test(header) ? header : event.requestContext?.requestId || randomUUID();
+      const given = headerValue(event.headers, 'x-request-id');
+      const id = given && options.safeId.test(given) ? given : event.requestContext?.requestId || options.generate();
       event.__api = { ...event.__api, requestId: id };
     },
     after: (request) => {

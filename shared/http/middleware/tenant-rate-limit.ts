@@ -2,6 +2,8 @@ import type { MiddlewareObj } from '@middy/core';
 import { countRequest, getTenantRequestLimit, type RateLimitDeps } from '../../auth/rate-limit.ts';
 import { appContext } from '../../context.ts';
 import { RateLimitedError } from '../../errors.ts';
+import { registerCache } from '../../lambda/caches.ts';
+import { createTtlCache } from '../../lambda/ttl-cache.ts';
 import { logger } from '../../logger.ts';
 import type { ApiEvent, ApiResult } from '../request.ts';
 
@@ -22,7 +24,7 @@ export interface TenantRateLimitOptions {
   store: () => RateLimitDeps & { now: () => number };
 }
 
-const defaults: TenantRateLimitOptions = {
+export const tenantRateLimitDefaults: TenantRateLimitOptions = {
   defaultRequestsPerMinute: () => appContext().config.tenantRequestsPerMinute,
   overrideCacheMs: 60_000,
   store: () => {
@@ -31,25 +33,20 @@ const defaults: TenantRateLimitOptions = {
   },
 };
 
-const CACHE_MAX = 1_000;
-const overrides = new Map<string, { requestsPerMinute: number | undefined; until: number }>();
-
-export function clearTenantLimitCache(): void {
-  overrides.clear();
-}
+// Per container, shared by every instance. The value is the override, or null for "none set".
+const overrides = registerCache('http.tenantLimits', createTtlCache<string, number | null>(1_000));
 
 export function tenantRateLimit(opts: Partial<TenantRateLimitOptions> = {}): MiddlewareObj<ApiEvent, ApiResult> {
-  const options: TenantRateLimitOptions = { ...defaults, ...opts };
+  const options: TenantRateLimitOptions = { ...tenantRateLimitDefaults, ...opts };
   const defaultLimit = () => (typeof options.defaultRequestsPerMinute === 'function' ? options.defaultRequestsPerMinute() : options.defaultRequestsPerMinute);
 
   const overrideOf = async (deps: RateLimitDeps & { now: () => number }, tenantId: string): Promise<number | undefined> => {
-    const cached = overrides.get(tenantId);
     const now = deps.now();
-    if (cached && cached.until > now) return cached.requestsPerMinute;
+    const cached = overrides.get(tenantId, now);
+    if (cached !== undefined) return cached ?? undefined;
     try {
       const requestsPerMinute = await getTenantRequestLimit(deps, tenantId);
-      if (overrides.size >= CACHE_MAX) overrides.delete(overrides.keys().next().value!);
-      overrides.set(tenantId, { requestsPerMinute, until: now + options.overrideCacheMs });
+      overrides.set(tenantId, requestsPerMinute ?? null, now + options.overrideCacheMs);
       return requestsPerMinute;
     } catch (err) {
       // Not cached: the next request tries again.

@@ -5,45 +5,42 @@
  * separate handler instances, and no effect on requests without a tenant.
  */
 import middy from '@middy/core';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Context } from 'aws-lambda';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { ensureTable, startLocalDynamo, type LocalDynamo } from '../../infra/local/dynamodb.ts';
-import { ensureTenant } from '../../shared/auth/api-keys.ts';
-import { setTenantRequestLimit } from '../../shared/auth/rate-limit.ts';
-import { readConfig } from '../../shared/config.ts';
-import { overrideAppContext, resetAppContext } from '../../shared/context.ts';
-import { errorMapper } from '../../shared/http/middleware/error-mapper.ts';
-import { clearTenantLimitCache, tenantRateLimit, type TenantRateLimitOptions } from '../../shared/http/middleware/tenant-rate-limit.ts';
-import type { ApiEvent, ApiResult } from '../../shared/http/request.ts';
-import { keys } from '../../shared/store/table.ts';
+import { ensureTenant } from '../../../shared/auth/api-keys.ts';
+import { setTenantRequestLimit } from '../../../shared/auth/rate-limit.ts';
+import { readConfig } from '../../../shared/config.ts';
+import { overrideAppContext, resetAppContext } from '../../../shared/context.ts';
+import { errorMapper } from '../../../shared/http/middleware/error-mapper.ts';
+import { resetCaches } from '../../../shared/lambda/caches.ts';
+import { tenantRateLimit, tenantRateLimitDefaults, type TenantRateLimitOptions } from '../../../shared/http/middleware/tenant-rate-limit.ts';
+import type { ApiEvent, ApiResult } from '../../../shared/http/request.ts';
+import { keys } from '../../../shared/store/table.ts';
+import { startTestTable, type TestTable } from '../../support/dynamo.ts';
 
-const TABLE = 'rate-limit-test';
 /** 15 s into a minute: a refusal now waits 45 s. */
 const START = Date.parse('2031-05-01T10:00:15Z');
 
 describe('tenantRateLimit middleware', () => {
-  let local: LocalDynamo;
+  let table: TestTable;
   let dynamo: DynamoDBDocumentClient;
+  let TABLE: string;
   const clock = { ms: START, now: () => clock.ms };
 
   beforeAll(async () => {
-    local = await startLocalDynamo(undefined);
-    const raw = new DynamoDBClient({ endpoint: local.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'l', secretAccessKey: 'l' } });
-    await ensureTable(raw, TABLE);
-    dynamo = DynamoDBDocumentClient.from(raw);
+    table = await startTestTable();
+    ({ dynamo, tableName: TABLE } = table);
     // The middleware's defaults read the app context: the default limit from the env contract.
     overrideAppContext({ config: readConfig({ TABLE_NAME: TABLE, TENANT_REQUESTS_PER_MINUTE: '3' }), dynamo, clock });
     for (const t of ['tn_a', 'tn_b', 'tn_c', 'tn_d', 'tn_e']) await ensureTenant({ dynamo, tableName: TABLE, now: clock.now }, t, t);
   });
   afterAll(async () => {
     resetAppContext();
-    dynamo.destroy();
-    await local.close();
+    await table?.close();
   });
   beforeEach(() => {
-    clearTenantLimitCache();
+    resetCaches();
     clock.ms = (Math.floor(clock.ms / 60_000) + 1) * 60_000 + 15_000; // a fresh window per test, 15 s in
   });
 
@@ -113,6 +110,26 @@ describe('tenantRateLimit middleware', () => {
     const second = handler();
     expect(await statuses(first, 'tn_e', 2)).toEqual([200, 200]);
     expect(await statuses(second, 'tn_e', 2)).toEqual([200, 429]);
+  });
+
+  it('fails open: a store that cannot count lets the request through, and a failed override read is not cached', async () => {
+    let sends = 0;
+    const down = {
+      send: async () => {
+        sends += 1;
+        throw new Error('store down');
+      },
+    } as unknown as DynamoDBDocumentClient;
+    const call = handler({ defaultRequestsPerMinute: 1, store: () => ({ dynamo: down, tableName: TABLE, now: clock.now }) });
+    expect(await statuses(call, 'tn_a', 3)).toEqual([200, 200, 200]);
+    expect(sends).toBe(6); // per request: the override read (not cached after a failure) and the counter
+  });
+
+  it('defaults: 60 s override cache; the default limit and the store come from the app context', () => {
+    expect(tenantRateLimitDefaults.overrideCacheMs).toBe(60_000);
+    expect(typeof tenantRateLimitDefaults.defaultRequestsPerMinute === 'function' && tenantRateLimitDefaults.defaultRequestsPerMinute()).toBe(3);
+    expect(tenantRateLimitDefaults.store()).toMatchObject({ dynamo, tableName: TABLE });
+    expect(tenantRateLimitDefaults.store().now()).toBe(clock.ms);
   });
 
   it('leaves requests without a tenant alone', async () => {
