@@ -15,7 +15,7 @@ import { printQuery } from './printer.ts';
 import { compileProgram, type Program } from './program.ts';
 import type { Row } from './values.ts';
 
-export { Cloud9QLError, type Cloud9QLErrorCode } from './errors.ts';
+export { Cloud9QLError } from './errors.ts';
 export { DEFAULT_LIMITS, type Cloud9QLLimits } from './limits.ts';
 export type * from './ast.ts';
 

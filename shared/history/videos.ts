@@ -8,7 +8,6 @@
  */
 import { CodecError, VarintReader, pushInt, pushUint } from './codec.ts';
 
-export const COUNTER_NAMES = ['views', 'likes', 'comments', 'shares'] as const;
 /** views, likes, comments, shares. */
 export type Counters = readonly [number, number, number, number];
 

@@ -9,7 +9,7 @@ import { registerCache } from '../lambda/caches.ts';
 import { createSqsReportQueue } from './sqs.ts';
 import type { ReportQueue } from './port.ts';
 
-export { runMessageSchema, parseRunMessage, exportMessageSchema, parseExportMessage, parseAlertMessage, type RunMessage, type ExportMessage, type AlertMessage, type QueueMessage } from './message.ts';
+export { parseRunMessage, parseExportMessage, parseAlertMessage, type RunMessage, type ExportMessage, type AlertMessage, type QueueMessage } from './message.ts';
 export { REPORT_QUEUE_SETTINGS, type Delivery, type ReportQueue } from './port.ts';
 export { createSqsReportQueue, QueueSendError } from './sqs.ts';
 

@@ -10,11 +10,10 @@ import type { ReportResult } from '../report-result/types.ts';
 import { renderHtmlPage } from './html.ts';
 import { buildView } from './view.ts';
 
-export { barChart, type BarChartSpec, type BarItem } from './charts/bar.ts';
-export { lineChart, type LineChartSpec, type LinePoint } from './charts/line.ts';
+export { barChart } from './charts/bar.ts';
+export { lineChart } from './charts/line.ts';
 export { esc } from './escape.ts';
-export { buildView, type ReportView } from './view.ts';
-export { renderHtmlPage, MAX_TABLE_ROWS } from './html.ts';
+export { buildView } from './view.ts';
 
 export function renderHtml(result: ReportResult): { body: string; contentType: string } {
   return { body: renderHtmlPage(buildView(result)), contentType: 'text/html; charset=utf-8' };

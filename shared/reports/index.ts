@@ -13,13 +13,11 @@
  */
 import { reportDefinition, type ReportDefinitionOf, type ReportType } from './registry.ts';
 
-export { REPORT_TYPES, isReportType, type ReportType } from './registry.ts';
-export { renderReport, reportFileName, renderFormats, isReportFormat, type ReportFormat, type RenderedReport } from './formats/index.ts';
-export { createReportRunner, type RunReportArgs } from './runner.ts';
+export { REPORT_TYPES, type ReportType } from './registry.ts';
+export { renderReport, reportFileName, renderFormats } from './formats/index.ts';
+export { type RunReportArgs } from './runner.ts';
 export { ScopeNotGrantedError } from './errors.ts';
 export { MAX_CLOUD9QL_LENGTH } from './request/common.ts';
-export { requestDeadline, RESPONSE_RESERVE_MS } from './deadline.ts';
-export type { ReportDeps, TikTokReads, GrantedDatasource, DatasourceRef } from './deps.ts';
 export type { ReportResult } from '../report-result/types.ts';
 
 export type ReportRequestSchema<T extends ReportType> = ReturnType<ReportDefinitionOf<T>['schema']>;

@@ -108,5 +108,3 @@ export function parseCommaList(value: string): string[] {
     .filter((s) => s.length > 0);
 }
 
-/** The scopes of a token response's `scope` or the callback's `scopes`. */
-export const parseScopes = parseCommaList;

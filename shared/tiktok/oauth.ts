@@ -3,7 +3,7 @@
  * Token endpoints take form-urlencoded bodies and answer flat JSON; `client_key` (never `client_id`).
  */
 import { endpointUrl, type ClientContext } from './context.ts';
-import { parseScopes } from './fields.ts';
+import { parseCommaList } from './fields.ts';
 import { send } from './http.ts';
 import { isPkceChallenge } from './pkce.ts';
 import { assertNoOAuthError, readTokenResponse } from './responses.ts';
@@ -120,7 +120,7 @@ export function toTokenSet(r: TokenResponse, issuedAt: number): TokenSet {
     accessToken: r.access_token,
     refreshToken: r.refresh_token,
     openId: r.open_id,
-    scopes: parseScopes(r.scope),
+    scopes: parseCommaList(r.scope),
     accessTokenExpiresAt: issuedAt + r.expires_in * 1000,
     refreshTokenExpiresAt: issuedAt + r.refresh_expires_in * 1000,
     tokenType: r.token_type,

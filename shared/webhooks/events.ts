@@ -27,10 +27,6 @@ export interface WebhookEvent {
   data: Record<string, unknown>;
 }
 
-export function isEventType(v: string): v is EventType {
-  return (EVENT_TYPES as readonly string[]).includes(v);
-}
-
 /** `msg_` + 24 hex of a hash of the parts: stable for the same fact, unique across facts. */
 export function eventId(...parts: Array<string | number>): string {
   return `msg_${createHash('sha256').update(parts.join('\u0000'), 'utf8').digest('hex').slice(0, 24)}`;

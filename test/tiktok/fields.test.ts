@@ -4,7 +4,7 @@ import {
   ENDPOINT_SCOPE,
   FIELD_CATALOGUE,
   missingScopes,
-  parseScopes,
+  parseCommaList,
   reportFields,
   requiredScopes,
   scopeForField,
@@ -48,7 +48,7 @@ describe('field catalogue', () => {
   });
 
   it("parses TikTok's comma-separated scope strings", () => {
-    expect(parseScopes('user.info.basic, video.list,,')).toEqual(['user.info.basic', 'video.list']);
-    expect(parseScopes('')).toEqual([]);
+    expect(parseCommaList('user.info.basic, video.list,,')).toEqual(['user.info.basic', 'video.list']);
+    expect(parseCommaList('')).toEqual([]);
   });
 });

@@ -2,7 +2,7 @@
 import type { ReportResult } from '../../report-result/types.ts';
 import { rendererFor, type RenderedReport } from './registry.ts';
 
-export { renderFormats, isReportFormat, type ReportFormat } from './names.ts';
+export { renderFormats } from './names.ts';
 export type { RenderedReport } from './registry.ts';
 
 export function renderReport(result: ReportResult, format: string): RenderedReport {

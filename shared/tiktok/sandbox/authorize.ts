@@ -5,7 +5,7 @@
  * redirect_uri, …) gets TikTok's HTML error page with status 400 instead.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { isScope, parseScopes } from '../fields.ts';
+import { isScope, parseCommaList } from '../fields.ts';
 import { isRedirectUri } from '../oauth.ts';
 import { isPkceChallenge } from '../pkce.ts';
 import { mediaType, readBody, redirect, sendHtml } from './http.ts';
@@ -30,7 +30,7 @@ function validate(get: Param, clientKey: string): Checked {
     return fail('redirect_uri', 'The redirect_uri must be an absolute URL without a fragment.');
   }
   if (get('response_type') !== 'code') return fail('response_type', 'The response_type must be "code".');
-  const scopes = parseScopes(get('scope') ?? '');
+  const scopes = parseCommaList(get('scope') ?? '');
   if (scopes.length === 0 || !scopes.every(isScope)) return fail('scope', 'The scope must list known scopes, comma-separated.');
   const state = get('state');
   if (!state) return fail('state', 'The state parameter is required.');

@@ -5,13 +5,9 @@
  */
 export {
   createTikTokSandbox,
-  DEFAULT_ACCESS_TTL_SECONDS,
-  DEFAULT_RATE_LIMIT_PER_MINUTE,
-  DEFAULT_REFRESH_TTL_SECONDS,
   type SandboxOptions,
   type TikTokSandbox,
 } from './sandbox.ts';
-export { startSandboxServer, SANDBOX_PREFIX } from './server.ts';
+export { startSandboxServer } from './server.ts';
 export { BASE_TIME_SECONDS, DEFAULT_SEED, seedAccounts, type SandboxAccount } from './accounts.ts';
-export { SANDBOX_ENDPOINTS, type CallLogEntry, type FaultSpec, type SandboxEndpoint } from './knobs.ts';
-export { CODE_TTL_MS, type ChallengeEncoding, type SandboxTokenSnapshot } from './tokens.ts';
+export { CODE_TTL_MS, type SandboxTokenSnapshot } from './tokens.ts';
