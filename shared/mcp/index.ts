@@ -1,5 +1,5 @@
 /** The MCP endpoint's public entry (docs/mcp.md). */
-export { answerMcpHttp, handleMcpPost, mcpGetNotAllowed, MCP_MAX_BATCH, MCP_MAX_BODY_BYTES } from './http.ts';
+export { handleMcpPost, mcpGetNotAllowed } from './http.ts';
 export { mcpRequest, toolError, toolList, MCP_INSTRUCTIONS, type McpRequestContext } from './server.ts';
 export { TOOLS, reportBodyJsonSchema, type ToolDef } from './tools.ts';
 export type { McpDeps } from './deps.ts';
