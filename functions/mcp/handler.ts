@@ -6,6 +6,8 @@ import { defaultMcpDeps } from '../../shared/mcp/deps-default.ts';
 import { requestDeadline } from '../../shared/reports/deadline.ts';
 
 export const handler = routeDispatcher({
-  mcpPost: httpHandler(mcpPost, (req) => handleMcpPost(req, { deps: defaultMcpDeps(), deadline: requestDeadline(req.lambdaContext) })),
+  mcpPost: httpHandler(mcpPost, (req) => handleMcpPost(req, { deps: defaultMcpDeps(), deadline: requestDeadline(req.lambdaContext) }), {
+    rawBody: true,
+  }),
   mcpGet: httpHandler(mcpGet, async (req) => mcpGetNotAllowed(req.requestId)),
 });

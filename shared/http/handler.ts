@@ -34,6 +34,11 @@ export type LambdaHttpHandler = (event: ApiEvent, context: Context) => Promise<A
 /** Default cap on the raw body; routes may pass a smaller or larger one. */
 export interface HttpHandlerOptions {
   maxBodyBytes?: number;
+  /**
+   * The function reads and bounds the body itself (rawBodyText) to answer a malformed one in its own
+   * protocol's terms (MCP: JSON-RPC -32700, docs/mcp.md); operation.body then only documents it.
+   */
+  rawBody?: boolean;
 }
 
 export function httpHandler<O extends OperationDoc>(
@@ -47,7 +52,7 @@ export function httpHandler<O extends OperationDoc>(
     const params = operation.params ? parseOrThrow(operation.params, event.pathParameters ?? {}) : (event.pathParameters ?? {});
     const query = operation.query ? parseOrThrow(operation.query, event.queryStringParameters ?? {}) : (event.queryStringParameters ?? {});
     let body: unknown = undefined;
-    if (operation.body) body = parseOrThrow(operation.body, state.parsedBody ?? {});
+    if (operation.body && !options.rawBody) body = parseOrThrow(operation.body, state.parsedBody ?? {});
     const request = {
       requestId: state.requestId ?? lambdaContext.awsRequestId,
       tenantId: state.tenantId ?? '',
@@ -68,7 +73,7 @@ export function httpHandler<O extends OperationDoc>(
     .use(requestId())
     .use(errorMapper());
   if (route.auth === 'apiKey') chain.use(apiKeyAuth()).use(tenantRateLimit());
-  chain.use(jsonBody(options.maxBodyBytes === undefined ? {} : { maxBytes: options.maxBodyBytes }));
+  if (!options.rawBody) chain.use(jsonBody(options.maxBodyBytes === undefined ? {} : { maxBytes: options.maxBodyBytes }));
   return chain.handler(base) as unknown as LambdaHttpHandler;
 }
 

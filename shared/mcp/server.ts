@@ -1,11 +1,10 @@
 /**
- * One MCP server per request (stateless: nothing survives between POSTs, so any Lambda instance can
- * answer any message). The low-level SDK Server is used rather than McpServer: the tools bring
- * their JSON schemas from the API's zod/mini schemas and validate with the API's own parser, so
- * errors read exactly as the HTTP API's.
+ * The MCP methods of this tools-only server: initialize, ping, tools/list, tools/call (JSON-RPC
+ * framing in jsonrpc.ts, the HTTP transport in http.ts; no SDK at run time, see jsonrpc.ts). Stateless:
+ * nothing survives between POSTs, so any Lambda instance answers any message. The tools bring their
+ * JSON schemas from the API's zod/mini schemas and validate with the API's own parser, so errors read
+ * exactly as the HTTP API's.
  */
-import { Server } from '@modelcontextprotocol/sdk/server/index.js';
-import { CallToolRequestSchema, ErrorCode, ListToolsRequestSchema, McpError, type CallToolResult, type Tool } from '@modelcontextprotocol/sdk/types.js';
 import { SERVICE_NAME } from '../api/service.ts';
 import { SERVICE_VERSION } from '../api/version.ts';
 import { httpStatusOf, translateError } from '../http/error-translation.ts';
@@ -13,6 +12,7 @@ import { parseOrThrow } from '../validation/index.ts';
 import { logger } from '../logger.ts';
 import { withWork } from '../quota/work.ts';
 import type { McpDeps } from './deps.ts';
+import { ErrorCode, JsonRpcError, LATEST_PROTOCOL_VERSION, SUPPORTED_PROTOCOL_VERSIONS, type JsonRpcRequest } from './jsonrpc.ts';
 import { TOOLS, type ToolDef } from './tools.ts';
 
 export const MCP_INSTRUCTIONS =
@@ -25,6 +25,25 @@ export interface McpRequestContext {
   requestId: string;
   deadline?: number;
   deps: McpDeps;
+}
+
+type Json = Record<string, unknown>;
+
+/** A tool as tools/list shows it (MCP's Tool). */
+export interface Tool {
+  name: string;
+  title: string;
+  description: string;
+  inputSchema: Json & { type: 'object' };
+  annotations: { title: string; readOnlyHint: boolean; destructiveHint: boolean; idempotentHint: boolean; openWorldHint: boolean };
+}
+
+/** What tools/call answers (MCP's CallToolResult, text content only). */
+export interface CallToolResult {
+  [key: string]: unknown;
+  content: Array<{ type: 'text'; text: string }>;
+  structuredContent?: Json;
+  isError?: boolean;
 }
 
 /** The tools as tools/list shows them. */
@@ -73,13 +92,46 @@ async function callTool(ctx: McpRequestContext, tool: ToolDef, rawArgs: unknown)
   }
 }
 
-export function createMcpServer(ctx: McpRequestContext): Server {
-  const server = new Server({ name: SERVICE_NAME, title: 'TikTok analytics', version: SERVICE_VERSION }, { capabilities: { tools: {} }, instructions: MCP_INSTRUCTIONS });
-  server.setRequestHandler(ListToolsRequestSchema, () => ({ tools: toolList() }));
-  server.setRequestHandler(CallToolRequestSchema, (request) => {
-    const tool = TOOLS.find((t) => t.name === request.params.name);
-    if (!tool) throw new McpError(ErrorCode.InvalidParams, `Unknown tool "${request.params.name.slice(0, 64)}"; tools: ${TOOLS.map((t) => t.name).join(', ')}.`);
-    return callTool(ctx, tool, request.params.arguments);
-  });
-  return server;
+/** initialize: the client's version when this server speaks it, else the latest (as the SDK server negotiates). */
+function initialize(params: Json): Json {
+  const requested = params.protocolVersion;
+  if (typeof requested !== 'string') throw new JsonRpcError(ErrorCode.InvalidParams, 'Invalid params: initialize needs params.protocolVersion (a string).');
+  const protocolVersion = (SUPPORTED_PROTOCOL_VERSIONS as readonly string[]).includes(requested) ? requested : LATEST_PROTOCOL_VERSION;
+  return {
+    protocolVersion,
+    capabilities: { tools: {} },
+    serverInfo: { name: SERVICE_NAME, title: 'TikTok analytics', version: SERVICE_VERSION },
+    instructions: MCP_INSTRUCTIONS,
+  };
+}
+
+function toolsCall(ctx: McpRequestContext, params: Json): Promise<CallToolResult> {
+  const { name, arguments: args } = params;
+  if (typeof name !== 'string') throw new JsonRpcError(ErrorCode.InvalidParams, 'Invalid params: tools/call needs params.name (a string).');
+  if (args !== undefined && (typeof args !== 'object' || args === null || Array.isArray(args))) {
+    throw new JsonRpcError(ErrorCode.InvalidParams, 'Invalid params: tools/call params.arguments must be an object.');
+  }
+  const tool = TOOLS.find((t) => t.name === name);
+  if (!tool) throw new JsonRpcError(ErrorCode.InvalidParams, `Unknown tool "${name.slice(0, 64)}"; tools: ${TOOLS.map((t) => t.name).join(', ')}.`);
+  return callTool(ctx, tool, args);
+}
+
+/**
+ * Answers one MCP request (the result of a JSON-RPC response); a protocol error is thrown as
+ * JsonRpcError. A tool's own failure is a result with isError (toolError), never a throw.
+ */
+export async function mcpRequest(ctx: McpRequestContext, request: JsonRpcRequest): Promise<Json> {
+  const params = request.params ?? {};
+  switch (request.method) {
+    case 'initialize':
+      return initialize(params);
+    case 'ping':
+      return {};
+    case 'tools/list':
+      return { tools: toolList() };
+    case 'tools/call':
+      return toolsCall(ctx, params);
+    default:
+      throw new JsonRpcError(ErrorCode.MethodNotFound, `Method not found: ${request.method.slice(0, 64)}`);
+  }
 }

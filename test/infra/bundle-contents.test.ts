@@ -69,6 +69,11 @@ describe('bundle contents follow each function\'s permissions', () => {
     expect(kept('shared/api/openapi-compact.ts')).toBe(true);
   }, 60_000);
 
+  it('mcp speaks JSON-RPC itself: neither the MCP SDK nor its Ajv in the bundle (shared/mcp/jsonrpc.ts)', async () => {
+    const packages = await bundledPackages('functions/mcp/handler.ts');
+    for (const heavy of ['@modelcontextprotocol/sdk', 'ajv', 'ajv-formats', 'fast-uri']) expect(packages.has(heavy), heavy).toBe(false);
+  }, 60_000);
+
   it('schedule validation (schedules) does not bundle the HTML renderer, Cloud9QL or the token stack', async () => {
     const packages = await bundledPackages('functions/schedules/handler.ts');
     // csv-stringify (10 KiB) does ride along: it declares no `sideEffects: false`, so esbuild keeps it once reachable.

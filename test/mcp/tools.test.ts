@@ -1,17 +1,15 @@
 /**
- * The tools against fake deps over the SDK's in-memory transport: the error paths that are hard to
+ * The tools against fake deps through the server's tools/call (shared/mcp/server.ts): the error paths that are hard to
  * provoke over HTTP (429 quota_exhausted, 409 needs_reauth from TikTok, an internal failure), the
  * interactive quota lane, the result bounds, and every cloud9ql_help example running as written.
  */
-import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { describe, expect, it } from 'vitest';
 import { runCloud9QL } from '../../shared/cloud9ql/index.ts';
 import { CLOUD9QL_EXAMPLES } from '../../shared/mcp/cloud9ql-help.ts';
 import type { McpDeps } from '../../shared/mcp/deps.ts';
 import { MAX_ROWS } from '../../shared/mcp/format.ts';
-import { createMcpServer } from '../../shared/mcp/server.ts';
+import { mcpRequest } from '../../shared/mcp/server.ts';
 import { QuotaExhaustedError } from '../../shared/quota/errors.ts';
 import { currentWork } from '../../shared/quota/work.ts';
 import type { ReportResult } from '../../shared/reports/index.ts';
@@ -24,16 +22,11 @@ function fakeDeps(runReport: McpDeps['runReport']): McpDeps {
   return { listDatasources: none, listSchedules: none, listRuns: none, getDatasource: async () => { throw new Error('unused'); }, runReport };
 }
 
-async function connect(deps: McpDeps): Promise<Client> {
-  const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
-  await createMcpServer({ tenantId: 'tn_a', requestId: 'req-1', deps }).connect(serverSide);
-  const client = new Client({ name: 'unit', version: '1.0.0' });
-  await client.connect(clientSide);
-  return client;
-}
-
 const run = async (deps: McpDeps, request: Record<string, unknown> = { fields: 'id' }) =>
-  (await (await connect(deps)).callTool({ name: 'run_report', arguments: { datasourceId: 'ds_1', reportType: 'video-list', request } })) as CallToolResult;
+  (await mcpRequest(
+    { tenantId: 'tn_a', requestId: 'req-1', deps },
+    { jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name: 'run_report', arguments: { datasourceId: 'ds_1', reportType: 'video-list', request } } },
+  )) as CallToolResult;
 const text = (r: CallToolResult) => r.content.map((c) => (c.type === 'text' ? c.text : '')).join('\n');
 
 describe('MCP tool errors carry the HTTP API\'s codes', () => {

@@ -30,7 +30,7 @@ describe('pagingToken', () => {
         }
       })();
       expect(err, t).toBeInstanceOf(ValidationError);
-      expect(err).toMatchObject({ status: 400, field: 'nextToken' });
+      expect(err).toMatchObject({ kind: 'invalid', field: 'nextToken' });
     }
   });
 });

@@ -43,7 +43,7 @@ describe('receiveTikTokWebhook', () => {
     const deps = fakeDeps();
     const err = await receiveTikTokWebhook(deps, { signature, rawBody: removed, body: JSON.parse(removed) }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(InvalidTikTokSignatureError);
-    expect(err).toMatchObject({ status: 401, code: 'invalid_signature', field: 'TikTok-Signature', reason });
+    expect(err).toMatchObject({ kind: 'unauthorized', code: 'invalid_signature', field: 'TikTok-Signature', reason });
     expect(deps.commands).toEqual([]);
     expect(sent).toEqual([]);
   });

@@ -1,6 +1,7 @@
 /**
- * The MCP endpoint (shared/mcp). Its body is a JSON-RPC message of the Model Context Protocol; the
- * MCP SDK validates it further and answers protocol errors itself, so the schema here stays loose.
+ * The MCP endpoint (shared/mcp). Its body is a JSON-RPC message of the Model Context Protocol. This
+ * schema documents it (OpenAPI); the handler reads the raw body and answers a malformed one with
+ * JSON-RPC errors itself (shared/mcp/http.ts), so the schema stays loose.
  */
 import * as z from 'zod/mini';
 import '../../zod-locale.ts';
