@@ -11,7 +11,7 @@
  * Counter items carry a `ttl` a little after their minute; nothing reads an old minute again.
  */
 import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { isConditionFailed } from '../store/conditional-write.ts';
+import { isConditionFailed, conditionHeld } from '../store/conditional-write.ts';
 import { keys, ttlFromMs, type TableDeps } from '../store/table.ts';
 
 export const RATE_WINDOW_MS = 60_000;
@@ -64,20 +64,14 @@ export async function setTenantRequestLimit(deps: RateLimitDeps, tenantId: strin
   if (requestsPerMinute !== undefined && !(Number.isInteger(requestsPerMinute) && requestsPerMinute > 0 && requestsPerMinute <= MAX_REQUESTS_PER_MINUTE)) {
     throw new RangeError(`requestsPerMinute must be an integer in 1..${MAX_REQUESTS_PER_MINUTE}`);
   }
-  try {
-    await deps.dynamo.send(
-      new UpdateCommand({
-        TableName: deps.tableName,
-        Key: keys.tenant(tenantId),
-        ConditionExpression: 'attribute_exists(pk)',
-        ...(requestsPerMinute === undefined
-          ? { UpdateExpression: 'REMOVE requestsPerMinute' }
-          : { UpdateExpression: 'SET requestsPerMinute = :r', ExpressionAttributeValues: { ':r': requestsPerMinute } }),
-      }),
-    );
-    return true;
-  } catch (err) {
-    if (isConditionFailed(err)) return false;
-    throw err;
-  }
+  return conditionHeld(deps.dynamo.send(
+    new UpdateCommand({
+      TableName: deps.tableName,
+      Key: keys.tenant(tenantId),
+      ConditionExpression: 'attribute_exists(pk)',
+      ...(requestsPerMinute === undefined
+        ? { UpdateExpression: 'REMOVE requestsPerMinute' }
+        : { UpdateExpression: 'SET requestsPerMinute = :r', ExpressionAttributeValues: { ':r': requestsPerMinute } }),
+    }),
+  ));
 }

@@ -3,7 +3,7 @@
  * only the lease holder moves a running run, and a finished run never moves again.
  */
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { isConditionFailed } from '../store/conditional-write.ts';
+import { isConditionFailed, conditionHeld } from '../store/conditional-write.ts';
 import { buildUpdate } from '../store/update-expression.ts';
 import {
   leaseIndex,
@@ -79,22 +79,16 @@ export async function renewRunLease(
 ): Promise<boolean> {
   const until = nowMs + leaseMs;
   const index = leaseIndex(ref, until + LEASE_SWEEP_MARGIN_MS);
-  try {
-    await deps.dynamo.send(
-      new UpdateCommand({
-        TableName: deps.tableName,
-        Key: runKey(ref.scheduleId, ref.slot),
-        UpdateExpression: 'SET leaseUntil = :until, gsi1sk = :gsk',
-        ConditionExpression: '#status = :running AND leaseOwner = :owner',
-        ExpressionAttributeNames: { '#status': 'status' },
-        ExpressionAttributeValues: { ':until': until, ':gsk': index.gsi1sk, ':running': 'running', ':owner': owner },
-      }),
-    );
-    return true;
-  } catch (err) {
-    if (isConditionFailed(err)) return false;
-    throw err;
-  }
+  return conditionHeld(deps.dynamo.send(
+    new UpdateCommand({
+      TableName: deps.tableName,
+      Key: runKey(ref.scheduleId, ref.slot),
+      UpdateExpression: 'SET leaseUntil = :until, gsi1sk = :gsk',
+      ConditionExpression: '#status = :running AND leaseOwner = :owner',
+      ExpressionAttributeNames: { '#status': 'status' },
+      ExpressionAttributeValues: { ':until': until, ':gsk': index.gsi1sk, ':running': 'running', ':owner': owner },
+    }),
+  ));
 }
 
 async function transition(
@@ -104,20 +98,14 @@ async function transition(
   set: Record<string, unknown>,
   remove: string[],
 ): Promise<boolean> {
-  try {
-    await deps.dynamo.send(
-      new UpdateCommand({
-        TableName: deps.tableName,
-        Key: runKey(ref.scheduleId, ref.slot),
-        ConditionExpression: '#status = :running AND leaseOwner = :owner',
-        ...buildUpdate(set, remove, { names: { '#status': 'status' }, values: { ':owner': owner, ':running': 'running' } }),
-      }),
-    );
-    return true;
-  } catch (err) {
-    if (isConditionFailed(err)) return false;
-    throw err;
-  }
+  return conditionHeld(deps.dynamo.send(
+    new UpdateCommand({
+      TableName: deps.tableName,
+      Key: runKey(ref.scheduleId, ref.slot),
+      ConditionExpression: '#status = :running AND leaseOwner = :owner',
+      ...buildUpdate(set, remove, { names: { '#status': 'status' }, values: { ':owner': owner, ':running': 'running' } }),
+    }),
+  ));
 }
 
 /** What a run drops when it leaves `running`: the lease and its entry in the lease index. */
@@ -153,20 +141,14 @@ export function markRunFailed(
  * the message delayed; the run's last error is left as it was.
  */
 export async function markRunWaiting(deps: RunStoreDeps, ref: RunRef, owner: string, waitingUntil: string): Promise<boolean> {
-  try {
-    await deps.dynamo.send(
-      new UpdateCommand({
-        TableName: deps.tableName,
-        Key: runKey(ref.scheduleId, ref.slot),
-        ConditionExpression: '#status = :running AND leaseOwner = :owner',
-        UpdateExpression: `SET #status = :queued, waitingUntil = :until REMOVE ${LEAVES_RUNNING.join(', ')} ADD attempts :minusOne, quotaWaits :one`,
-        ExpressionAttributeNames: { '#status': 'status' },
-        ExpressionAttributeValues: { ':running': 'running', ':queued': 'queued', ':owner': owner, ':until': waitingUntil, ':minusOne': -1, ':one': 1 },
-      }),
-    );
-    return true;
-  } catch (err) {
-    if (isConditionFailed(err)) return false;
-    throw err;
-  }
+  return conditionHeld(deps.dynamo.send(
+    new UpdateCommand({
+      TableName: deps.tableName,
+      Key: runKey(ref.scheduleId, ref.slot),
+      ConditionExpression: '#status = :running AND leaseOwner = :owner',
+      UpdateExpression: `SET #status = :queued, waitingUntil = :until REMOVE ${LEAVES_RUNNING.join(', ')} ADD attempts :minusOne, quotaWaits :one`,
+      ExpressionAttributeNames: { '#status': 'status' },
+      ExpressionAttributeValues: { ':running': 'running', ':queued': 'queued', ':owner': owner, ':until': waitingUntil, ':minusOne': -1, ':one': 1 },
+    }),
+  ));
 }

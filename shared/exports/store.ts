@@ -3,7 +3,7 @@
  * single-table rule). Only the lease holder moves a running export; a finished one never moves.
  */
 import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { isConditionFailed } from '../store/conditional-write.ts';
+import { isConditionFailed, conditionHeld } from '../store/conditional-write.ts';
 import { buildUpdate } from '../store/update-expression.ts';
 import { ttlFromMs, type TableDeps } from '../store/table.ts';
 import { exportFromItem, exportKey, type ExportRecord } from './model.ts';
@@ -97,18 +97,12 @@ export async function updateExport(
     values: { ':owner': owner, ...(expectVersion !== undefined ? { ':ver': expectVersion } : {}) },
   });
   if (expectVersion === undefined) delete update.ExpressionAttributeNames['#ver'];
-  try {
-    await deps.dynamo.send(
-      new UpdateCommand({
-        TableName: deps.tableName,
-        Key: exportKey(ref.tenantId, ref.id),
-        ConditionExpression: `#lo = :owner${expectVersion !== undefined ? ' AND #ver = :ver' : ''}`,
-        ...update,
-      }),
-    );
-    return true;
-  } catch (err) {
-    if (isConditionFailed(err)) return false;
-    throw err;
-  }
+  return conditionHeld(deps.dynamo.send(
+    new UpdateCommand({
+      TableName: deps.tableName,
+      Key: exportKey(ref.tenantId, ref.id),
+      ConditionExpression: `#lo = :owner${expectVersion !== undefined ? ' AND #ver = :ver' : ''}`,
+      ...update,
+    }),
+  ));
 }

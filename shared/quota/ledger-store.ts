@@ -4,7 +4,7 @@
  * DynamoDB in the service; in memory for unit tests and the fleet simulation.
  */
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
-import { isConditionFailed } from '../store/conditional-write.ts';
+import { conditionHeld } from '../store/conditional-write.ts';
 import { copyLedger, emptyLedger, type LedgerState } from './ledger.ts';
 import type { ClockedTableDeps } from '../store/table.ts';
 
@@ -37,20 +37,14 @@ export function dynamoLedgerStore(deps: ClockedTableDeps): LedgerStore {
       return { state, version: Number(item.v ?? 0) };
     },
     async write(key, state, expected) {
-      try {
-        await deps.dynamo.send(
-          new PutCommand({
-            TableName: deps.tableName,
-            Item: { ...ledgerItemKey(key), type: 'quotaLedger', v: expected + 1, ...state, ttl: Math.floor(deps.now() / 1000) + LEDGER_TTL_S },
-            ConditionExpression: expected === 0 ? 'attribute_not_exists(pk)' : 'v = :v',
-            ExpressionAttributeValues: expected === 0 ? undefined : { ':v': expected },
-          }),
-        );
-        return true;
-      } catch (err) {
-        if (isConditionFailed(err)) return false;
-        throw err;
-      }
+      return conditionHeld(deps.dynamo.send(
+        new PutCommand({
+          TableName: deps.tableName,
+          Item: { ...ledgerItemKey(key), type: 'quotaLedger', v: expected + 1, ...state, ttl: Math.floor(deps.now() / 1000) + LEDGER_TTL_S },
+          ConditionExpression: expected === 0 ? 'attribute_not_exists(pk)' : 'v = :v',
+          ExpressionAttributeValues: expected === 0 ? undefined : { ':v': expected },
+        }),
+      ));
     },
   };
 }

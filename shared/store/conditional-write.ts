@@ -19,3 +19,8 @@ export async function unlessConditionFails<T>(write: Promise<T>): Promise<T | un
     throw err;
   }
 }
+
+/** Runs a conditional write; false when its condition did not hold (someone else got there first). */
+export async function conditionHeld(write: Promise<unknown>): Promise<boolean> {
+  return (await unlessConditionFails(write.then(() => true))) ?? false;
+}
