@@ -4,12 +4,8 @@
  * external resources. Stable hooks for browser tests: `#consent`, `select[name=account]`,
  * `input[name=scope][value=<scope>]`, `#approve`, `#deny`, `#error-param`.
  */
+import { esc as escapeHtml } from '../../render/escape.ts';
 import type { SandboxAccount } from './accounts.ts';
-
-/** Hand-written: five replacements, not worth a dependency. */
-export function escapeHtml(value: string): string {
-  return value.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-}
 
 const SCOPE_TEXT: Record<string, string> = {
   'user.info.basic': 'Read your profile info (avatar, display name)',

@@ -36,7 +36,7 @@ describe('consent page', () => {
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toContain('text/html');
     const html = await res.text();
-    expect(html).toContain('Acme &#60;Reports&#62;'); // escaped
+    expect(html).toContain('Acme &lt;Reports&gt;'); // escaped
     expect(html).not.toContain('<Reports>');
     expect(html.match(/<input type="checkbox" name="scope" value="([^"]+)" checked>/g)).toHaveLength(2);
     expect(html).toContain('value="user.info.basic"');
