@@ -20,9 +20,11 @@ export default defineConfig({
     // tests that read logs or metrics set their own level in vi.hoisted (before the logger is built).
     env: {
       AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
-      LOG_LEVEL: process.env.LOG_LEVEL ?? 'SILENT',
-      POWERTOOLS_METRICS_DISABLED: process.env.POWERTOOLS_METRICS_DISABLED ?? 'true',
+      TEST_DEFAULT_LOG_LEVEL: process.env.LOG_LEVEL ?? 'SILENT',
+      TEST_DEFAULT_METRICS_DISABLED: process.env.POWERTOOLS_METRICS_DISABLED ?? 'true',
     },
+    // Sets LOG_LEVEL and POWERTOOLS_METRICS_DISABLED to the defaults above before each test file.
+    setupFiles: ['test/support/default-env.ts'],
     // `npm test` runs both; `npm run test:fast` (--project fast) only the pure unit tests (test/projects.ts).
     projects: [
       { extends: true, test: { name: 'fast', include: ALL_TESTS, exclude: [...NOT_TESTS, ...SLOW_TESTS] } },
