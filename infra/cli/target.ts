@@ -7,7 +7,7 @@ import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
-import { DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DescribeTableCommand, DynamoDBClient, ResourceNotFoundException } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { startLocalDynamo } from '../local/dynamodb.ts';
 import { OUTPUTS } from '../outputs.ts';
@@ -93,7 +93,7 @@ async function connect(endpoint: string, region: string, tableName: string, wher
     await client.send(new DescribeTableCommand({ TableName: tableName }));
   } catch (err) {
     await close();
-    if ((err as Error).name === 'ResourceNotFoundException') throw new TargetError(`No table ${tableName} at ${endpoint} (set --table).`);
+    if (err instanceof ResourceNotFoundException) throw new TargetError(`No table ${tableName} at ${endpoint} (set --table).`);
     throw new TargetError(`Cannot reach DynamoDB at ${endpoint}: ${(err as Error).message}`);
   }
   return { dynamo: DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } }), tableName, where, close };
@@ -110,6 +110,7 @@ export async function tableFromStack(stackName: string, region: string | undefin
   } catch (err) {
     if (err instanceof TargetError) throw err;
     const e = err as Error;
+    // CloudFormation's ValidationError is not a modelled exception: the SDK has no class for it, only the name.
     if (e.name === 'ValidationError' && /does not exist/.test(e.message)) {
       throw new TargetError(`Stack ${stackName} does not exist in this account/region (deploy it, or pass --stack / --stage / --region).`);
     }

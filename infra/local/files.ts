@@ -4,7 +4,7 @@
  * (the same answer for each, as S3 does), then serves the object from the local S3 with its
  * content type, as an attachment.
  */
-import { GetObjectCommand } from '@aws-sdk/client-s3';
+import { GetObjectCommand, NoSuchKey } from '@aws-sdk/client-s3';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { localSigningKey, verifyLocalDownload } from '../../shared/exports/download.ts';
 import { appContext } from '../../shared/context.ts';
@@ -23,7 +23,7 @@ export async function serveLocalFile(req: IncomingMessage, res: ServerResponse, 
   try {
     object = await s3Client().send(new GetObjectCommand({ Bucket: appContext().config.bucketName, Key: verdict.key }));
   } catch (err) {
-    if ((err as Error).name === 'NoSuchKey' || (err as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode === 404) {
+    if (err instanceof NoSuchKey || (err as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode === 404) {
       return refuse(res, 404, 'not_found', 'No such file.');
     }
     throw err;
