@@ -192,7 +192,8 @@ describe('webhooks', () => {
     const t0 = Date.parse(log.at(-1)!.at);
     console.log(`[webhooks] failing receiver (503), retry schedule 0.05 s x3: ${[...log].reverse().map((a) => `try ${a.attempt} at +${Date.parse(a.at) - t0} ms (${a.durationMs} ms, ${a.status ?? a.error})`).join('; ')}`);
     expect(log[0]).toMatchObject({ attempt: 4, result: 'failed', status: 503, deadLettered: true });
-    expect(rt.webhookQueue.inner.deadLetters.some((d) => d.body.includes(sub.id))).toBe(true);
+    // The attempt log marks the dead letter just before the message goes to the DLQ (shared/webhooks/deliver.ts): wait for it.
+    await until(async () => (rt.webhookQueue.inner.deadLetters.some((d) => d.body.includes(sub.id)) ? true : undefined), 'the message in the dead-letter queue');
     const view = (await (await rt.api(`/v1/webhooks/${sub.id}`)).json()) as { status: string; consecutiveFailures: number };
     expect(view).toMatchObject({ status: 'failing', consecutiveFailures: 4 });
   });
