@@ -27,6 +27,7 @@ const SLOW_FILES = [
   'reports/reports-tiktok',
   'schedules/api',
   'schedules/dispatch',
+  'store/tenant-counter',
   'tiktok/contract-display',
   'tiktok/contract-oauth',
   'tiktok/contract-paging',

@@ -7,6 +7,7 @@ import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } fr
 import { ConflictError } from '../errors.ts';
 import { isConditionFailed } from '../store/conditional-write.ts';
 import { pagingToken } from '../store/paging-token.ts';
+import { createCounted, releaseCounted } from '../store/tenant-counter.ts';
 import { buildUpdate } from '../store/update-expression.ts';
 import type { TableDeps } from '../store/table.ts';
 import {
@@ -34,43 +35,10 @@ export class ScheduleLimitError extends ConflictError {
   }
 }
 
-/** Creates the schedule within the tenant's limit. */
+/** Creates the schedule within the tenant's limit (a failed write gives its slot back). */
 export async function putNewSchedule(deps: StoreDeps, record: ScheduleRecord, limit: number = SCHEDULE_LIMITS.maxPerTenant): Promise<void> {
-  try {
-    await deps.dynamo.send(
-      new UpdateCommand({
-        TableName: deps.tableName,
-        Key: scheduleCounterKey(record.tenantId),
-        UpdateExpression: 'ADD #count :one SET #type = :type',
-        ConditionExpression: 'attribute_not_exists(#count) OR #count < :limit',
-        ExpressionAttributeNames: { '#count': 'count', '#type': 'type' },
-        ExpressionAttributeValues: { ':one': 1, ':limit': limit, ':type': 'scheduleCounter' },
-      }),
-    );
-  } catch (err) {
-    if (isConditionFailed(err)) throw new ScheduleLimitError(limit);
-    throw err;
-  }
-  try {
-    await deps.dynamo.send(
-      new PutCommand({ TableName: deps.tableName, Item: recordToItem(record), ConditionExpression: 'attribute_not_exists(pk)' }),
-    );
-  } catch (err) {
-    await decrementCounter(deps, record.tenantId).catch(() => undefined);
-    throw err;
-  }
-}
-
-async function decrementCounter(deps: StoreDeps, tenantId: string): Promise<void> {
-  await deps.dynamo.send(
-    new UpdateCommand({
-      TableName: deps.tableName,
-      Key: scheduleCounterKey(tenantId),
-      UpdateExpression: 'ADD #count :minus',
-      ConditionExpression: '#count > :zero',
-      ExpressionAttributeNames: { '#count': 'count' },
-      ExpressionAttributeValues: { ':minus': -1, ':zero': 0 },
-    }),
+  await createCounted(deps, { counter: scheduleCounterKey(record.tenantId), limit, counterType: 'scheduleCounter', full: () => new ScheduleLimitError(limit) }, () =>
+    deps.dynamo.send(new PutCommand({ TableName: deps.tableName, Item: recordToItem(record), ConditionExpression: 'attribute_not_exists(pk)' })),
   );
 }
 
@@ -157,7 +125,7 @@ export async function deleteScheduleItem(deps: StoreDeps, tenantId: string, sche
     if (isConditionFailed(err)) return false;
     throw err;
   }
-  await decrementCounter(deps, tenantId).catch(() => undefined);
+  await releaseCounted(deps, scheduleCounterKey(tenantId));
   return true;
 }
 

@@ -5,8 +5,9 @@
  */
 import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { ConflictError } from '../errors.ts';
-import { isConditionFailed, unlessConditionFails } from '../store/conditional-write.ts';
+import { unlessConditionFails } from '../store/conditional-write.ts';
 import { pagingToken } from '../store/paging-token.ts';
+import { createCounted, releaseCounted } from '../store/tenant-counter.ts';
 import { buildUpdate } from '../store/update-expression.ts';
 import { WEBHOOK_LIMITS } from './settings.ts';
 import type { TableDeps } from '../store/table.ts';
@@ -59,24 +60,13 @@ function fromItem(i: Record<string, unknown>): Subscription {
   return rest as unknown as Subscription;
 }
 
+/** Creates the subscription within the tenant's limit (a failed write gives its slot back). */
 export async function putSubscription(deps: StoreDeps, sub: Subscription): Promise<void> {
   const limit = WEBHOOK_LIMITS.maxSubscriptionsPerTenant;
-  try {
-    await deps.dynamo.send(
-      new UpdateCommand({
-        TableName: deps.tableName,
-        Key: counterKey(sub.tenantId),
-        UpdateExpression: 'ADD #count :one',
-        ConditionExpression: 'attribute_not_exists(#count) OR #count < :limit',
-        ExpressionAttributeNames: { '#count': 'count' },
-        ExpressionAttributeValues: { ':one': 1, ':limit': limit },
-      }),
-    );
-  } catch (err) {
-    if (isConditionFailed(err)) throw new ConflictError('webhook_limit_reached', `A tenant can have at most ${limit} webhook subscriptions; delete one first.`, { limit });
-    throw err;
-  }
-  await deps.dynamo.send(new PutCommand({ TableName: deps.tableName, Item: { ...subKey(sub.tenantId, sub.id), type: SUB, ...sub }, ConditionExpression: 'attribute_not_exists(pk)' }));
+  const full = () => new ConflictError('webhook_limit_reached', `A tenant can have at most ${limit} webhook subscriptions; delete one first.`, { limit });
+  await createCounted(deps, { counter: counterKey(sub.tenantId), limit, full }, () =>
+    deps.dynamo.send(new PutCommand({ TableName: deps.tableName, Item: { ...subKey(sub.tenantId, sub.id), type: SUB, ...sub }, ConditionExpression: 'attribute_not_exists(pk)' })),
+  );
 }
 
 export async function getSubscription(deps: StoreDeps, tenantId: string, id: string): Promise<Subscription | undefined> {
@@ -116,18 +106,7 @@ export async function deleteSubscription(deps: StoreDeps, tenantId: string, id: 
     deps.dynamo.send(new DeleteCommand({ TableName: deps.tableName, Key: subKey(tenantId, id), ConditionExpression: 'attribute_exists(pk)' })),
   );
   if (done === undefined) return false;
-  await unlessConditionFails(
-    deps.dynamo.send(
-      new UpdateCommand({
-        TableName: deps.tableName,
-        Key: counterKey(tenantId),
-        UpdateExpression: 'ADD #count :minus',
-        ConditionExpression: '#count > :zero',
-        ExpressionAttributeNames: { '#count': 'count' },
-        ExpressionAttributeValues: { ':minus': -1, ':zero': 0 },
-      }),
-    ),
-  ).catch(() => undefined);
+  await releaseCounted(deps, counterKey(tenantId));
   return true;
 }
 
